@@ -1,0 +1,31 @@
+/** Appends to the audit trail (append-only in the database). Ids and states only, no personal data. */
+import type { Executor } from "../db/client";
+import { auditEvents } from "../db/schema";
+
+export interface AuditEntry {
+  at: Date;
+  action: string;
+  actorUserId?: number | null;
+  actorOfficialId?: number | null;
+  onBehalfOfOfficialId?: number | null;
+  institutionId?: number | null;
+  caseId?: number | null;
+  before?: unknown;
+  after?: unknown;
+  details?: unknown;
+}
+
+export async function audit(db: Executor, e: AuditEntry): Promise<void> {
+  await db.insert(auditEvents).values({
+    at: e.at,
+    action: e.action,
+    actorUserId: e.actorUserId ?? null,
+    actorOfficialId: e.actorOfficialId ?? null,
+    onBehalfOfOfficialId: e.onBehalfOfOfficialId ?? null,
+    institutionId: e.institutionId ?? null,
+    caseId: e.caseId ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    details: e.details ?? null,
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * Conversation state in Postgres for @grammyjs/conversations v2. A text column, not jsonb: jsonb
+ * rejects \u0000, which users can type. Keyed by chat, so a restart resumes where the user was.
+ */
+import type { ConversationData, VersionedState } from "@grammyjs/conversations";
+import { eq, lt } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { conversationState } from "../db/schema";
+
+export function conversationStorage(db: Db) {
+  return {
+    async read(key: string): Promise<VersionedState<ConversationData> | undefined> {
+      const [row] = await db.select().from(conversationState).where(eq(conversationState.key, key));
+      return row ? (JSON.parse(row.value) as VersionedState<ConversationData>) : undefined;
+    },
+    async write(key: string, state: VersionedState<ConversationData>): Promise<void> {
+      const value = JSON.stringify(state);
+      await db
+        .insert(conversationState)
+        .values({ key, value, updatedAt: new Date() })
+        .onConflictDoUpdate({ target: conversationState.key, set: { value, updatedAt: new Date() } });
+    },
+    async delete(key: string): Promise<void> {
+      await db.delete(conversationState).where(eq(conversationState.key, key));
+    },
+  };
+}
+
+/** Drops conversations untouched for `olderThan` (abandoned flows of old versions pile up otherwise). */
+export async function pruneConversations(db: Db, olderThan: Date): Promise<number> {
+  const rows = await db
+    .delete(conversationState)
+    .where(lt(conversationState.updatedAt, olderThan))
+    .returning({ key: conversationState.key });
+  return rows.length;
+}

@@ -1,0 +1,78 @@
+/**
+ * The bot factory. Middleware order (DESIGN.md): errorBoundary → sequentialize → deps, identity, ctx.t
+ * → conversations (with the same deps inside) → global /cancel → conversations → features → fallback.
+ */
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type BotConfig, type Context } from "grammy";
+import { tFor } from "../i18n";
+import type { BaseContext, BotContext, Deps } from "./context";
+import { conversationStorage } from "./conversation-storage";
+import { fallbackFeature } from "./features/fallback";
+import { languageFeature } from "./features/language";
+import { startFeature } from "./features/start";
+import { identityMiddleware } from "./middleware/identity";
+
+/** Bumped whenever a conversation's flow changes: older stored states are then dropped. */
+export const CONVERSATION_VERSION = 1;
+
+export interface BotSettings {
+  token: string;
+  apiRoot?: string;
+}
+
+/** Per-chat ordering for concurrent runners; updates without a chat use the user. */
+export const updateKey = (ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString();
+
+export function createBot(
+  settings: BotSettings,
+  deps: Deps,
+  botConfig?: BotConfig<BotContext>,
+): Bot<BotContext> {
+  const bot = new Bot<BotContext>(settings.token, {
+    ...botConfig,
+    client: { ...(settings.apiRoot ? { apiRoot: settings.apiRoot } : {}), ...botConfig?.client },
+  });
+  // Interactive path: short, capped retries; the outbox dispatcher has its own patient policy.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+
+  const root = bot.errorBoundary(async (err) => {
+    const ctx = err.ctx;
+    deps.log.error(
+      {
+        err:
+          err.error instanceof Error
+            ? { message: err.error.message, stack: err.error.stack }
+            : String(err.error),
+        updateId: ctx.update.update_id,
+      },
+      "update failed",
+    );
+    try {
+      const t = ctx.t ?? tFor(undefined);
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t("errors.internal_short") });
+      else if (ctx.chat?.type === "private") await ctx.reply(t("errors.internal"));
+    } catch {
+      // Telegram unreachable as well: nothing more to do for this update.
+    }
+  });
+  root.use(sequentialize(updateKey));
+  root.use(identityMiddleware(deps));
+  root.use(
+    conversations<BotContext, BaseContext>({
+      storage: {
+        type: "key",
+        version: CONVERSATION_VERSION,
+        adapter: conversationStorage(deps.db),
+        getStorageKey: (ctx) => ctx.chatId?.toString(),
+      },
+      // Conversations build their own context objects: give them the same deps, identity and ctx.t.
+      plugins: [identityMiddleware(deps)],
+    }),
+  );
+  root.use(startFeature);
+  root.use(languageFeature);
+  root.use(fallbackFeature);
+  return bot;
+}

@@ -1,0 +1,28 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { isLang, LANGS, tFor } from "../../i18n";
+import { setLanguage } from "../../people/identity";
+import type { BotContext } from "../context";
+
+export const languageKeyboard = () => {
+  const kb = new InlineKeyboard();
+  for (const l of LANGS) kb.text(tFor(l)("lang.name"), `lang:${l}`);
+  return kb;
+};
+
+export const languageFeature = new Composer<BotContext>();
+
+languageFeature.command("lang", (ctx) =>
+  ctx.reply(ctx.t("lang.choose"), { reply_markup: languageKeyboard() }),
+);
+
+languageFeature.callbackQuery(/^lang:(\w+)$/, async (ctx) => {
+  const lang = ctx.match[1];
+  if (!isLang(lang) || ctx.identity.userId === null) {
+    return ctx.answerCallbackQuery({ text: ctx.t("errors.unknown_button") });
+  }
+  await setLanguage(ctx.deps.db, ctx.identity.userId, lang);
+  ctx.lang = lang;
+  ctx.t = tFor(lang);
+  await ctx.answerCallbackQuery();
+  await ctx.editMessageText(ctx.t("lang.set"), { parse_mode: "HTML" });
+});

@@ -1,0 +1,298 @@
+/**
+ * The whole data model (DESIGN.md "Data"). Migrations in drizzle/ are generated from this file by
+ * drizzle-kit; CI fails when they disagree. Personal data lives only in students, officials, cases and
+ * outbox payloads; the audit trail holds ids and states (so D8's purge leaves it intact).
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => tstz("created_at").notNull().defaultNow();
+
+export const institutions = pgTable("institutions", {
+  id: serial("id").primaryKey(),
+  code: text("code").notNull().unique(),
+  nameKk: text("name_kk").notNull(),
+  nameRu: text("name_ru").notNull(),
+  /** The head's title for the report's address line ("... бастығына" / "Начальнику ..."). */
+  headTitleKk: text("head_title_kk").notNull(),
+  headTitleRu: text("head_title_ru").notNull(),
+  /** Local hour (Asia/Almaty) of the daily digest. */
+  reminderHour: smallint("reminder_hour").notNull().default(9),
+  /** ISO weekdays that are working days (D1). */
+  weekPattern: jsonb("week_pattern").$type<number[]>().notNull().default([1, 2, 3, 4, 5]),
+  /** Extra endorsers before the deputy head for personnel work (D4), e.g. ["unit_head"]. */
+  endorsers: jsonb("endorsers").$type<string[]>().notNull().default([]),
+  /** Per-ground override of the reimbursement map (D5). */
+  reimbursement: jsonb("reimbursement").$type<Record<string, boolean>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable("users", {
+  id: serial("id").primaryKey(),
+  telegramId: bigint("telegram_id", { mode: "number" }).notNull().unique(),
+  lang: text("lang").notNull().default("kk"),
+  /** Telegram answered 403: the user blocked the bot. Cleared when they write again. */
+  unreachable: boolean("unreachable").notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const students = pgTable(
+  "students",
+  {
+    id: serial("id").primaryKey(),
+    institutionId: integer("institution_id")
+      .notNull()
+      .references(() => institutions.id),
+    personalNumber: text("personal_number").notNull(),
+    fullName: text("full_name").notNull(),
+    rank: text("rank").notNull(),
+    category: text("category").notNull(),
+    faculty: text("faculty").notNull().default(""),
+    course: text("course").notNull().default(""),
+    groupName: text("group_name").notNull().default(""),
+    /** Master's/doctoral students: the unit that sent them (cl. 21, 22). */
+    sendingUnit: text("sending_unit").notNull().default(""),
+    userId: integer("user_id").references(() => users.id),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("students_inst_number_uq").on(t.institutionId, t.personalNumber),
+    index("students_user_idx").on(t.userId),
+  ],
+);
+
+export const officials = pgTable(
+  "officials",
+  {
+    id: serial("id").primaryKey(),
+    institutionId: integer("institution_id")
+      .notNull()
+      .references(() => institutions.id),
+    fullName: text("full_name").notNull(),
+    position: text("position").notNull().default(""),
+    userId: integer("user_id").references(() => users.id),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("officials_user_idx").on(t.userId)],
+);
+
+export const officialRoles = pgTable(
+  "official_roles",
+  {
+    officialId: integer("official_id")
+      .notNull()
+      .references(() => officials.id),
+    role: text("role").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.officialId, t.role] })],
+);
+
+/** An acting official holds another's role for a period (inclusive local dates). */
+export const delegations = pgTable("delegations", {
+  id: serial("id").primaryKey(),
+  institutionId: integer("institution_id")
+    .notNull()
+    .references(() => institutions.id),
+  role: text("role").notNull(),
+  fromOfficialId: integer("from_official_id")
+    .notNull()
+    .references(() => officials.id),
+  toOfficialId: integer("to_official_id")
+    .notNull()
+    .references(() => officials.id),
+  startsOn: date("starts_on", { mode: "string" }).notNull(),
+  endsOn: date("ends_on", { mode: "string" }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** One-time invite links; only the SHA-256 of the token is stored. */
+export const invites = pgTable("invites", {
+  id: serial("id").primaryKey(),
+  tokenHash: text("token_hash").notNull().unique(),
+  kind: text("kind").notNull(), // student | official
+  institutionId: integer("institution_id")
+    .notNull()
+    .references(() => institutions.id),
+  studentId: integer("student_id").references(() => students.id),
+  officialId: integer("official_id").references(() => officials.id),
+  expiresAt: tstz("expires_at").notNull(),
+  usedAt: tstz("used_at"),
+  usedByUserId: integer("used_by_user_id").references(() => users.id),
+  revokedAt: tstz("revoked_at"),
+  createdAt: createdAt(),
+});
+
+export const cases = pgTable(
+  "cases",
+  {
+    id: serial("id").primaryKey(),
+    institutionId: integer("institution_id")
+      .notNull()
+      .references(() => institutions.id),
+    studentId: integer("student_id").references(() => students.id),
+    ground: text("ground").notNull(),
+    category: text("category").notNull(),
+    /** D9: the edition of the rules the case was opened under. */
+    rulesEdition: text("rules_edition").notNull(),
+    /** open | approved | rejected | returned | withdrawn | closed */
+    state: text("state").notNull().default("open"),
+    version: integer("version").notNull().default(1),
+    /** Language of the formal report document (kk | ru), D10. */
+    reportLang: text("report_lang").notNull(),
+    reasons: text("reasons"),
+    conscriptServed: boolean("conscript_served").notNull(),
+    phone: text("phone"),
+    /** Snapshot of the student's roster data at filing time, for the report text. */
+    studentSnapshot: jsonb("student_snapshot").$type<Record<string, string>>(),
+    registeredAt: tstz("registered_at").notNull(),
+    registeredOn: date("registered_on", { mode: "string" }).notNull(),
+    decisionOn: date("decision_on", { mode: "string" }),
+    orderDate: date("order_date", { mode: "string" }),
+    orderNumber: text("order_number"),
+    outcomeReason: text("outcome_reason"),
+    closedAt: tstz("closed_at"),
+    /** D8: personal data removed; the anonymised record stays. */
+    purgedAt: tstz("purged_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("cases_inst_state_idx").on(t.institutionId, t.state),
+    // At most one open case per student (issue 5); enforced by the database, not only by the bot.
+    uniqueIndex("cases_one_open_per_student_uq").on(t.studentId).where(sql`state in ('open','approved')`),
+  ],
+);
+
+export const caseSteps = pgTable(
+  "case_steps",
+  {
+    id: serial("id").primaryKey(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    key: text("key").notNull(),
+    role: text("role").notNull(),
+    /** pending | done | cancelled */
+    state: text("state").notNull().default("pending"),
+    version: integer("version").notNull().default(1),
+    openedAt: tstz("opened_at").notNull(),
+    openedOn: date("opened_on", { mode: "string" }).notNull(),
+    dueOn: date("due_on", { mode: "string" }),
+    /** statutory | target (D3) */
+    dueKind: text("due_kind"),
+    cite: text("cite").notNull(),
+    doneAt: tstz("done_at"),
+    doneByOfficialId: integer("done_by_official_id").references(() => officials.id),
+    onBehalfOfOfficialId: integer("on_behalf_of_official_id").references(() => officials.id),
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    /** Last breach notice sent for this step (local date), so it is sent once. */
+    breachNotifiedOn: date("breach_notified_on", { mode: "string" }),
+  },
+  (t) => [
+    uniqueIndex("case_steps_case_key_uq").on(t.caseId, t.key),
+    index("case_steps_pending_idx").on(t.state, t.role, t.dueOn),
+  ],
+);
+
+/** Copies of a step's task message in officials' chats, edited into a status line once acted on. */
+export const stepMessages = pgTable(
+  "step_messages",
+  {
+    stepId: integer("step_id")
+      .notNull()
+      .references(() => caseSteps.id),
+    chatId: bigint("chat_id", { mode: "number" }).notNull(),
+    messageId: integer("message_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.stepId, t.chatId] })],
+);
+
+/** Append-only (a trigger refuses UPDATE and DELETE). No personal data: ids, states, keys. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: tstz("at").notNull(),
+    actorUserId: integer("actor_user_id"),
+    actorOfficialId: integer("actor_official_id"),
+    onBehalfOfOfficialId: integer("on_behalf_of_official_id"),
+    institutionId: integer("institution_id"),
+    caseId: integer("case_id"),
+    action: text("action").notNull(),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    details: jsonb("details"),
+  },
+  (t) => [index("audit_case_idx").on(t.caseId)],
+);
+
+/** Messages written in the same transaction as the state change; sent by the dispatcher. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    chatId: bigint("chat_id", { mode: "number" }).notNull(),
+    /** sendMessage | editMessageText */
+    method: text("method").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /** Where to record the sent message id (a step's task message). */
+    stepId: integer("step_id"),
+    caseId: integer("case_id"),
+    /** pending | sent | failed */
+    state: text("state").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    sentAt: tstz("sent_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("outbox_due_idx").on(t.state, t.nextAttemptAt)],
+);
+
+/** The working-day calendar's explicit days (D1); the seed and the Art. 5 rule fill the rest. */
+export const calendarDays = pgTable("calendar_days", {
+  day: date("day", { mode: "string" }).primaryKey(),
+  /** day_off | working */
+  kind: text("kind").notNull(),
+  source: text("source").notNull().default("admin"),
+  note: text("note").notNull().default(""),
+  createdAt: createdAt(),
+});
+
+/** @grammyjs/conversations state; text, not jsonb (jsonb rejects \u0000, which users can type). */
+export const conversationState = pgTable("conversation_state", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: tstz("updated_at").notNull().defaultNow(),
+});
+
+/** One digest per official per local date, claimed by insert (exactly once across instances). */
+export const digestsSent = pgTable(
+  "digests_sent",
+  {
+    officialId: integer("official_id")
+      .notNull()
+      .references(() => officials.id),
+    localDate: date("local_date", { mode: "string" }).notNull(),
+    sentAt: tstz("sent_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.officialId, t.localDate] })],
+);

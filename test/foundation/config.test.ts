@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config";
+
+const TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ";
+
+describe("config", () => {
+  it("needs only BOT_TOKEN and fills defaults", () => {
+    const c = loadConfig({ BOT_TOKEN: TOKEN });
+    expect(c.BOT_MODE).toBe("polling");
+    expect(c.DATA_DIR).toBe("./data");
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.ADMIN_TELEGRAM_IDS).toEqual([]);
+    expect(c.JOBS).toBe("inline");
+  });
+
+  it("names the missing token and says where to get one", () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({})).toThrow(/BOT_TOKEN.*@BotFather/);
+  });
+
+  it.each([
+    [{ BOT_TOKEN: "nope" }, /BOT_TOKEN does not look like a bot token/],
+    [{ BOT_TOKEN: TOKEN, DATABASE_URL: "mysql://x" }, /DATABASE_URL must start with postgres/],
+    [{ BOT_TOKEN: TOKEN, BOT_MODE: "push" }, /BOT_MODE must be polling or webhook/],
+    [{ BOT_TOKEN: TOKEN, ADMIN_TELEGRAM_IDS: "12,abc" }, /"abc" is not a numeric Telegram user id/],
+    [{ BOT_TOKEN: TOKEN, BOT_MODE: "webhook" }, /WEBHOOK_URL and WEBHOOK_SECRET are required/],
+    [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "not a url" }, /TELEGRAM_API_ROOT must be a URL/],
+  ])("refuses %j with a clear line", (env, msg) => {
+    expect(() => loadConfig(env)).toThrow(msg);
+  });
+
+  it("parses admin ids and treats empty strings as unset", () => {
+    const c = loadConfig({ BOT_TOKEN: TOKEN, ADMIN_TELEGRAM_IDS: " 1, 22 ,333", DATABASE_URL: "" });
+    expect(c.ADMIN_TELEGRAM_IDS).toEqual([1, 22, 333]);
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+});

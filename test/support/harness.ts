@@ -1,0 +1,174 @@
+/**
+ * Drives createBot with synthetic updates over a real database and a fake Bot API.
+ *   const h = useHarness();            // in a describe block
+ *   await h.command(user, "start");
+ *   expect(h.tg.lastTextTo(user.id)).toContain(...)
+ */
+
+import type { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import { beforeEach } from "vitest";
+import type { BotContext, Deps } from "../../src/bot/context";
+import { createBot } from "../../src/bot/create-bot";
+import { type Clock, fixedClock } from "../../src/clock";
+import type { Database } from "../../src/db/client";
+import { createLogger } from "../../src/logger";
+import { resetDatabase, testDatabase } from "./db";
+import { BOT_INFO, FakeTelegram } from "./telegram";
+
+export interface TgUser {
+  id: number;
+  first_name: string;
+  language_code?: string;
+}
+
+let userSeq = 500_000;
+export const newUser = (first_name = "User"): TgUser => ({ id: ++userSeq, first_name });
+
+export class Harness {
+  tg = new FakeTelegram();
+  bot!: Bot<BotContext>;
+  deps!: Deps;
+  private updateId = 1;
+  private messageId = 1;
+
+  constructor(
+    readonly database: Database,
+    readonly clock: ReturnType<typeof fixedClock>,
+    readonly adminTelegramIds: number[] = [],
+  ) {
+    this.rebuild();
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  /** A new bot over the same database: what a restart looks like to a user. */
+  rebuild(): void {
+    this.deps = {
+      db: this.database.db,
+      clock: this.clock as Clock,
+      log: createLogger("silent"),
+      adminTelegramIds: this.adminTelegramIds,
+    };
+    this.bot = createBot({ token: "42:TEST_TOKEN_abcdefghijklmnopqrstuvwxyz" }, this.deps, {
+      botInfo: BOT_INFO,
+      client: { fetch: this.tg.fetch as never },
+    });
+  }
+
+  async send(update: Omit<Update, "update_id">): Promise<void> {
+    await this.bot.handleUpdate({ update_id: this.updateId++, ...update } as Update);
+  }
+
+  private message(user: TgUser, extra: Record<string, unknown>) {
+    return {
+      message_id: this.messageId++,
+      date: Math.floor(this.clock().getTime() / 1000),
+      chat: { id: user.id, type: "private" as const, first_name: user.first_name },
+      from: { id: user.id, is_bot: false, first_name: user.first_name, language_code: user.language_code },
+      ...extra,
+    };
+  }
+
+  text(user: TgUser, text: string) {
+    const entities = text.startsWith("/")
+      ? [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }]
+      : undefined;
+    return this.send({ message: this.message(user, { text, entities }) as never });
+  }
+
+  command(user: TgUser, command: string, args = "") {
+    return this.text(user, `/${command}${args ? ` ${args}` : ""}`);
+  }
+
+  sticker(user: TgUser) {
+    return this.send({
+      message: this.message(user, {
+        sticker: {
+          file_id: "s",
+          file_unique_id: "s",
+          type: "regular",
+          width: 1,
+          height: 1,
+          is_animated: false,
+          is_video: false,
+        },
+      }) as never,
+    });
+  }
+
+  photo(user: TgUser) {
+    return this.send({
+      message: this.message(user, {
+        photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }],
+      }) as never,
+    });
+  }
+
+  contact(user: TgUser, phone: string, ownerId = user.id) {
+    return this.send({
+      message: this.message(user, {
+        contact: { phone_number: phone, first_name: user.first_name, user_id: ownerId },
+      }) as never,
+    });
+  }
+
+  /** Presses an inline button; `messageId` defaults to the last message the bot sent this user. */
+  press(user: TgUser, data: string, messageId?: number) {
+    const mid = messageId ?? this.lastMessageIdTo(user.id);
+    return this.send({
+      callback_query: {
+        id: String(this.updateId),
+        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        chat_instance: "ci",
+        data,
+        message: {
+          message_id: mid,
+          date: 0,
+          chat: { id: user.id, type: "private", first_name: user.first_name },
+          text: "",
+        },
+      } as never,
+    });
+  }
+
+  lastMessageIdTo(chatId: number): number {
+    const sends = this.tg.calls.filter(
+      (c) => c.method === "sendMessage" && Number(c.payload.chat_id) === chatId,
+    );
+    const last = sends[sends.length - 1]?.result as { message_id: number } | undefined;
+    return last?.message_id ?? 1;
+  }
+
+  /** Callback data of every inline button in the last message to a chat. */
+  buttonsTo(chatId: number): string[] {
+    const last = [...this.tg.calls]
+      .reverse()
+      .find(
+        (c) =>
+          (c.method === "sendMessage" || c.method === "editMessageText") &&
+          Number(c.payload.chat_id) === chatId,
+      );
+    const kb = (
+      last?.payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined
+    )?.inline_keyboard;
+    return kb ? kb.flat().map((b) => b.callback_data ?? "") : [];
+  }
+}
+
+/** One harness per test, over a freshly truncated database. */
+export function useHarness(opts: { now?: string; adminTelegramIds?: number[] } = {}): { current: Harness } {
+  const ref = {} as { current: Harness };
+  beforeEach(async () => {
+    const database = await testDatabase();
+    await resetDatabase(database);
+    ref.current = new Harness(
+      database,
+      fixedClock(opts.now ?? "2026-03-20T04:00:00Z"),
+      opts.adminTelegramIds,
+    );
+  });
+  return ref;
+}

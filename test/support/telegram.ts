@@ -1,0 +1,104 @@
+/**
+ * A fake Bot API behind grammY's `client.fetch`: records every call and answers like Telegram.
+ * Failures can be scheduled (429 with retry_after, 5xx, 403, network errors) to test recovery.
+ */
+import type { UserFromGetMe } from "grammy/types";
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+  result?: unknown;
+}
+
+export type Failure =
+  | { kind: "http"; code: number; description: string; retryAfter?: number }
+  | { kind: "network" };
+
+export const BOT_INFO: UserFromGetMe = {
+  id: 42,
+  is_bot: true,
+  first_name: "Test bot",
+  username: "expulsion_test_bot",
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+} as UserFromGetMe;
+
+export class FakeTelegram {
+  readonly calls: ApiCall[] = [];
+  private nextMessageId = 1000;
+  private failures: { method: string | null; failure: Failure; remaining: number }[] = [];
+
+  /** The next `times` calls (of `method`, or any) fail with `failure`. */
+  failNext(times: number, failure: Failure, method: string | null = null) {
+    this.failures.push({ method, failure, remaining: times });
+  }
+
+  readonly fetch = async (url: unknown, init?: { body?: unknown }): Promise<{ json(): Promise<unknown> }> => {
+    const method = String(url).split("/").pop() ?? "";
+    const payload = typeof init?.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+    const f = this.failures.find((x) => x.remaining > 0 && (x.method === null || x.method === method));
+    if (f) {
+      f.remaining--;
+      this.calls.push({ method: `!${method}`, payload });
+      if (f.failure.kind === "network") throw new Error("fake network error: ECONNRESET");
+      const { code, description, retryAfter } = f.failure;
+      return {
+        json: async () => ({
+          ok: false,
+          error_code: code,
+          description,
+          ...(retryAfter !== undefined ? { parameters: { retry_after: retryAfter } } : {}),
+        }),
+      };
+    }
+    const result = this.answer(method, payload);
+    this.calls.push({ method, payload, result });
+    return { json: async () => ({ ok: true, result }) };
+  };
+
+  private answer(method: string, p: Record<string, unknown>): unknown {
+    const chat = { id: Number(p.chat_id), type: "private", first_name: "user" };
+    switch (method) {
+      case "getMe":
+        return BOT_INFO;
+      case "sendMessage":
+        return { message_id: this.nextMessageId++, date: 0, chat, text: p.text };
+      case "editMessageText":
+        return { message_id: Number(p.message_id), date: 0, chat, text: p.text };
+      default:
+        return true;
+    }
+  }
+
+  /** Successful calls of one method, optionally to one chat. */
+  sent(method = "sendMessage", chatId?: number): Record<string, unknown>[] {
+    return this.calls
+      .filter((c) => c.method === method && (chatId === undefined || Number(c.payload.chat_id) === chatId))
+      .map((c) => c.payload);
+  }
+
+  /** Texts sent (or edited) into a chat, in order. */
+  textsTo(chatId: number): string[] {
+    return this.calls
+      .filter(
+        (c) =>
+          (c.method === "sendMessage" || c.method === "editMessageText") &&
+          Number(c.payload.chat_id) === chatId,
+      )
+      .map((c) => String(c.payload.text));
+  }
+
+  lastTextTo(chatId: number): string {
+    const all = this.textsTo(chatId);
+    return all[all.length - 1] ?? "";
+  }
+
+  clear() {
+    this.calls.length = 0;
+  }
+}
