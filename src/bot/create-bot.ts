@@ -3,15 +3,20 @@
  * → conversations (with the same deps inside) → global /cancel → conversations → features → fallback.
  */
 import { autoRetry } from "@grammyjs/auto-retry";
-import { conversations } from "@grammyjs/conversations";
+import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, type Context } from "grammy";
 import { tFor } from "../i18n";
 import type { BaseContext, BotContext, Deps } from "./context";
 import { conversationStorage } from "./conversation-storage";
+import { REPORT_CONVERSATION, reportConversation } from "./conversations/report";
+import { STEP_INPUT_CONVERSATION, stepInputConversation } from "./conversations/step-input";
+import { cancelFeature } from "./features/cancel";
 import { fallbackFeature } from "./features/fallback";
 import { languageFeature } from "./features/language";
+import { officialsFeature } from "./features/officials";
 import { startFeature } from "./features/start";
+import { studentFeature } from "./features/student";
 import { identityMiddleware } from "./middleware/identity";
 
 /** Bumped whenever a conversation's flow changes: older stored states are then dropped. */
@@ -71,7 +76,12 @@ export function createBot(
       plugins: [identityMiddleware(deps)],
     }),
   );
+  root.use(cancelFeature);
+  root.use(createConversation(reportConversation, { id: REPORT_CONVERSATION }));
+  root.use(createConversation(stepInputConversation, { id: STEP_INPUT_CONVERSATION }));
   root.use(startFeature);
+  root.use(studentFeature);
+  root.use(officialsFeature);
   root.use(languageFeature);
   root.use(fallbackFeature);
   return bot;

@@ -5,13 +5,14 @@
  *   expect(h.tg.lastTextTo(user.id)).toContain(...)
  */
 
-import type { Bot } from "grammy";
+import { Api, type Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { beforeEach } from "vitest";
 import type { BotContext, Deps } from "../../src/bot/context";
 import { createBot } from "../../src/bot/create-bot";
 import { type Clock, fixedClock } from "../../src/clock";
 import type { Database } from "../../src/db/client";
+import { dispatchOnce } from "../../src/jobs/outbox-dispatcher";
 import { createLogger } from "../../src/logger";
 import { resetDatabase, testDatabase } from "./db";
 import { BOT_INFO, FakeTelegram } from "./telegram";
@@ -56,6 +57,30 @@ export class Harness {
       botInfo: BOT_INFO,
       client: { fetch: this.tg.fetch as never },
     });
+  }
+
+  /** Runs the outbox dispatcher until nothing is due: what the background job does in production. */
+  async flush(): Promise<number> {
+    let sent = 0;
+    for (let i = 0; i < 100; i++) {
+      const stats = await dispatchOnce(
+        {
+          db: this.db,
+          api: this.api,
+          clock: this.clock,
+          log: this.deps.log,
+          adminTelegramIds: this.adminTelegramIds,
+        },
+        { sleep: async () => {}, ratePerSecond: 1e9 },
+      );
+      sent += stats.sent;
+      if (stats.claimed === 0) return sent;
+    }
+    throw new Error("outbox did not drain");
+  }
+
+  get api() {
+    return new Api("42:TEST_TOKEN_abcdefghijklmnopqrstuvwxyz", { fetch: this.tg.fetch as never });
   }
 
   async send(update: Omit<Update, "update_id">): Promise<void> {

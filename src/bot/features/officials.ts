@@ -1,0 +1,148 @@
+/**
+ * Officials: a press on a task button (s:<stepId>:<action>), /inbox, /case <id> and a case's audit
+ * trail. Every press is checked in src/cases (role, institution, delegation, step still pending);
+ * callback data is only a pointer, never trusted for identity or authority.
+ */
+import { Composer, InlineKeyboard } from "grammy";
+import { audit } from "../../audit";
+import { act, checkAccess } from "../../cases/act";
+import { actionsFor } from "../../cases/actions";
+import { dueLine, formatInstant } from "../../cases/format";
+import { auditTrail, caseForOfficial, inboxOf } from "../../cases/queries";
+import { loadCalendar } from "../../people/calendar-store";
+import type { StepKey } from "../../rules";
+import type { BotContext } from "../context";
+import { STEP_INPUT_CONVERSATION, type StepInputArgs } from "../conversations/step-input";
+import { replyActResult } from "./officials-render";
+import { timelineText } from "./timeline";
+
+export const officialsFeature = new Composer<BotContext>();
+
+officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
+  const stepId = Number(ctx.match[1]);
+  const action = ctx.match[2]!;
+  const { userId, official } = ctx.identity;
+  const actor = { userId: userId ?? -1, officialId: official?.id ?? null };
+  const now = ctx.deps.clock();
+  const access = await checkAccess(ctx.deps.db, stepId, action, actor, now);
+  if (access.status !== "ok") {
+    // Refused or stale: act() records the attempt in the audit trail and changes nothing.
+    const result = await act(ctx.deps.db, { stepId, action, actor }, now);
+    return replyActResult(ctx, result, (text) => ctx.answerCallbackQuery({ text, show_alert: true }));
+  }
+  if (access.def.inputs.length > 0) {
+    await ctx.answerCallbackQuery();
+    const args: StepInputArgs = {
+      stepId,
+      caseId: access.ctx.c.id,
+      action,
+      inputs: [...access.def.inputs],
+      notBefore: access.notBefore,
+    };
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(STEP_INPUT_CONVERSATION, args);
+    return;
+  }
+  const result = await act(ctx.deps.db, { stepId, action, actor }, now);
+  await replyActResult(ctx, result, (text) => ctx.answerCallbackQuery({ text }));
+});
+
+officialsFeature.command("inbox", inbox);
+officialsFeature.callbackQuery("menu:inbox", async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await inbox(ctx);
+});
+
+async function inbox(ctx: BotContext) {
+  const official = ctx.identity.official;
+  if (!official) return ctx.reply(ctx.t("inbox.not_official"));
+  const now = ctx.deps.clock();
+  const items = await inboxOf(ctx.deps.db, official, now);
+  if (items.length === 0) return ctx.reply(ctx.t("inbox.empty"));
+  const shown = items.slice(0, 30);
+  const calendar = await loadCalendar(ctx.deps.db);
+  const lines = shown.map((it, i) =>
+    ctx.t("inbox.item", {
+      n: i + 1,
+      id: it.caseId,
+      step: ctx.t(`step.${it.step.key}`),
+      due: dueLine(ctx.t, it.step, now, calendar),
+    }),
+  );
+  const kb = new InlineKeyboard();
+  shown.slice(0, 10).forEach((it, i) => {
+    kb.text(ctx.t("btn.open", { id: it.caseId }), `c:${it.caseId}`);
+    if (i % 2 === 1) kb.row();
+  });
+  return ctx.reply([ctx.t("inbox.header", { count: items.length }), ...lines].join("\n\n"), {
+    parse_mode: "HTML",
+    reply_markup: kb,
+  });
+}
+
+officialsFeature.command("case", async (ctx) => {
+  const id = Number(ctx.match.trim());
+  if (!Number.isInteger(id) || id <= 0) return ctx.reply(ctx.t("case.usage"));
+  return showCase(ctx, id);
+});
+officialsFeature.callbackQuery(/^c:(\d{1,9})$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  return showCase(ctx, Number(ctx.match[1]));
+});
+
+async function showCase(ctx: BotContext, id: number) {
+  const official = ctx.identity.official;
+  if (!official) return ctx.reply(ctx.t("inbox.not_official"));
+  const cc = await caseForOfficial(ctx.deps.db, official, id);
+  if (!cc) {
+    await audit(ctx.deps.db, {
+      at: ctx.deps.clock(),
+      action: "case.view_refused",
+      actorUserId: ctx.identity.userId,
+      actorOfficialId: official.id,
+      details: { caseId: id },
+    });
+    return ctx.reply(ctx.t("case.not_found", { id }));
+  }
+  const now = ctx.deps.clock();
+  const kb = new InlineKeyboard();
+  // Buttons for the pending steps this official may act on.
+  for (const s of cc.steps.filter((x) => x.state === "pending")) {
+    const access = await checkAccess(
+      ctx.deps.db,
+      s.id,
+      null,
+      { userId: ctx.identity.userId!, officialId: official.id },
+      now,
+    );
+    if (access.status !== "ok") continue;
+    for (const a of actionsFor(s.key as StepKey))
+      kb.text(ctx.t(`btn.${a.action}`), `s:${s.id}:${a.action}`).row();
+  }
+  if (official.roles.includes("head") || ctx.identity.isAdmin) kb.text(ctx.t("btn.trail"), `t:${id}`);
+  return ctx.reply(timelineText(ctx.t, cc, now, true), { parse_mode: "HTML", reply_markup: kb });
+}
+
+officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
+  const id = Number(ctx.match[1]);
+  const official = ctx.identity.official;
+  const allowed = official && (official.roles.includes("head") || ctx.identity.isAdmin);
+  const cc = allowed ? await caseForOfficial(ctx.deps.db, official, id) : null;
+  if (!cc) return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
+  await ctx.answerCallbackQuery();
+  const rows = await auditTrail(ctx.deps.db, id);
+  const lines = rows.map((r) =>
+    ctx.t("case.trail_line", {
+      at: formatInstant(r.at),
+      action: r.action,
+      actor: r.actorOfficialId
+        ? `official #${r.actorOfficialId}`
+        : r.actorUserId
+          ? `user #${r.actorUserId}`
+          : "system",
+    }),
+  );
+  return ctx.reply([ctx.t("case.trail_header", { id }), ...lines.slice(-40)].join("\n"), {
+    parse_mode: "HTML",
+  });
+});

@@ -1,0 +1,43 @@
+/** A case's timeline: each step, who acts, its due date (statutory or target), done or pending, what next. */
+import type { CaseContext } from "../../cases/common";
+import { dueLine, formatDate, formatInstant } from "../../cases/format";
+import type { T } from "../../i18n";
+import type { LocalDate } from "../../rules";
+
+const ICON: Record<string, string> = { done: "✅", pending: "⏳", cancelled: "▫️" };
+
+export function timelineText(t: T, cc: CaseContext, now: Date, forOfficial = false): string {
+  const { c, wf, steps } = cc;
+  if (c.purgedAt) return t("case.purged", { id: c.id });
+  const parts = [
+    t("status.header", {
+      id: c.id,
+      ground: t(`ground.${c.ground}`),
+      date: formatDate(c.registeredOn as LocalDate),
+      state: t(`state.${c.state}`),
+    }),
+  ];
+  if (forOfficial && c.studentSnapshot) {
+    const s = c.studentSnapshot;
+    parts.push(
+      `${s.rank ?? ""} ${s.fullName ?? ""}, ${t(`category.${c.category}`)}, ${s.groupName ?? ""}`.trim(),
+    );
+  }
+  const lines = steps.map((s) =>
+    t("status.step", {
+      icon: ICON[s.state] ?? "•",
+      step: t(`step.${s.key}`),
+      role: t(`role.${s.role}`),
+      due: s.state === "done" && s.doneAt ? `${formatInstant(s.doneAt)}` : dueLine(t, s, now, cc.calendar),
+    }),
+  );
+  // Steps not opened yet, in workflow order, so the learner sees the whole road.
+  const opened = new Set(steps.map((s) => s.key));
+  const upcoming = ["open", "approved"].includes(c.state) ? wf.steps.filter((d) => !opened.has(d.key)) : [];
+  for (const d of upcoming) lines.push(`◻️ ${t(`step.${d.key}`)}\n    ${t(`role.${d.role}`)}`);
+  parts.push(lines.join("\n"));
+  const pending = steps.find((s) => s.state === "pending");
+  const next = pending ?? null;
+  if (next) parts.push(t("status.next", { step: t(`step.${next.key}`), role: t(`role.${next.role}`) }));
+  return parts.join("\n\n");
+}

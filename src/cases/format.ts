@@ -1,0 +1,30 @@
+/** How dates, deadlines and people are shown in messages (Asia/Almaty). */
+import { DateTime } from "luxon";
+import type { T } from "../i18n";
+import { type Calendar, type LocalDate, TIME_ZONE, workingDaysLeft, workingDaysOverdue } from "../rules";
+import { formatDate } from "./validate";
+
+export { formatDate };
+
+export function formatInstant(d: Date): string {
+  return DateTime.fromJSDate(d, { zone: TIME_ZONE }).toFormat("dd.LL.yyyy HH:mm");
+}
+
+/** "statutory deadline 27.03.2026 (cl. 20) · 2 working day(s) left" — never calls a target statutory (D3). */
+export function dueLine(
+  t: T,
+  step: { dueOn: string | null; dueKind: string | null; cite: string },
+  now: Date,
+  calendar: Calendar,
+): string {
+  if (!step.dueOn) return t("due.none");
+  const due = step.dueOn as LocalDate;
+  const base = t(step.dueKind === "statutory" ? "due.statutory" : "due.target", {
+    date: formatDate(due),
+    cite: step.cite,
+  });
+  const overdue = workingDaysOverdue(due, now, calendar);
+  if (overdue > 0) return `${base} · ⚠️ ${t("due.overdue", { count: overdue })}`;
+  const left = workingDaysLeft(due, now, calendar);
+  return `${base} · ${left === 0 ? t("due.today") : t("due.left", { count: left })}`;
+}

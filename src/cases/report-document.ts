@@ -1,0 +1,54 @@
+/**
+ * The formal report (баянат / рапорт) addressed to the head (cl. 19, 25), in Kazakh or Russian as the
+ * learner chooses (D10). Values are HTML-escaped by i18next; the layout is plain lines.
+ */
+import { tFor } from "../i18n";
+import { formatDate } from "./validate";
+
+export interface ReportData {
+  ground: "own_will" | "contract_refusal";
+  reasons: string;
+  conscriptServed: boolean;
+  phone: string | null;
+  lang: "kk" | "ru";
+  date: string; // YYYY-MM-DD
+  headTitle: string;
+  student: {
+    fullName: string;
+    rank: string;
+    category: string;
+    faculty: string;
+    course: string;
+    groupName: string;
+    sendingUnit: string;
+  };
+}
+
+export function renderReport(d: ReportData): string {
+  const t = tFor(d.lang);
+  const s = d.student;
+  const header = [
+    t("doc.to", { headTitle: d.headTitle }),
+    t("doc.from", { rank: s.rank, name: s.fullName }),
+    t("doc.from_details", {
+      category: t(`doc.category_${s.category}`),
+      faculty: s.faculty,
+      course: s.course,
+      group: s.groupName,
+    }),
+  ];
+  // Master's and doctoral students return to the unit that sent them (cl. 21, 22).
+  if (s.category !== "cadet" && s.sendingUnit) header.push(t("doc.from_unit", { unit: s.sendingUnit }));
+  const body = [
+    t(d.ground === "own_will" ? "doc.body_own_will" : "doc.body_contract_refusal"),
+    t("doc.reasons", { reasons: d.reasons }),
+    t(d.conscriptServed ? "doc.conscript_yes" : "doc.conscript_no"),
+  ];
+  if (d.phone) body.push(t("doc.phone", { phone: d.phone }));
+  return [
+    header.join("\n"),
+    `<b>${t("doc.title")}</b>`,
+    body.join("\n"),
+    t("doc.signed", { date: formatDate(d.date), rank: s.rank, name: s.fullName }),
+  ].join("\n\n");
+}

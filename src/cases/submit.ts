@@ -1,0 +1,123 @@
+/**
+ * A learner files a report (cl. 19 own will, cl. 25 contract refusal). One transaction: the case, its
+ * first steps with their deadlines, the audit event and the task messages to the first endorser (D4).
+ * The learner's receipt is the conversation's own reply, sent right after the commit.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import { audit } from "../audit";
+import type { Db } from "../db/client";
+import { cases, institutions, students } from "../db/schema";
+import { type Ground, localDateOf, RULES_EDITION, STUDENT_FILED_GROUNDS } from "../rules";
+import { loadCaseContext, openNextSteps } from "./common";
+
+export const REASONS_MIN = 20;
+export const REASONS_MAX = 2000;
+
+export interface SubmitInput {
+  userId: number;
+  ground: Ground;
+  reasons: string;
+  conscriptServed: boolean;
+  phone: string | null;
+  reportLang: "kk" | "ru";
+}
+
+export type SubmitResult =
+  | { ok: true; caseId: number; registeredOn: string }
+  | { ok: false; reason: "not_student" | "open_case" | "bad_input"; caseId?: number };
+
+export const OPEN_STATES = ["open", "approved"] as const;
+
+export async function openCaseOf(db: Db, studentId: number): Promise<number | null> {
+  const [row] = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(eq(cases.studentId, studentId), inArray(cases.state, [...OPEN_STATES])));
+  return row?.id ?? null;
+}
+
+export async function submitReport(db: Db, input: SubmitInput, now: Date): Promise<SubmitResult> {
+  const reasons = input.reasons.trim();
+  if (
+    !STUDENT_FILED_GROUNDS.includes(input.ground) ||
+    reasons.length < REASONS_MIN ||
+    reasons.length > REASONS_MAX ||
+    !["kk", "ru"].includes(input.reportLang)
+  ) {
+    return { ok: false, reason: "bad_input" };
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const [student] = await tx
+        .select()
+        .from(students)
+        .where(and(eq(students.userId, input.userId), eq(students.active, true)))
+        .for("update");
+      if (!student) return { ok: false as const, reason: "not_student" as const };
+      const [open] = await tx
+        .select({ id: cases.id })
+        .from(cases)
+        .where(and(eq(cases.studentId, student.id), inArray(cases.state, [...OPEN_STATES])));
+      if (open) return { ok: false as const, reason: "open_case" as const, caseId: open.id };
+      const [inst] = await tx.select().from(institutions).where(eq(institutions.id, student.institutionId));
+      if (!inst) throw new Error("student without institution");
+      const registeredOn = localDateOf(now);
+      const [c] = await tx
+        .insert(cases)
+        .values({
+          institutionId: student.institutionId,
+          studentId: student.id,
+          ground: input.ground,
+          category: student.category,
+          rulesEdition: RULES_EDITION, // D9
+          reportLang: input.reportLang,
+          reasons,
+          conscriptServed: input.conscriptServed,
+          phone: input.phone,
+          studentSnapshot: {
+            personalNumber: student.personalNumber,
+            fullName: student.fullName,
+            rank: student.rank,
+            category: student.category,
+            faculty: student.faculty,
+            course: student.course,
+            groupName: student.groupName,
+            sendingUnit: student.sendingUnit,
+          },
+          registeredAt: now,
+          registeredOn,
+        })
+        .returning();
+      if (!c) throw new Error("case insert returned nothing");
+      const ctx = await loadCaseContext(tx, c.id, true);
+      if (!ctx) throw new Error("case vanished");
+      const opened = await openNextSteps(tx, ctx, now);
+      await audit(tx, {
+        at: now,
+        action: "case.submitted",
+        actorUserId: input.userId,
+        institutionId: c.institutionId,
+        caseId: c.id,
+        after: { state: c.state, ground: c.ground, category: c.category, rulesEdition: c.rulesEdition },
+        details: {
+          openedSteps: opened.map((s) => ({ id: s.id, key: s.key, dueOn: s.dueOn, dueKind: s.dueKind })),
+        },
+      });
+      return { ok: true as const, caseId: c.id, registeredOn };
+    });
+  } catch (err) {
+    // Two submits racing past the check: the partial unique index keeps one open case per student.
+    if (
+      (err as { code?: string; cause?: { code?: string } })?.cause?.code === "23505" ||
+      (err as { code?: string }).code === "23505"
+    ) {
+      const [student] = await db
+        .select({ id: students.id })
+        .from(students)
+        .where(eq(students.userId, input.userId));
+      const caseId = student ? await openCaseOf(db, student.id) : null;
+      return { ok: false, reason: "open_case", caseId: caseId ?? undefined };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,77 @@
+/** D6: the learner may withdraw the report until the head decides; the officials concerned are told. */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { audit } from "../audit";
+import type { Db } from "../db/client";
+import { cases, stepMessages, students } from "../db/schema";
+import { tFor } from "../i18n";
+import { roleHolders } from "../people/holders";
+import { canWithdraw, localDateOf, type Role } from "../rules";
+import { cancelPendingSteps, doneKeys, loadCaseContext } from "./common";
+import { enqueue, langsOf } from "./outbox";
+
+export type WithdrawResult = { status: "withdrawn" | "too_late" | "not_found" | "closed"; caseId?: number };
+
+export async function withdrawCase(
+  db: Db,
+  caseId: number,
+  userId: number,
+  now: Date,
+): Promise<WithdrawResult> {
+  return db.transaction(async (tx) => {
+    const ctx = await loadCaseContext(tx, caseId, true);
+    if (!ctx) return { status: "not_found" as const };
+    const [own] = ctx.c.studentId
+      ? await tx
+          .select({ id: students.id })
+          .from(students)
+          .where(and(eq(students.id, ctx.c.studentId), eq(students.userId, userId)))
+      : [];
+    // Someone else's case looks exactly like a missing one: no information leaks.
+    if (!own) return { status: "not_found" as const };
+    if (!["open", "approved"].includes(ctx.c.state)) return { status: "closed" as const, caseId };
+    if (!canWithdraw(ctx.wf, doneKeys(ctx.steps))) return { status: "too_late" as const, caseId };
+
+    const pendingIds = ctx.steps.filter((s) => s.state === "pending").map((s) => s.id);
+    const pendingRoles = [
+      ...new Set(ctx.steps.filter((s) => s.state === "pending").map((s) => s.role as Role)),
+    ];
+    // Whoever already holds a copy of a task message, plus today's holders of the pending roles.
+    const copies = pendingIds.length
+      ? await tx
+          .select({ chatId: stepMessages.chatId })
+          .from(stepMessages)
+          .where(inArray(stepMessages.stepId, pendingIds))
+      : [];
+    const chats = new Set(copies.map((c) => c.chatId));
+    for (const role of pendingRoles) {
+      for (const h of await roleHolders(tx, ctx.c.institutionId, role, localDateOf(now)))
+        chats.add(h.telegramId);
+    }
+    await cancelPendingSteps(tx, ctx, "withdrawn", now);
+    await tx
+      .update(cases)
+      .set({ state: "withdrawn", closedAt: now, version: sql`${cases.version} + 1` })
+      .where(eq(cases.id, caseId));
+    const langs = await langsOf(tx, [...chats]);
+    await enqueue(
+      tx,
+      [...chats].map((chatId) => ({
+        chatId,
+        caseId,
+        text: tFor(langs.get(chatId))("notice.withdrawn", { id: caseId }),
+      })),
+      now,
+    );
+    await audit(tx, {
+      at: now,
+      action: "case.withdrawn",
+      actorUserId: userId,
+      institutionId: ctx.c.institutionId,
+      caseId,
+      before: { state: ctx.c.state, version: ctx.c.version },
+      after: { state: "withdrawn", version: ctx.c.version + 1 },
+      details: { cancelledSteps: pendingIds },
+    });
+    return { status: "withdrawn" as const, caseId };
+  });
+}

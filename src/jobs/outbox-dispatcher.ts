@@ -1,0 +1,244 @@
+/**
+ * Sends what use cases wrote to the outbox. At-least-once with a lease: rows are claimed with
+ * FOR UPDATE SKIP LOCKED (so several instances never take the same row), sent, then marked. Only the
+ * oldest pending row of each chat is claimed, so a chat's messages keep their order through retries.
+ *   429 → wait retry_after (and slow everyone down); 5xx and network errors → back off, never give up;
+ *   403 → the user blocked the bot: mark them unreachable and tell the administrators;
+ *   "message is not modified" → success.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { type Api, GrammyError, HttpError } from "grammy";
+import { enqueue } from "../cases/outbox";
+import type { Clock } from "../clock";
+import type { Db } from "../db/client";
+import { outbox, stepMessages, users } from "../db/schema";
+import { tFor } from "../i18n";
+import type { Logger } from "../logger";
+
+export interface DispatcherDeps {
+  db: Db;
+  /** A raw Api without auto-retry: the dispatcher has its own retry policy. */
+  api: Api;
+  clock: Clock;
+  log: Logger;
+  adminTelegramIds: readonly number[];
+}
+
+export interface DispatchOptions {
+  batchSize?: number;
+  /** How long a claimed row stays invisible to other dispatchers. */
+  leaseMs?: number;
+  /** Sustained send rate across all chats (Telegram allows about 30/s in bulk). */
+  ratePerSecond?: number;
+  concurrency?: number;
+  /** Real sleeping for 429 pauses; tests pass a no-op. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type Row = typeof outbox.$inferSelect;
+
+export interface DispatchStats {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+export const backoffMs = (attempts: number) =>
+  Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+
+export async function claimBatch(db: Db, now: Date, limit: number, leaseMs: number): Promise<Row[]> {
+  const until = new Date(now.getTime() + leaseMs);
+  const rows = await db.execute(sql`
+    UPDATE outbox SET next_attempt_at = ${until.toISOString()}::timestamptz, attempts = attempts + 1
+    WHERE id IN (
+      SELECT o.id FROM outbox o
+      WHERE o.state = 'pending' AND o.next_attempt_at <= ${now.toISOString()}::timestamptz
+        AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id AND p.state = 'pending' AND p.id < o.id)
+      ORDER BY o.id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, chat_id, method, payload, step_id, attempts`);
+  const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as {
+    id: number | string;
+    chat_id: number | string;
+    method: string;
+    payload: Record<string, unknown> | string;
+    step_id: number | null;
+    attempts: number;
+  }[];
+  return list
+    .map((r) => ({
+      id: Number(r.id),
+      chatId: Number(r.chat_id),
+      method: r.method,
+      payload: typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload,
+      stepId: r.step_id,
+      attempts: r.attempts,
+    }))
+    .sort((a, b) => a.id - b.id) as Row[];
+}
+
+/** A simple pacing gate: at most `rate` sends per second, and a global pause after a 429. */
+class Pacer {
+  private next = 0;
+  constructor(
+    private readonly rate: number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {}
+  async take() {
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 1000 / this.rate;
+    if (at > now) await this.sleep(at - now);
+  }
+  pause(ms: number) {
+    this.next = Math.max(this.next, Date.now() + ms);
+  }
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function dispatchOnce(
+  deps: DispatcherDeps,
+  opts: DispatchOptions = {},
+  pacer?: Pacer,
+): Promise<DispatchStats> {
+  const { db, clock, log } = deps;
+  const sleep = opts.sleep ?? realSleep;
+  const gate = pacer ?? new Pacer(opts.ratePerSecond ?? 25, sleep);
+  const batch = await claimBatch(db, clock(), opts.batchSize ?? 50, opts.leaseMs ?? 60_000);
+  const stats: DispatchStats = { claimed: batch.length, sent: 0, retried: 0, failed: 0 };
+  const queue = [...batch];
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      await gate.take();
+      const outcome = await sendOne(deps, row, gate);
+      stats[outcome]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, batch.length) }, worker));
+  if (batch.length) log.debug({ ...stats }, "outbox batch");
+  return stats;
+}
+
+async function sendOne(deps: DispatcherDeps, row: Row, gate: Pacer): Promise<"sent" | "retried" | "failed"> {
+  const { db, api, clock, log } = deps;
+  const payload = { chat_id: row.chatId, ...(row.payload as Record<string, unknown>) };
+  try {
+    const res = (await (api.raw as unknown as Record<string, (p: unknown) => Promise<unknown>>)[row.method]!(
+      payload,
+    )) as { message_id?: number } | true;
+    const marked = await db
+      .update(outbox)
+      .set({ state: "sent", sentAt: clock(), lastError: null })
+      .where(and(eq(outbox.id, row.id), eq(outbox.state, "pending")))
+      .returning({ id: outbox.id });
+    const messageId = typeof res === "object" ? res.message_id : undefined;
+    if (row.stepId && messageId) {
+      if (marked.length === 0) {
+        // The step was done while this copy was in flight: take its buttons away at once.
+        await api.raw.editMessageReplyMarkup({ chat_id: row.chatId, message_id: messageId }).catch(() => {});
+      } else {
+        await db
+          .insert(stepMessages)
+          .values({ stepId: row.stepId, chatId: row.chatId, messageId })
+          .onConflictDoUpdate({ target: [stepMessages.stepId, stepMessages.chatId], set: { messageId } });
+      }
+    }
+    return "sent";
+  } catch (err) {
+    const now = clock();
+    if (err instanceof GrammyError) {
+      if (err.error_code === 400 && /message is not modified/i.test(err.description)) {
+        await db.update(outbox).set({ state: "sent", sentAt: now }).where(eq(outbox.id, row.id));
+        return "sent";
+      }
+      if (err.error_code === 429) {
+        const wait = (err.parameters.retry_after ?? 1) * 1000;
+        gate.pause(wait);
+        await retryAt(db, row.id, new Date(now.getTime() + wait), err.description);
+        return "retried";
+      }
+      if (err.error_code === 403) {
+        await markUnreachable(deps, row);
+        return "failed";
+      }
+      if (err.error_code >= 500) {
+        await retryAt(db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), err.description);
+        return "retried";
+      }
+      // Any other 4xx will not get better by retrying.
+      log.warn(
+        { outboxId: row.id, code: err.error_code, description: err.description },
+        "outbox message refused",
+      );
+      await db
+        .update(outbox)
+        .set({ state: "failed", lastError: err.description })
+        .where(eq(outbox.id, row.id));
+      return "failed";
+    }
+    const message = err instanceof HttpError ? String(err.error) : String(err);
+    await retryAt(db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), message.slice(0, 500));
+    return "retried";
+  }
+}
+
+async function retryAt(db: Db, id: number, at: Date, error: string) {
+  await db.update(outbox).set({ nextAttemptAt: at, lastError: error }).where(eq(outbox.id, id));
+}
+
+async function markUnreachable(deps: DispatcherDeps, row: Row) {
+  const { db, clock, adminTelegramIds } = deps;
+  const now = clock();
+  await db.transaction(async (tx) => {
+    await tx
+      .update(outbox)
+      .set({ state: "failed", lastError: "403: blocked by the user" })
+      .where(eq(outbox.id, row.id));
+    const flipped = await tx
+      .update(users)
+      .set({ unreachable: true })
+      .where(and(eq(users.telegramId, row.chatId), eq(users.unreachable, false)))
+      .returning({ id: users.id });
+    // Tell the administrators once per user (not once per message), and never about themselves.
+    if (flipped.length > 0 && !adminTelegramIds.includes(row.chatId)) {
+      const [caseRow] = await tx.select({ caseId: outbox.caseId }).from(outbox).where(eq(outbox.id, row.id));
+      await enqueue(
+        tx,
+        adminTelegramIds.map((chatId) => ({
+          chatId,
+          text: tFor("kk")("notice.unreachable", { telegramId: row.chatId, caseId: caseRow?.caseId ?? "—" }),
+        })),
+        now,
+      );
+    }
+  });
+}
+
+/** Runs the dispatcher until stopped; returns a stop function that waits for the current batch. */
+export function startOutboxDispatcher(
+  deps: DispatcherDeps,
+  opts: DispatchOptions & { idleMs?: number } = {},
+) {
+  let stopped = false;
+  const pacer = new Pacer(opts.ratePerSecond ?? 25, opts.sleep ?? realSleep);
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const stats = await dispatchOnce(deps, opts, pacer);
+        if (stats.claimed === 0) await realSleep(opts.idleMs ?? 300);
+      } catch (err) {
+        deps.log.error({ err: String(err) }, "outbox dispatcher error");
+        await realSleep(1000);
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}

@@ -1,0 +1,170 @@
+// Grounds for expulsion (cl. 2, cl. 3), learner categories, roles, reimbursement (D5) and the rules edition (D9).
+
+/** Every exported rule says where it comes from: a clause of 75/қе ("cl. 21") or a product decision ("D4"). */
+export interface Cited {
+  cite: string;
+}
+
+/** D9: the edition every new case records. Cl. 2 and cl. 7 are in the wording of 88/қе. */
+export const RULES_EDITION = "75/қе (04.06.2024) as amended by 88/қе (29.09.2025)";
+export const RULES_EDITION_CITE = "D9; cl. 2, 7 as amended by 88/қе";
+
+/**
+ * Cl. 3 lists five grounds for expulsion from a ВСУЗ (military, special educational institution); cl. 2
+ * (as amended) adds expulsion by a foreign educational organisation, which this product handles as a sixth.
+ */
+export type Ground =
+  | "academic_failure"
+  | "negative_reasons"
+  | "own_will"
+  | "citizenship"
+  | "contract_refusal"
+  | "foreign_org";
+
+export const GROUNDS: readonly Ground[] = Object.freeze([
+  "academic_failure",
+  "negative_reasons",
+  "own_will",
+  "citizenship",
+  "contract_refusal",
+  "foreign_org",
+]);
+
+/** Grounds a learner starts with his own report to the head (ch. 4 cl. 19, ch. 6 cl. 25). */
+export const STUDENT_FILED_GROUNDS: readonly Ground[] = Object.freeze(["own_will", "contract_refusal"]);
+// [I] The ch. 5 report (cl. 23) is also the learner's, but it hinges on a Presidential Decree the personnel
+// subdivision must check, so the case is registered by personnel, not opened by the learner in the bot.
+
+/** "cadet" covers cadets and listeners (курсант / тыңдаушы); cl. 2, 15, 21 treat them apart from the rest. */
+export type Category = "cadet" | "masters" | "doctoral";
+export const CATEGORIES: readonly Category[] = Object.freeze(["cadet", "masters", "doctoral"]);
+
+export type Role =
+  | "head"
+  | "deputy_personnel"
+  | "deputy_academic"
+  | "deputy_upbringing"
+  | "personnel_officer"
+  | "academic_methods_head"
+  | "unit_head"
+  | "admin";
+
+export const ROLES: readonly Role[] = Object.freeze([
+  "head",
+  "deputy_personnel",
+  "deputy_academic",
+  "deputy_upbringing",
+  "personnel_officer",
+  "academic_methods_head",
+  "unit_head",
+  "admin",
+]);
+
+export const isGround = (value: unknown): value is Ground => GROUNDS.includes(value as Ground);
+export const isCategory = (value: unknown): value is Category => CATEGORIES.includes(value as Category);
+export const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
+
+export interface GroundRule extends Cited {
+  ground: Ground;
+  /** Item of cl. 3 (1–5); null for the foreign-organisation ground of cl. 2. */
+  item: number | null;
+  chapter: string;
+  /** Whether the learner leaves a ВСУЗ (cl. 3, cl. 6) or a foreign educational organisation (cl. 2). */
+  institution: "vsuz" | "foreign";
+}
+
+/** Where each ground comes from. */
+export const GROUND_RULES: Readonly<Record<Ground, GroundRule>> = Object.freeze({
+  academic_failure: {
+    ground: "academic_failure",
+    item: 1,
+    chapter: "ch. 2",
+    institution: "vsuz",
+    cite: "cl. 3(1); cl. 10–15",
+  },
+  negative_reasons: {
+    ground: "negative_reasons",
+    item: 2,
+    chapter: "ch. 3",
+    institution: "vsuz",
+    cite: "cl. 3(2); cl. 16–18",
+  },
+  own_will: {
+    ground: "own_will",
+    item: 3,
+    chapter: "ch. 4",
+    institution: "vsuz",
+    cite: "cl. 3(3); cl. 19–22",
+  },
+  citizenship: {
+    ground: "citizenship",
+    item: 4,
+    chapter: "ch. 5",
+    institution: "vsuz",
+    cite: "cl. 3(4); cl. 23–24",
+  },
+  contract_refusal: {
+    ground: "contract_refusal",
+    item: 5,
+    chapter: "ch. 6",
+    institution: "vsuz",
+    cite: "cl. 3(5); cl. 25–26",
+  },
+  foreign_org: {
+    ground: "foreign_org",
+    item: null,
+    chapter: "ch. 1 (cl. 2)",
+    institution: "foreign",
+    cite: "cl. 2 (88/қе)",
+  },
+});
+
+/**
+ * D5: grounds that require reimbursing the state for training costs (cl. 4 interview mandatory, cl. 8 cost
+ * calculation). The rules do not list them; these are the product defaults, per institution overridable.
+ * [I] Citizenship termination is not a reimbursement ground by default (RULES.md §4: unknown).
+ */
+export const DEFAULT_REIMBURSEMENT: Readonly<Record<Ground, boolean>> = Object.freeze({
+  academic_failure: true,
+  negative_reasons: true,
+  own_will: true,
+  citizenship: false,
+  contract_refusal: true,
+  foreign_org: true, // cl. 2: a cost calculation under order 85 қе follows every foreign expulsion
+});
+export const REIMBURSEMENT_CITE = "D5; cl. 2, 4, 8";
+
+/** D5: does this ground require reimbursement, under the institution's map (falling back to the defaults). */
+export function requiresReimbursement(ground: Ground, map?: Partial<Record<Ground, boolean>>): boolean {
+  return map?.[ground] ?? DEFAULT_REIMBURSEMENT[ground];
+}
+
+/** What happens to the learner's service (D7). */
+export type ExpulsionOutcome =
+  /** Order on dismissal and exclusion from the personnel lists. */
+  | "dismissal"
+  /** Submission: release from post, placement at the disposal of the head of the sending unit. */
+  | "release_to_sending_unit";
+
+/**
+ * D7: cadets are always dismissed. Master's and doctoral students get a submission (release from post, at the
+ * disposal of the sending unit) on academic failure (cl. 15), own will (cl. 21–22) and foreign expulsion
+ * (cl. 2); on negative reasons (cl. 18), citizenship (cl. 24) and contract refusal (cl. 26) the text orders
+ * dismissal for every learner.
+ */
+export function expulsionOutcome(ground: Ground, category: Category): { outcome: ExpulsionOutcome } & Cited {
+  if (category !== "cadet") {
+    if (ground === "own_will") return { outcome: "release_to_sending_unit", cite: "cl. 21, 22; D7" };
+    if (ground === "academic_failure") return { outcome: "release_to_sending_unit", cite: "cl. 15; D7" };
+    if (ground === "foreign_org") return { outcome: "release_to_sending_unit", cite: "cl. 2; D7" };
+  }
+  const cite: Record<Ground, string> = {
+    academic_failure: "cl. 15",
+    negative_reasons: "cl. 18",
+    own_will: "cl. 21",
+    citizenship: "cl. 24",
+    contract_refusal: "cl. 26; D7",
+    foreign_org: "cl. 2",
+  };
+  return { outcome: "dismissal", cite: cite[ground] };
+}
