@@ -2,15 +2,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { caseSteps, cases } from "../../src/db/schema";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { fileReport } from "../support/flows";
-import { type Harness, type TgUser, useHarness } from "../support/harness";
-
-/** The button for a step in the last task message this official received. */
-function stepButton(h: Harness, tg: TgUser, action: string): string {
-  const b = h.buttonsTo(tg.id).find((d) => d.endsWith(`:${action}`));
-  if (!b) throw new Error(`no ${action} button for ${tg.id}: ${h.tg.lastTextTo(tg.id)}`);
-  return b;
-}
+import { fileReport, stepButton } from "../support/flows";
+import { useHarness } from "../support/harness";
 
 describe("own-will report, cadet: from submission to a closed case", () => {
   const hr = useHarness();

@@ -18,3 +18,14 @@ export async function fileReport(
   await h.press(tg, `r:l:${lang}`);
   await h.press(tg, "r:submit");
 }
+
+/** The callback data of a task button in the latest message to this official that has one. */
+export function stepButton(h: Harness, tg: TgUser, action: string): string {
+  for (const payload of h.tg.sent("sendMessage", tg.id).reverse()) {
+    const kb = (payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)
+      ?.inline_keyboard;
+    const b = kb?.flat().find((x) => x.callback_data?.endsWith(`:${action}`))?.callback_data;
+    if (b) return b;
+  }
+  throw new Error(`no ${action} button for ${tg.id}: ${h.tg.lastTextTo(tg.id)}`);
+}

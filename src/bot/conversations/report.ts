@@ -85,7 +85,9 @@ export async function reportConversation(
           reply_markup: new InlineKeyboard().text("Қазақша", "r:l:kk").text("Русский", "r:l:ru"),
         });
       case "preview": {
-        const today = localDateOf(new Date(await conversation.now()));
+        const today = localDateOf(
+          new Date(await conversation.external((outer) => outer.deps.clock().getTime())),
+        );
         const document = renderReport({
           ground: draft.ground!,
           reasons: draft.reasons!,

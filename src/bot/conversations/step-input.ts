@@ -41,7 +41,9 @@ export async function stepInputConversation(
         await c.reply(c.t("invalid.not_text"));
         continue;
       }
-      const today = localDateOf(new Date(await conversation.now()));
+      const today = localDateOf(
+        new Date(await conversation.external((outer) => outer.deps.clock().getTime())),
+      );
       const v = validateInput(kind, text, today, args.notBefore);
       if (isInvalid(v)) {
         await c.reply(`${c.t(v.key, v.params)}\n\n${c.t(`ask.${args.action}_${kind}`, { id: args.caseId })}`);

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { type ReportData, renderReport } from "../../src/cases/report-document";
+
+const cadet: ReportData["student"] = {
+  fullName: "Нұрғалиев Әбілқайыр Сәкенұлы",
+  rank: "курсант",
+  category: "cadet",
+  faculty: "Тергеу факультеті",
+  course: "2",
+  groupName: "Т-21",
+  sendingUnit: "",
+};
+
+describe("the formal report document (cl. 19, 25; D10)", () => {
+  it("own will, in Kazakh, addressed to the head", () => {
+    const text = renderReport({
+      ground: "own_will",
+      reasons: "Отбасылық жағдайыма байланысты.",
+      conscriptServed: false,
+      phone: "+7 700 123 45 67",
+      lang: "kk",
+      date: "2026-03-20",
+      headTitle: "ҰҚК Академиясының бастығына",
+      student: cadet,
+    });
+    expect(text).toBe(
+      [
+        "ҰҚК Академиясының бастығына\nкурсант Нұрғалиев Әбілқайыр Сәкенұлы\nкурсант (тыңдаушы), Тергеу факультеті, 2-курс, Т-21 топ",
+        "<b>БАЯНАТ</b>",
+        "ҚР ҰҚК Төрағасының 2024 жылғы 4 маусымдағы № 75/қе бұйрығымен бекітілген Қағидалардың 4-тарауына сәйкес мені өз еркім бойынша оқу орнынан шығарып жіберуіңізді сұраймын.\n" +
+          "Себептері: Отбасылық жағдайыма байланысты.\n" +
+          "Әскерге шақыру бойынша әскери қызметті өткен жоқпын.\n" +
+          "Байланыс телефоны: +7 700 123 45 67",
+        "20.03.2026   курсант Нұрғалиев Әбілқайыр Сәкенұлы",
+      ].join("\n\n"),
+    );
+  });
+
+  it("contract refusal, in Russian, for a master's student with the sending unit", () => {
+    const text = renderReport({
+      ground: "contract_refusal",
+      reasons: "Не согласен с условиями контракта.",
+      conscriptServed: true,
+      phone: null,
+      lang: "ru",
+      date: "2026-11-26",
+      headTitle: "Начальнику Академии КНБ",
+      student: { ...cadet, rank: "капитан", category: "masters", sendingUnit: "ДКНБ по Алматинской области" },
+    });
+    expect(text).toBe(
+      [
+        "Начальнику Академии КНБ\nкапитан Нұрғалиев Әбілқайыр Сәкенұлы\nмагистрант, Тергеу факультеті, 2 курс, группа Т-21\nНаправившее подразделение: ДКНБ по Алматинской области",
+        "<b>РАПОРТ</b>",
+        "Прошу отчислить меня из учебного заведения в связи с отказом от заключения контракта о прохождении службы в соответствии с главой 6 Правил, утверждённых приказом Председателя КНБ Республики Казахстан от 4 июня 2024 года № 75/қе.\n" +
+          "Причины: Не согласен с условиями контракта.\n" +
+          "Воинскую службу по призыву проходил.",
+        "26.11.2026   капитан Нұрғалиев Әбілқайыр Сәкенұлы",
+      ].join("\n\n"),
+    );
+  });
+
+  it("shows HTML in names and reasons as text, never as markup", () => {
+    const text = renderReport({
+      ground: "own_will",
+      reasons: '<b>bold</b> & <a href="x">link</a>',
+      conscriptServed: true,
+      phone: null,
+      lang: "ru",
+      date: "2026-03-20",
+      headTitle: "Начальнику <i>Академии</i>",
+      student: { ...cadet, fullName: "<script>alert(1)</script>" },
+    });
+    expect(text).toContain(
+      "Причины: &lt;b&gt;bold&lt;/b&gt; &amp; &lt;a href=&quot;x&quot;&gt;link&lt;/a&gt;",
+    );
+    expect(text).toContain("&lt;script&gt;");
+    expect(text).toContain("Начальнику &lt;i&gt;Академии&lt;/i&gt;");
+    expect(text.replace("<b>РАПОРТ</b>", "")).not.toMatch(/<[a-z/]/i);
+  });
+});
