@@ -13,6 +13,8 @@ export interface Deps {
   log: Logger;
   /** Telegram ids of the administrators from ADMIN_TELEGRAM_IDS. */
   adminTelegramIds: readonly number[];
+  /** Cross-instance per-chat lock (webhook mode with several instances); absent = in-process order only. */
+  withLock?: <R>(key: string, fn: () => Promise<R>) => Promise<R>;
 }
 
 export interface BaseContext extends Context {

@@ -63,6 +63,13 @@ export function createBot(
     }
   });
   root.use(sequentialize(updateKey));
+  if (deps.withLock) {
+    const lock = deps.withLock;
+    root.use((ctx, next) => {
+      const key = updateKey(ctx);
+      return key ? lock(`chat:${key}`, () => next()) : next();
+    });
+  }
   root.use(identityMiddleware(deps));
   root.use(
     conversations<BotContext, BaseContext>({

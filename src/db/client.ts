@@ -23,7 +23,28 @@ export type Executor = Db | Tx;
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";
+  /**
+   * Runs fn while holding a lock on `key` that every instance on this database respects (per-chat order
+   * across webhook instances). Postgres: a transaction-level advisory lock taken on a separate small pool,
+   * so waiting for a lock never starves the queries of the handlers holding one. PGlite: in process.
+   */
+  withLock<R>(key: string, fn: () => Promise<R>): Promise<R>;
   close(): Promise<void>;
+}
+
+/** In-process keyed mutex (one PGlite belongs to one process). */
+function localLocks() {
+  const tails = new Map<string, Promise<unknown>>();
+  return async <R>(key: string, fn: () => Promise<R>): Promise<R> => {
+    const prev = tails.get(key) ?? Promise.resolve();
+    const run = prev.catch(() => {}).then(fn);
+    tails.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === run) tails.delete(key);
+    }
+  };
 }
 
 export interface OpenOptions {
@@ -44,7 +65,23 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     await migratePostgres(db as never, { migrationsFolder: MIGRATIONS_DIR });
-    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+    let lockClient: ReturnType<typeof postgres> | undefined;
+    const withLock = async <R>(key: string, fn: () => Promise<R>): Promise<R> => {
+      lockClient ??= postgres(opts.url!, { max: 20, onnotice: () => {} });
+      return (await lockClient.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+        return fn();
+      })) as R;
+    };
+    return {
+      db,
+      kind: "postgres",
+      withLock,
+      close: async () => {
+        await lockClient?.end({ timeout: 5 });
+        await client.end({ timeout: 5 });
+      },
+    };
   }
   let dataDir: string | undefined;
   if (!opts.memory) {
@@ -54,7 +91,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
-  return { db, kind: "pglite", close: () => client.close() };
+  return { db, kind: "pglite", withLock: localLocks(), close: () => client.close() };
 }
 
 /** Cheap liveness probe for health checks. */

@@ -1,0 +1,165 @@
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { auditEvents, caseSteps, cases, conversationState, users } from "../../src/db/schema";
+import { createLogger } from "../../src/logger";
+import { startWebhookServer } from "../../src/server/webhook";
+import { addInstitution, addStaff, addStudent } from "../support/fixtures";
+import { fileReport } from "../support/flows";
+import { useHarness } from "../support/harness";
+
+describe("security", () => {
+  const hr = useHarness();
+
+  it("shows HTML in names and reasons as text in officials' task messages", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    const staff = await addStaff(h.db, inst.id);
+    const { tg } = await addStudent(h.db, inst.id, { name: '<a href="tg://x">Evil</a> & <b>' });
+    await h.command(tg, "report");
+    await h.press(tg, "r:g:own_will");
+    await h.text(tg, "<i>reasons</i> with <code>markup</code> and & ampersands");
+    await h.press(tg, "r:c:yes");
+    await h.text(tg, "Өткізу");
+    await h.press(tg, "r:l:ru");
+    await h.press(tg, "r:submit");
+    await h.flush();
+    const task = h.tg.lastTextTo(staff.deputy.tg.id);
+    expect(task).toContain("&lt;a href=&quot;tg://x&quot;&gt;Evil&lt;/a&gt; &amp; &lt;b&gt;");
+    expect(task).toContain("&lt;i&gt;reasons&lt;/i&gt;");
+    // Only our own tags remain.
+    expect(task.replace(/<\/?b>/g, "")).not.toMatch(/<[a-z/]/i);
+  });
+
+  it("forged and replayed callback data change nothing", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    const staff = await addStaff(h.db, inst.id);
+    const { tg } = await addStudent(h.db, inst.id);
+    await fileReport(h, tg, "own_will");
+    await h.flush();
+    const [endorse] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "endorse"));
+    // Forged: wrong action for the step, absurd ids, injection attempts, overlong data.
+    for (const data of [
+      `s:${endorse!.id}:approve`,
+      "s:0:done",
+      "s:1:done;drop",
+      "c:1 OR 1=1",
+      "x".repeat(64),
+      "wy:999",
+      "t:1",
+    ]) {
+      await h.press(staff.deputy.tg, data);
+    }
+    expect((await h.db.select().from(caseSteps).where(eq(caseSteps.id, endorse!.id)))[0]?.state).toBe(
+      "pending",
+    );
+    // Replayed: the same press after the step is done.
+    await h.press(staff.deputy.tg, `s:${endorse!.id}:waive`);
+    await h.text(staff.deputy.tg, "Әңгімелесу бұрын өткізілген.");
+    await h.press(staff.deputy.tg, `s:${endorse!.id}:waive`);
+    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("Орынбасар К.К.");
+    expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.stale"))).toHaveLength(1);
+    expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.refused"))).toHaveLength(
+      2,
+    );
+    // Every press got an answer (no endless spinner).
+    const presses = h.tg.calls.filter((c) => c.method === "answerCallbackQuery").length;
+    expect(presses).toBeGreaterThanOrEqual(9);
+  });
+
+  it("updates from chats the bot does not know: groups are ignored, strangers get the access hint only", async () => {
+    const h = hr.current;
+    await h.send({
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: -100123, type: "supergroup", title: "Group" },
+        from: { id: 9001, is_bot: false, first_name: "G" },
+        text: "/report",
+        entities: [{ type: "bot_command", offset: 0, length: 7 }],
+      },
+    } as never);
+    expect(h.tg.calls.filter((c) => c.method === "sendMessage")).toHaveLength(0);
+    await h.send({
+      edited_message: {
+        message_id: 2,
+        date: 0,
+        edit_date: 0,
+        chat: { id: 9002, type: "private", first_name: "E" },
+        text: "x",
+      },
+    } as never);
+    const stranger = { id: 9003, first_name: "S" };
+    await h.command(stranger, "inbox");
+    expect(h.tg.lastTextTo(stranger.id)).toContain("лауазымды адамдарға");
+    await h.command(stranger, "case", "1");
+    expect(await h.db.select().from(cases)).toHaveLength(0);
+  });
+
+  it("oversized messages are refused inside the conversation and stored nowhere", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    await addStaff(h.db, inst.id);
+    const { tg } = await addStudent(h.db, inst.id);
+    await h.command(tg, "report");
+    await h.press(tg, "r:g:own_will");
+    await h.text(tg, "ж".repeat(4096));
+    expect(h.tg.textsTo(tg.id).at(-2)).toContain("4096");
+    const states = await h.db.select().from(conversationState);
+    expect(states.every((s) => s.value.length < 20_000)).toBe(true);
+    // \u0000 in text (jsonb would reject it) is stored fine in the conversation state.
+    await h.text(tg, `Себептері:\u0000 отбасылық жағдай, ауру, т.б.`);
+    expect(h.tg.lastTextTo(tg.id)).toContain("әскери қызметтің");
+  });
+
+  it("the webhook refuses requests without the secret token (401) and answers health checks", async () => {
+    const h = hr.current;
+    const server = await startWebhookServer(h.bot, h.db, createLogger("silent"), {
+      host: "127.0.0.1",
+      port: 0,
+      secretToken: "s3cret-token-for-tests",
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const update = {
+        update_id: 1,
+        message: {
+          message_id: 1,
+          date: 0,
+          chat: { id: 7001, type: "private", first_name: "W" },
+          from: { id: 7001, is_bot: false, first_name: "W" },
+          text: "/start",
+          entities: [{ type: "bot_command", offset: 0, length: 6 }],
+        },
+      };
+      const post = (headers: Record<string, string>) =>
+        fetch(`${base}/telegram`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify(update),
+        });
+      expect((await post({})).status).toBe(401);
+      expect((await post({ "X-Telegram-Bot-Api-Secret-Token": "wrong" })).status).toBe(401);
+      expect(await h.db.select().from(users)).toHaveLength(0);
+      const ok = await post({ "X-Telegram-Bot-Api-Secret-Token": "s3cret-token-for-tests" });
+      expect(ok.status).toBe(200);
+      expect(await h.db.select().from(users)).toHaveLength(1);
+      const health = await fetch(`${base}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true, db: "up" });
+      expect((await fetch(`${base}/other`)).status).toBe(404);
+      const huge = await fetch(`${base}/telegram`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "X-Telegram-Bot-Api-Secret-Token": "s3cret-token-for-tests",
+        },
+        body: JSON.stringify({ update_id: 2, padding: "x".repeat(2_000_000) }),
+      });
+      expect(huge.status).toBe(413);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
