@@ -1,15 +1,21 @@
 /**
  * `npm start`: load config, open the database (migrations applied), run the bot with long polling
- * through @grammyjs/runner (or a webhook server), run the jobs, and stop cleanly on SIGINT/SIGTERM.
+ * through @grammyjs/runner (or a webhook server), run the jobs, and stop cleanly on SIGINT/SIGTERM:
+ * in-flight updates finish, the jobs stop after their current batch, then the database closes.
  */
 import "dotenv/config";
+import type { Server } from "node:http";
 import { run } from "@grammyjs/runner";
+import { Api } from "grammy";
 import { installCommandMenus } from "./bot/commands";
+import type { Deps } from "./bot/context";
 import { createBot } from "./bot/create-bot";
 import { systemClock } from "./clock";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
+import { startJobs } from "./jobs/runner";
 import { createLogger } from "./logger";
+import { startWebhookServer } from "./server/webhook";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -25,7 +31,14 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   log.info({ db: database.kind }, "database ready");
-  const deps = { db: database.db, clock: systemClock, log, adminTelegramIds: config.ADMIN_TELEGRAM_IDS };
+  const deps: Deps = {
+    db: database.db,
+    clock: systemClock,
+    log,
+    adminTelegramIds: config.ADMIN_TELEGRAM_IDS,
+    // Several webhook instances share one database: keep each chat's updates in order across them.
+    ...(config.BOT_MODE === "webhook" && database.kind === "postgres" ? { withLock: database.withLock } : {}),
+  };
   const bot = createBot({ token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }, deps);
 
   try {
@@ -40,23 +53,56 @@ async function main(): Promise<void> {
   }
   await installCommandMenus(bot.api, log);
 
-  const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
-  log.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, "bot started");
+  // The jobs send through their own Api without auto-retry: the outbox has its own retry policy.
+  const jobsApi = new Api(
+    config.BOT_TOKEN,
+    config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : undefined,
+  );
+  const stopJobs =
+    config.JOBS === "inline"
+      ? startJobs({
+          db: database.db,
+          api: jobsApi,
+          clock: systemClock,
+          log,
+          adminTelegramIds: config.ADMIN_TELEGRAM_IDS,
+        })
+      : async () => {};
+
+  let stopReceiving: () => Promise<void>;
+  if (config.BOT_MODE === "webhook") {
+    const server: Server = await startWebhookServer(bot, database.db, log, {
+      host: config.WEBHOOK_HOST,
+      port: config.WEBHOOK_PORT,
+      secretToken: config.WEBHOOK_SECRET!,
+    });
+    await bot.api.setWebhook(config.WEBHOOK_URL!, {
+      secret_token: config.WEBHOOK_SECRET,
+      allowed_updates: ["message", "callback_query"],
+      max_connections: 20,
+    });
+    stopReceiving = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  } else {
+    const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+    stopReceiving = async () => {
+      if (runner.isRunning()) await runner.stop(); // stops fetching, waits for updates in flight
+    };
+  }
+  log.info({ username: bot.botInfo.username, mode: config.BOT_MODE, jobs: config.JOBS }, "bot started");
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "stopping: finishing in-flight updates");
-    // runner.stop() stops fetching and waits for the updates already being handled.
-    if (runner.isRunning()) await runner.stop();
+    await stopReceiving();
+    await stopJobs();
     await database.close();
     log.info("stopped");
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
-  await runner.task();
 }
 
 main().catch((err) => {

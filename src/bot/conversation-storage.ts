@@ -3,14 +3,20 @@
  * rejects \u0000, which users can type. Keyed by chat, so a restart resumes where the user was.
  */
 import type { ConversationData, VersionedState } from "@grammyjs/conversations";
-import { eq, lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { conversationState } from "../db/schema";
 
 export function conversationStorage(db: Db) {
+  // Prepared once: read on every update of every chat.
+  const readQuery = db
+    .select({ value: conversationState.value })
+    .from(conversationState)
+    .where(eq(conversationState.key, sql.placeholder("key")))
+    .prepare("conversation_read");
   return {
     async read(key: string): Promise<VersionedState<ConversationData> | undefined> {
-      const [row] = await db.select().from(conversationState).where(eq(conversationState.key, key));
+      const [row] = await readQuery.execute({ key });
       return row ? (JSON.parse(row.value) as VersionedState<ConversationData>) : undefined;
     },
     async write(key: string, state: VersionedState<ConversationData>): Promise<void> {

@@ -17,7 +17,7 @@ import { languageFeature } from "./features/language";
 import { officialsFeature } from "./features/officials";
 import { startFeature } from "./features/start";
 import { studentFeature } from "./features/student";
-import { identityMiddleware } from "./middleware/identity";
+import { conversationIdentity, identityMiddleware } from "./middleware/identity";
 
 /** Bumped whenever a conversation's flow changes: older stored states are then dropped. */
 export const CONVERSATION_VERSION = 1;
@@ -80,7 +80,7 @@ export function createBot(
         getStorageKey: (ctx) => ctx.chatId?.toString(),
       },
       // Conversations build their own context objects: give them the same deps, identity and ctx.t.
-      plugins: [identityMiddleware(deps)],
+      plugins: [conversationIdentity(deps)],
     }),
   );
   root.use(cancelFeature);

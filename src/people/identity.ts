@@ -3,11 +3,11 @@
  * official entry (with roles). Loaded on every update; nothing is cached, so revoking access takes
  * effect on the next update.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { officialRoles, officials, students, users } from "../db/schema";
 import { DEFAULT_LANG, isLang, type Lang } from "../i18n";
-import type { Role } from "../rules";
+import { isRole, type Role } from "../rules";
 
 export interface StudentEntry {
   id: number;
@@ -49,63 +49,91 @@ export const ANONYMOUS: Identity = {
   isAdmin: false,
 };
 
-/** Finds or creates the users row (only the Telegram id and language are stored) and loads roles. */
+/**
+ * Finds or creates the users row (only the Telegram id and language are stored) and loads roles.
+ * One round trip for a known user: this runs on every update.
+ */
+function identityQuery(db: Executor) {
+  return db
+    .select({
+      userId: users.id,
+      lang: users.lang,
+      unreachable: users.unreachable,
+      student: {
+        id: students.id,
+        institutionId: students.institutionId,
+        personalNumber: students.personalNumber,
+        fullName: students.fullName,
+        rank: students.rank,
+        category: students.category,
+        faculty: students.faculty,
+        course: students.course,
+        groupName: students.groupName,
+        sendingUnit: students.sendingUnit,
+      },
+      official: {
+        id: officials.id,
+        institutionId: officials.institutionId,
+        fullName: officials.fullName,
+        position: officials.position,
+      },
+      roles: sql<
+        string[] | null
+      >`(select array_agg(${officialRoles.role}) from ${officialRoles} where ${officialRoles.officialId} = ${officials.id})`,
+    })
+    .from(users)
+    .leftJoin(students, and(eq(students.userId, users.id), eq(students.active, true)))
+    .leftJoin(officials, and(eq(officials.userId, users.id), eq(officials.active, true)))
+    .where(eq(users.telegramId, sql.placeholder("telegramId")))
+    .limit(1)
+    .prepare("load_identity");
+}
+
+/** Built once per database handle: this query runs on every update, so its SQL is not rebuilt each time. */
+const prepared = new WeakMap<object, ReturnType<typeof identityQuery>>();
+
+/**
+ * Finds or creates the users row (only the Telegram id and language are stored) and loads roles.
+ * One round trip for a known user: this runs on every update.
+ */
 export async function loadIdentity(
   db: Executor,
   telegramId: number,
   adminIds: readonly number[],
 ): Promise<Identity> {
-  let [user] = await db.select().from(users).where(eq(users.telegramId, telegramId));
-  if (!user) {
-    [user] = await db
+  let query = prepared.get(db);
+  if (!query) {
+    query = identityQuery(db);
+    prepared.set(db, query);
+  }
+  const [row] = await query.execute({ telegramId });
+  let userId: number;
+  let lang: string = DEFAULT_LANG;
+  if (!row) {
+    const [created] = await db
       .insert(users)
       .values({ telegramId })
       .onConflictDoUpdate({ target: users.telegramId, set: { telegramId } })
       .returning();
-  } else if (user.unreachable) {
+    if (!created) throw new Error("user upsert returned nothing");
+    userId = created.id;
+    lang = created.lang;
+  } else {
+    userId = row.userId;
+    lang = row.lang;
     // They wrote to us, so they unblocked the bot.
-    await db.update(users).set({ unreachable: false }).where(eq(users.id, user.id));
+    if (row.unreachable) await db.update(users).set({ unreachable: false }).where(eq(users.id, userId));
   }
-  if (!user) throw new Error("user upsert returned nothing");
-  const [student] = await db
-    .select({
-      id: students.id,
-      institutionId: students.institutionId,
-      personalNumber: students.personalNumber,
-      fullName: students.fullName,
-      rank: students.rank,
-      category: students.category,
-      faculty: students.faculty,
-      course: students.course,
-      groupName: students.groupName,
-      sendingUnit: students.sendingUnit,
-    })
-    .from(students)
-    .where(and(eq(students.userId, user.id), eq(students.active, true)));
-  const [official] = await db
-    .select({
-      id: officials.id,
-      institutionId: officials.institutionId,
-      fullName: officials.fullName,
-      position: officials.position,
-    })
-    .from(officials)
-    .where(and(eq(officials.userId, user.id), eq(officials.active, true)));
-  let officialEntry: OfficialEntry | null = null;
-  if (official) {
-    const roles = await db
-      .select({ role: officialRoles.role })
-      .from(officialRoles)
-      .where(eq(officialRoles.officialId, official.id));
-    officialEntry = { ...official, roles: roles.map((r) => r.role as Role) };
-  }
+  const official: OfficialEntry | null = row?.official
+    ? { ...row.official, roles: ((row.roles ?? []) as string[]).filter(isRole) }
+    : null;
   return {
     telegramId,
-    userId: user.id,
-    lang: isLang(user.lang) ? user.lang : DEFAULT_LANG,
-    student: student ?? null,
-    official: officialEntry,
-    isAdmin: adminIds.includes(telegramId) || (officialEntry?.roles.includes("admin") ?? false),
+    userId,
+    lang: isLang(lang) ? lang : DEFAULT_LANG,
+    student: row?.student ?? null,
+    official,
+    isAdmin: adminIds.includes(telegramId) || (official?.roles.includes("admin") ?? false),
   };
 }
 

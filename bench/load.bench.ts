@@ -1,0 +1,221 @@
+/**
+ * 1,000 learners filling reports at once through the full stack (createBot, conversations in Postgres,
+ * use cases, real PostgreSQL) with a fake Bot API; then the same flow on bare grammY with in-memory
+ * conversation state as the reference. Prints sustained updates/s, p50/p99 handling latency, peak RSS.
+ * Targets: ≥ 500 updates/s on 2 cores, p99 ≤ 50 ms, peak RSS ≤ 250 MB.
+ *   npx tsx bench/load.bench.ts [learners=1000] [concurrency=16]
+ * All 1,000 learners are mid-report at once; `concurrency` is how many chats are being handled at the same
+ * instant (the runner's in-flight updates). Latency is the time to handle one update.
+ */
+import {
+  type Conversation,
+  type ConversationFlavor,
+  conversations,
+  createConversation,
+} from "@grammyjs/conversations";
+import { Bot, type Context } from "grammy";
+import type { Update } from "grammy/types";
+import { createBot } from "../src/bot/create-bot";
+import { institutions, officialRoles, officials, students, users } from "../src/db/schema";
+import { createLogger } from "../src/logger";
+import { BOT_INFO, FakeTelegram } from "../test/support/telegram";
+import { scratchDatabase } from "./support-db";
+
+const LEARNERS = Number(process.argv[2] ?? 1000);
+const CONCURRENCY = Number(process.argv[3] ?? 16);
+const REASONS = "Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.";
+
+/** The seven updates of one report: /report, ground, reasons, conscript, phone, language, submit. */
+function flow(userId: number, nextId: () => number): Update[] {
+  const chat = { id: userId, type: "private" as const, first_name: "L" };
+  const from = { id: userId, is_bot: false, first_name: "L" };
+  const msg = (text: string, command = false) => ({
+    update_id: nextId(),
+    message: {
+      message_id: nextId(),
+      date: 0,
+      chat,
+      from,
+      text,
+      ...(command ? { entities: [{ type: "bot_command" as const, offset: 0, length: text.length }] } : {}),
+    },
+  });
+  const press = (data: string) => ({
+    update_id: nextId(),
+    callback_query: {
+      id: String(nextId()),
+      from,
+      chat_instance: "x",
+      data,
+      message: { message_id: 1, date: 0, chat, text: "" },
+    },
+  });
+  return [
+    msg("/report", true),
+    press("r:g:own_will"),
+    msg(REASONS),
+    press("r:c:no"),
+    msg("+7 700 123 45 67"),
+    press("r:l:ru"),
+    press("r:submit"),
+  ] as Update[];
+}
+
+async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[]) {
+  let seq = 1;
+  const nextId = () => seq++;
+  const latencies: number[] = [];
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 20);
+  const queue = learnerIds.map((id) => flow(id, nextId));
+  const started = performance.now();
+  // Per-chat order (each learner's updates in sequence), many chats at once, as the runner does.
+  const worker = async () => {
+    for (let updates = queue.shift(); updates; updates = queue.shift()) {
+      for (const u of updates) {
+        const t0 = performance.now();
+        await handle(u);
+        latencies.push(performance.now() - t0);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return {
+    updates: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: pct(50),
+    p99: pct(99),
+    peakRssMb: peakRss / 2 ** 20,
+  };
+}
+
+async function fullStack() {
+  const scratch = await scratchDatabase("load", 20);
+  const db = scratch.database.db;
+  try {
+    const [inst] = await db
+      .insert(institutions)
+      .values({
+        code: "B",
+        nameKk: "A",
+        nameRu: "A",
+        headTitleKk: "A бастығына",
+        headTitleRu: "Начальнику A",
+      })
+      .returning();
+    const ids = Array.from({ length: LEARNERS }, (_, i) => 3_000_000 + i);
+    const userRows = await db
+      .insert(users)
+      .values(ids.map((telegramId) => ({ telegramId })))
+      .returning();
+    await db.insert(students).values(
+      userRows.map((u, i) => ({
+        institutionId: inst!.id,
+        personalNumber: `P${i}`,
+        fullName: `Learner ${i}`,
+        rank: "курсант",
+        category: "cadet",
+        userId: u.id,
+      })),
+    );
+    const [deputyUser] = await db.insert(users).values({ telegramId: 4_000_000 }).returning();
+    const [deputy] = await db
+      .insert(officials)
+      .values({ institutionId: inst!.id, fullName: "Deputy", userId: deputyUser!.id })
+      .returning();
+    await db.insert(officialRoles).values({ officialId: deputy!.id, role: "deputy_personnel" });
+    const tg = new FakeTelegram();
+    const bot = createBot(
+      { token: "1:BENCH_TOKEN_abcdefghijklmnopqrstuvwxyz" },
+      { db, clock: () => new Date(), log: createLogger("silent"), adminTelegramIds: [] },
+      { botInfo: BOT_INFO, client: { fetch: tg.fetch as never } },
+    );
+    const result = await drive((u) => bot.handleUpdate(u), ids);
+    const [{ n }] = (await db.execute(`select count(*)::int as n from cases` as never)) as unknown as [
+      { n: number },
+    ];
+    return { ...result, cases: n };
+  } finally {
+    await scratch.drop();
+  }
+}
+
+type RefContext = ConversationFlavor<Context>;
+
+/** The same seven-step flow on bare grammY with in-memory conversation state and no database. */
+async function reference() {
+  const tg = new FakeTelegram();
+  const bot = new Bot<RefContext>("1:BENCH_TOKEN_abcdefghijklmnopqrstuvwxyz", {
+    botInfo: BOT_INFO,
+    client: { fetch: tg.fetch as never },
+  });
+  bot.use(conversations());
+  let filed = 0;
+  async function report(conversation: Conversation<RefContext, Context>, ctx: Context) {
+    await ctx.reply("ground?");
+    const g = await conversation.waitForCallbackQuery(/^r:g:/);
+    await g.answerCallbackQuery();
+    await g.reply("reasons?");
+    const r = await conversation.waitFor("message:text");
+    await r.reply("conscript?");
+    const c = await conversation.waitForCallbackQuery(/^r:c:/);
+    await c.answerCallbackQuery();
+    await c.reply("phone?");
+    const p = await conversation.waitFor("message:text");
+    await p.reply("lang?");
+    const l = await conversation.waitForCallbackQuery(/^r:l:/);
+    await l.answerCallbackQuery();
+    await l.reply(`preview ${r.message.text}`);
+    const s = await conversation.waitForCallbackQuery("r:submit");
+    await s.answerCallbackQuery();
+    filed++;
+    await s.reply("submitted");
+  }
+  bot.use(createConversation(report, "report"));
+  bot.command("report", (ctx) => ctx.conversation.enter("report"));
+  const ids = Array.from({ length: LEARNERS }, (_, i) => 3_000_000 + i);
+  const result = await drive((u) => bot.handleUpdate(u), ids);
+  return { ...result, cases: filed };
+}
+
+const fmt = (r: Awaited<ReturnType<typeof fullStack>>) =>
+  `${r.updates} updates in ${r.seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)} updates/s; latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB; reports filed ${r.cases}`;
+
+// Each side runs in its own process so that peak RSS is its own.
+const mode = process.argv[4];
+if (mode === "full" || mode === "ref") {
+  const r = mode === "full" ? await fullStack() : await reference();
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+} else {
+  const { execFileSync } = await import("node:child_process");
+  const runMode = (m: string) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ["--import", "tsx", new URL(import.meta.url).pathname, String(LEARNERS), String(CONCURRENCY), m],
+        {
+          encoding: "utf8",
+          maxBuffer: 1 << 20,
+        },
+      )
+        .trim()
+        .split("\n")
+        .at(-1)!,
+    ) as Awaited<ReturnType<typeof fullStack>>;
+  const full = runMode("full");
+  console.log(`full stack (PostgreSQL, ${LEARNERS} learners, ${CONCURRENCY} chats in flight): ${fmt(full)}`);
+  const ref = runMode("ref");
+  console.log(`bare grammY, in-memory state (reference): ${fmt(ref)}`);
+  console.log(
+    `ratio full/reference: throughput ${(full.perSecond / ref.perSecond).toFixed(3)}, p99 latency ${(full.p99 / ref.p99).toFixed(1)}x`,
+  );
+}

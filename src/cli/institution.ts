@@ -1,0 +1,152 @@
+import {
+  addInstitution,
+  ENDORSER_ROLES,
+  type Institution,
+  type InstitutionPatch,
+  listInstitutions,
+  updateInstitution,
+} from "../people/institutions";
+import { GROUNDS } from "../rules";
+import { type Args, type Command, int, list, required, str, UsageError } from "./io";
+
+const week = (a: Args) => {
+  const days = list(a, "week");
+  return days?.map((d) => int(d, "a day of --week", 1, 7));
+};
+
+const hour = (a: Args) => {
+  const h = str(a, "reminder-hour");
+  return h === undefined ? undefined : int(h, "--reminder-hour", 0, 23);
+};
+
+/** --endorsers a,b (in order); "" or "none" clears the list. */
+const endorsers = (a: Args) => {
+  const v = list(a, "endorsers");
+  return v?.filter((r) => r !== "none");
+};
+
+/** --reimbursement ground=true|false|default, repeatable or comma-separated. */
+function reimbursement(a: Args): Record<string, boolean | null> | undefined {
+  const items = list(a, "reimbursement");
+  if (!items) return undefined;
+  const map: Record<string, boolean | null> = {};
+  for (const item of items) {
+    const m = /^([a-z_]+)=(true|false|yes|no|default)$/.exec(item);
+    if (!m)
+      throw new UsageError(
+        `--reimbursement takes ground=true|false|default (grounds: ${GROUNDS.join(", ")}), not "${item}"`,
+      );
+    map[m[1]!] = m[2] === "default" ? null : m[2] === "true" || m[2] === "yes";
+  }
+  return map;
+}
+
+const describe = (i: Institution): string[] => {
+  const r = Object.entries(i.reimbursement);
+  return [
+    `${i.code} (id ${i.id})`,
+    `  name: kk: ${i.nameKk} | ru: ${i.nameRu}`,
+    `  head's title: kk: ${i.headTitleKk} | ru: ${i.headTitleRu}`,
+    `  reminder hour: ${i.reminderHour}:00 Asia/Almaty; working week: ${i.weekPattern.join(",")}`,
+    `  endorsers before deputy_personnel (D4): ${i.endorsers.length > 0 ? i.endorsers.join(", ") : "none"}`,
+    `  reimbursement (D5): ${r.length > 0 ? `defaults, except ${r.map(([g, v]) => `${g}=${v}`).join(", ")}` : "defaults"}`,
+  ];
+};
+
+export const institutionCommands: Command[] = [
+  {
+    name: "institution add",
+    synopsis:
+      '--code C --name-kk "…" --name-ru "…" --head-title-kk "…" --head-title-ru "…" [--reminder-hour 9] [--week 1,2,3,4,5]',
+    summary: "add an educational institution",
+    details: [
+      'The head\'s titles are the address line of the report ("… бастығына", "Начальнику …").',
+      "--reminder-hour: local hour (Asia/Almaty) of the daily digest, 0–23 (default 9).",
+      "--week: ISO weekdays that are working days, 1 = Monday … 7 = Sunday (default 1,2,3,4,5; D1).",
+    ],
+    options: {
+      code: { type: "string" },
+      "name-kk": { type: "string" },
+      "name-ru": { type: "string" },
+      "head-title-kk": { type: "string" },
+      "head-title-ru": { type: "string" },
+      "reminder-hour": { type: "string" },
+      week: { type: "string" },
+    },
+    async run(ctx, a) {
+      const row = await addInstitution(
+        await ctx.db(),
+        {
+          code: required(a, "code"),
+          nameKk: required(a, "name-kk"),
+          nameRu: required(a, "name-ru"),
+          headTitleKk: required(a, "head-title-kk"),
+          headTitleRu: required(a, "head-title-ru"),
+          reminderHour: hour(a),
+          weekPattern: week(a),
+        },
+        ctx.now(),
+        ctx.actor,
+      );
+      ctx.out(`institution ${row.code} added (id ${row.id})`);
+    },
+  },
+  {
+    name: "institution list",
+    summary: "list the institutions and their settings",
+    async run(ctx) {
+      const rows = await listInstitutions(await ctx.db());
+      if (rows.length === 0) ctx.out("no institutions yet (see: institution add --help)");
+      for (const r of rows) for (const line of describe(r)) ctx.out(line);
+    },
+  },
+  {
+    name: "institution set",
+    args: ["code"],
+    synopsis:
+      "[--reminder-hour H] [--week 1,2,3,4,5] [--endorsers unit_head,…] [--reimbursement ground=true|false|default] [--name-kk …] [--name-ru …] [--head-title-kk …] [--head-title-ru …]",
+    summary: "change an institution's settings",
+    details: [
+      `--endorsers: roles that endorse a learner's report, in order, before the deputy head for personnel (D4): ${ENDORSER_ROLES.join(", ")}; "none" clears.`,
+      `--reimbursement: does a ground require reimbursing training costs (D5); grounds: ${GROUNDS.join(", ")}.`,
+      '  Repeat it or separate with commas; "default" goes back to the product default.',
+    ],
+    options: {
+      "reminder-hour": { type: "string" },
+      week: { type: "string" },
+      endorsers: { type: "string" },
+      reimbursement: { type: "string", multiple: true },
+      "name-kk": { type: "string" },
+      "name-ru": { type: "string" },
+      "head-title-kk": { type: "string" },
+      "head-title-ru": { type: "string" },
+    },
+    async run(ctx, a) {
+      const patch: InstitutionPatch = {
+        reminderHour: hour(a),
+        weekPattern: week(a),
+        endorsers: endorsers(a),
+        reimbursement: reimbursement(a),
+        nameKk: str(a, "name-kk"),
+        nameRu: str(a, "name-ru"),
+        headTitleKk: str(a, "head-title-kk"),
+        headTitleRu: str(a, "head-title-ru"),
+      };
+      if (Object.values(patch).every((v) => v === undefined))
+        throw new UsageError("give at least one setting to change");
+      const { institution, changed } = await updateInstitution(
+        await ctx.db(),
+        a.positionals[0]!,
+        patch,
+        ctx.now(),
+        ctx.actor,
+      );
+      ctx.out(
+        changed.length > 0
+          ? `institution ${institution.code}: changed ${changed.join(", ")}`
+          : `institution ${institution.code}: nothing changed`,
+      );
+      for (const line of describe(institution).slice(1)) ctx.out(line);
+    },
+  },
+];

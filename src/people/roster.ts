@@ -1,0 +1,511 @@
+/**
+ * The roster: students imported from a CSV file (UTF-8, Kazakh letters, an optional BOM, RFC 4180 quoting,
+ * comma or semicolon as found in the header). Every row is checked first; one error anywhere and nothing is
+ * imported, and every error is reported with its physical line and column. Otherwise the rows are upserted
+ * by (institution, personal number) in one transaction. Students missing from a later file are left alone.
+ */
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { audit } from "../audit";
+import type { Db } from "../db/client";
+import { invites, students } from "../db/schema";
+import type { Category } from "../rules";
+import { type Actor, by, CONTROL_RE, getInstitution, InputError } from "./institutions";
+import { createInvite } from "./invites";
+
+// --- CSV (RFC 4180) -----------------------------------------------------------------------------------------
+
+export type Delimiter = "," | ";";
+
+export interface CsvField {
+  value: string;
+  /** Physical line (1-based) where the field starts. */
+  line: number;
+}
+
+export interface CsvRecord {
+  /** Physical line (1-based) where the record starts. */
+  line: number;
+  fields: CsvField[];
+}
+
+export interface CsvProblem {
+  line: number;
+  message: string;
+}
+
+/** The delimiter of the header line: a semicolon when it has more semicolons than commas outside quotes. */
+export function detectDelimiter(text: string): Delimiter {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const ch of text.replace(/^\uFEFF/, "")) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === "\n" || ch === "\r")) break;
+    else if (!quoted && ch === ",") commas++;
+    else if (!quoted && ch === ";") semicolons++;
+  }
+  return semicolons > commas ? ";" : ",";
+}
+
+/**
+ * Splits CSV text into records (RFC 4180: quoted fields may hold the delimiter, doubled quotes and line
+ * breaks; CRLF, LF or CR end a record). A leading BOM is dropped; blank lines are skipped. A quote inside
+ * an unquoted field is kept as a character; text after a closing quote and an unclosed quote are problems.
+ */
+export function parseCsv(
+  input: string,
+  delimiter: Delimiter,
+): { records: CsvRecord[]; problems: CsvProblem[] } {
+  const text = input.replace(/^\uFEFF/, "");
+  const records: CsvRecord[] = [];
+  const problems: CsvProblem[] = [];
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  let fields: CsvField[] = [];
+  let recordLine = 1;
+
+  const endOfLine = (at: number): number => {
+    // Returns the length of the line break at `at` (0 when there is none).
+    const c = text[at];
+    if (c === "\r") return text[at + 1] === "\n" ? 2 : 1;
+    return c === "\n" ? 1 : 0;
+  };
+
+  while (i <= n) {
+    const fieldLine = line;
+    let value = "";
+    if (text[i] === '"') {
+      const openedOn = line;
+      i++;
+      let closed = false;
+      while (i < n) {
+        const c = text[i];
+        if (c === '"') {
+          if (text[i + 1] === '"') {
+            value += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          closed = true;
+          break;
+        }
+        const br = endOfLine(i);
+        if (br > 0) {
+          value += "\n";
+          line++;
+          i += br;
+          continue;
+        }
+        value += c;
+        i++;
+      }
+      if (!closed) {
+        // The rest of the file is inside the quotes: the record is unreadable, so it is dropped.
+        problems.push({ line: openedOn, message: 'a quoted field is not closed (a missing ")' });
+        return { records, problems };
+      }
+      // After a closing quote only a delimiter, a line break or the end may follow.
+      if (i < n && text[i] !== delimiter && endOfLine(i) === 0) {
+        problems.push({ line, message: "text after a closing quote (put the whole field in quotes)" });
+        while (i < n && text[i] !== delimiter && endOfLine(i) === 0) value += text[i++];
+      }
+    } else {
+      while (i < n && text[i] !== delimiter && endOfLine(i) === 0) value += text[i++];
+    }
+    fields.push({ value, line: fieldLine });
+    if (i < n && text[i] === delimiter) {
+      i++;
+      continue;
+    }
+    // End of record (a line break or the end of the text).
+    if (fields.some((f) => f.value.trim() !== "")) records.push({ line: recordLine, fields });
+    if (i >= n) break;
+    i += endOfLine(i);
+    line++;
+    fields = [];
+    recordLine = line;
+  }
+  return { records, problems };
+}
+
+// --- Roster rows --------------------------------------------------------------------------------------------
+
+export const ROSTER_COLUMNS = [
+  "personal_number",
+  "full_name",
+  "rank",
+  "category",
+  "faculty",
+  "course",
+  "group",
+  "sending_unit",
+] as const;
+export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
+const REQUIRED_COLUMNS: readonly RosterColumn[] = ["personal_number", "full_name", "rank", "category"];
+
+/** Category words as they appear in institutions' lists (kk, ru) mapped to the rules' categories. */
+export const CATEGORY_WORDS: ReadonlyMap<string, Category> = new Map([
+  ["cadet", "cadet"],
+  ["курсант", "cadet"],
+  ["тыңдаушы", "cadet"],
+  ["слушатель", "cadet"],
+  ["masters", "masters"],
+  ["магистрант", "masters"],
+  ["doctoral", "doctoral"],
+  ["докторант", "doctoral"],
+]);
+const CATEGORY_HINT = `use cadet, masters or doctoral (or ${[...CATEGORY_WORDS.keys()].filter((w) => !/^[a-z]/.test(w)).join(", ")})`;
+
+export interface RosterRow {
+  line: number;
+  personalNumber: string;
+  fullName: string;
+  rank: string;
+  category: Category;
+  faculty: string;
+  course: string;
+  groupName: string;
+  sendingUnit: string;
+}
+
+export interface RosterError {
+  /** Physical line of the file (1-based). */
+  line: number;
+  /** The header name of the column, or "" for a problem with the whole line or file. */
+  column: string;
+  message: string;
+}
+
+/** Nothing was imported: every problem of the file is in `errors`. */
+export class RosterImportError extends InputError {
+  override name = "RosterImportError";
+  constructor(readonly errors: RosterError[]) {
+    super(`the roster has ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing was imported`);
+  }
+}
+
+const clean = (s: string) =>
+  s
+    .normalize("NFC")
+    .trim()
+    .replace(/[ \t]+/g, " ");
+const NAME_RE = /^[\p{L}\p{M}][\p{L}\p{M} .'’ʼ-]*$/u;
+const PERSONAL_NUMBER_RE = /^[\p{L}\p{N}][\p{L}\p{N}/.-]*$/u;
+const LIMITS: Record<RosterColumn, number> = {
+  personal_number: 32,
+  full_name: 200,
+  rank: 100,
+  category: 40,
+  faculty: 200,
+  course: 20,
+  group: 100,
+  sending_unit: 300,
+};
+
+/**
+ * Checks a roster file without touching the database. Personal data never goes into an error message
+ * (a duplicate names the line of the first occurrence, not the number).
+ */
+export function parseRoster(csvText: string): { rows: RosterRow[]; errors: RosterError[] } {
+  const errors: RosterError[] = [];
+  const delimiter = detectDelimiter(csvText);
+  const { records, problems } = parseCsv(csvText, delimiter);
+  for (const p of problems) errors.push({ line: p.line, column: "", message: p.message });
+  const [header, ...body] = records;
+  if (!header) {
+    errors.push({
+      line: 1,
+      column: "",
+      message: `the file is empty: the first line must be the header ${ROSTER_COLUMNS.join(",")}`,
+    });
+    return { rows: [], errors };
+  }
+
+  const index = new Map<RosterColumn, number>();
+  const headerErrors: RosterError[] = [];
+  header.fields.forEach((f, i) => {
+    const name = clean(f.value).toLowerCase();
+    if (name === "" && i === header.fields.length - 1) return; // a trailing delimiter
+    if (!(ROSTER_COLUMNS as readonly string[]).includes(name)) {
+      headerErrors.push({
+        line: f.line,
+        column: name,
+        message: `unknown column; the header must use ${ROSTER_COLUMNS.join(", ")}`,
+      });
+    } else if (index.has(name as RosterColumn)) {
+      headerErrors.push({ line: f.line, column: name, message: "the column appears twice in the header" });
+    } else {
+      index.set(name as RosterColumn, i);
+    }
+  });
+  for (const col of REQUIRED_COLUMNS) {
+    if (!index.has(col))
+      headerErrors.push({ line: header.line, column: col, message: "the header has no such column" });
+  }
+  // With a broken header every row would be misread: report the header only.
+  if (headerErrors.length > 0) return { rows: [], errors: [...errors, ...headerErrors] };
+  if (body.length === 0)
+    errors.push({ line: header.line, column: "", message: "the file has no student rows" });
+
+  const rows: RosterRow[] = [];
+  const seen = new Map<string, number>();
+  for (const rec of body) {
+    const extra = rec.fields.slice(header.fields.length).filter((f) => f.value.trim() !== "");
+    if (extra.length > 0) {
+      errors.push({
+        line: rec.line,
+        column: "",
+        message: `the line has ${rec.fields.length} fields, the header ${header.fields.length} (a value with a "${delimiter}" needs quotes)`,
+      });
+      continue;
+    }
+    const get = (col: RosterColumn): { value: string; line: number } => {
+      const i = index.get(col);
+      const f = i === undefined ? undefined : rec.fields[i];
+      return { value: f ? clean(f.value) : "", line: f?.line ?? rec.line };
+    };
+    let ok = true;
+    const fail = (col: RosterColumn, line: number, message: string) => {
+      errors.push({ line, column: col, message });
+      ok = false;
+    };
+    const field = (col: RosterColumn, required: boolean): string => {
+      const { value, line } = get(col);
+      if (value === "") {
+        if (required) fail(col, line, "is required");
+      } else if (CONTROL_RE.test(value)) {
+        fail(col, line, "contains a line break or a control character");
+      } else if (value.includes("\uFFFD")) {
+        fail(col, line, "has unreadable characters: save the file as CSV UTF-8");
+      } else if (value.length > LIMITS[col]) {
+        fail(col, line, `is longer than ${LIMITS[col]} characters`);
+      } else {
+        return value;
+      }
+      return "";
+    };
+
+    // Personal numbers are identifiers: stored in upper case so "ж-12" and "Ж-12" are one student.
+    const personalNumber = field("personal_number", true).toUpperCase();
+    if (personalNumber) {
+      const line = get("personal_number").line;
+      if (/^\d+([.,]\d+)?E\+?\d+$/i.test(personalNumber)) {
+        fail(
+          "personal_number",
+          line,
+          "looks like a number a spreadsheet reformatted (1.2E+05): format the column as text",
+        );
+      } else if (!PERSONAL_NUMBER_RE.test(personalNumber)) {
+        fail("personal_number", line, "may contain only letters, digits, -, / and . (no spaces)");
+      } else {
+        const first = seen.get(personalNumber);
+        if (first !== undefined)
+          fail("personal_number", line, `the same personal number is on line ${first}`);
+        else seen.set(personalNumber, rec.line);
+      }
+    }
+    const fullName = field("full_name", true);
+    if (fullName && !NAME_RE.test(fullName))
+      fail(
+        "full_name",
+        get("full_name").line,
+        "may contain only letters, spaces, hyphens, apostrophes and dots",
+      );
+    const rank = field("rank", true);
+    const categoryWord = field("category", true);
+    const category = categoryWord ? CATEGORY_WORDS.get(categoryWord.toLowerCase()) : undefined;
+    if (categoryWord && !category)
+      fail("category", get("category").line, `"${categoryWord}" is not a category: ${CATEGORY_HINT}`);
+    const faculty = field("faculty", false);
+    const course = field("course", false);
+    if (course && !/^[1-9]$/.test(course))
+      fail("course", get("course").line, "must be a whole number 1–9 (or empty)");
+    const groupName = field("group", false);
+    // Cl. 21–22: master's and doctoral students return to (or are at the disposal of) the unit that sent them.
+    const sendingUnit = field("sending_unit", category === "masters" || category === "doctoral");
+    if (ok && category) {
+      rows.push({
+        line: rec.line,
+        personalNumber,
+        fullName,
+        rank,
+        category,
+        faculty,
+        course,
+        groupName,
+        sendingUnit,
+      });
+    }
+  }
+  return { rows, errors };
+}
+
+// --- Import ------------------------------------------------------------------------------------------------
+
+export interface RosterImportResult {
+  created: number;
+  updated: number;
+  /** Rows identical to what was stored (nothing written). */
+  unchanged: number;
+  /** The students of the file, in file order. */
+  studentIds: number[];
+}
+
+const CHUNK = 500;
+
+/**
+ * Validates the whole file, then upserts every row by (institution, personal number) in one transaction.
+ * Throws RosterImportError (with every error) when any row is wrong; nothing is written then.
+ */
+export async function importRoster(
+  db: Db,
+  institutionId: number,
+  csvText: string,
+  now: Date,
+  actor?: Actor,
+): Promise<RosterImportResult> {
+  const { rows, errors } = parseRoster(csvText);
+  if (errors.length > 0) throw new RosterImportError(errors.sort((a, b) => a.line - b.line));
+  if (!(await getInstitution(db, institutionId)))
+    throw new InputError(`no institution with id ${institutionId}`);
+
+  return db.transaction(async (tx) => {
+    const stored = await tx
+      .select()
+      .from(students)
+      .where(
+        and(
+          eq(students.institutionId, institutionId),
+          inArray(
+            students.personalNumber,
+            rows.map((r) => r.personalNumber),
+          ),
+        ),
+      );
+    const byNumber = new Map(stored.map((s) => [s.personalNumber, s]));
+    const values = (r: RosterRow) => ({
+      institutionId,
+      personalNumber: r.personalNumber,
+      fullName: r.fullName,
+      rank: r.rank,
+      category: r.category,
+      faculty: r.faculty,
+      course: r.course,
+      groupName: r.groupName,
+      sendingUnit: r.sendingUnit,
+      updatedAt: now,
+    });
+    const same = (r: RosterRow, s: (typeof stored)[number]) =>
+      s.fullName === r.fullName &&
+      s.rank === r.rank &&
+      s.category === r.category &&
+      s.faculty === r.faculty &&
+      s.course === r.course &&
+      s.groupName === r.groupName &&
+      s.sendingUnit === r.sendingUnit;
+
+    const toWrite = rows.filter((r) => {
+      const s = byNumber.get(r.personalNumber);
+      return !s || !same(r, s);
+    });
+    const ids = new Map<string, number>(stored.map((s) => [s.personalNumber, s.id]));
+    for (let i = 0; i < toWrite.length; i += CHUNK) {
+      const written = await tx
+        .insert(students)
+        .values(toWrite.slice(i, i + CHUNK).map(values))
+        .onConflictDoUpdate({
+          target: [students.institutionId, students.personalNumber],
+          set: {
+            fullName: sql`excluded.full_name`,
+            rank: sql`excluded.rank`,
+            category: sql`excluded.category`,
+            faculty: sql`excluded.faculty`,
+            course: sql`excluded.course`,
+            groupName: sql`excluded.group_name`,
+            sendingUnit: sql`excluded.sending_unit`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        })
+        .returning({ id: students.id, personalNumber: students.personalNumber });
+      for (const w of written) ids.set(w.personalNumber, w.id);
+    }
+    const created = toWrite.filter((r) => !byNumber.has(r.personalNumber)).length;
+    const result: RosterImportResult = {
+      created,
+      updated: toWrite.length - created,
+      unchanged: rows.length - toWrite.length,
+      studentIds: rows.map((r) => ids.get(r.personalNumber)!),
+    };
+    // Counts only: the audit trail holds no personal data.
+    await audit(tx, {
+      at: now,
+      action: "roster.imported",
+      institutionId,
+      ...by(actor, { rows: rows.length, created, updated: result.updated, unchanged: result.unchanged }),
+    });
+    return result;
+  });
+}
+
+export interface IssuedInvite {
+  studentId: number;
+  personalNumber: string;
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * One new invite for every listed student who is active and has no Telegram account bound. Earlier unused
+ * invites of those students are revoked, so only the newest list of links works.
+ */
+export async function issueStudentInvites(
+  db: Db,
+  institutionId: number,
+  studentIds: readonly number[],
+  now: Date,
+  actor?: Actor,
+): Promise<IssuedInvite[]> {
+  if (studentIds.length === 0) return [];
+  const unbound = await db
+    .select({ id: students.id, personalNumber: students.personalNumber })
+    .from(students)
+    .where(
+      and(
+        eq(students.institutionId, institutionId),
+        inArray(students.id, [...studentIds]),
+        isNull(students.userId),
+        eq(students.active, true),
+      ),
+    );
+  if (unbound.length === 0) return [];
+  const order = new Map(studentIds.map((id, i) => [id, i]));
+  unbound.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  const revoked = await db
+    .update(invites)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        inArray(
+          invites.studentId,
+          unbound.map((s) => s.id),
+        ),
+        isNull(invites.usedAt),
+        isNull(invites.revokedAt),
+      ),
+    )
+    .returning({ id: invites.id });
+  const issued: IssuedInvite[] = [];
+  for (const s of unbound) {
+    const { token, expiresAt } = await createInvite(db, { institutionId, studentId: s.id }, now);
+    issued.push({ studentId: s.id, personalNumber: s.personalNumber, token, expiresAt });
+  }
+  await audit(db, {
+    at: now,
+    action: "invites.issued",
+    institutionId,
+    ...by(actor, { kind: "student", issued: issued.length, revoked: revoked.length }),
+  });
+  return issued;
+}
