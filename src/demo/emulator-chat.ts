@@ -19,12 +19,15 @@ export class EmulatorChat {
   /** waitFor looks at messages from here on: set by every action this person takes. */
   private cursor = 0;
 
+  private readonly apiUrl: string;
+
   constructor(
     server: TelegramServer,
-    token: string,
+    private readonly token: string,
     readonly userId: number,
     readonly name: string,
   ) {
+    this.apiUrl = server.config.apiURL;
     this.client = server.getClient(token, {
       userId,
       chatId: userId,
@@ -81,7 +84,13 @@ export class EmulatorChat {
 
   /** Reads what the bot sent since the last call. */
   async poll(): Promise<BotMessage[]> {
-    const res = (await this.client.getUpdates()) as unknown as {
+    // The emulator's own client waits for updates and throws when none come; ask its route directly.
+    const http = await fetch(`${this.apiUrl}/getUpdates`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: this.token, chatId: this.userId }),
+    });
+    const res = (await http.json()) as {
       result: { messageId: number; message: { text?: string; reply_markup?: unknown } }[];
     };
     const fresh = (res.result ?? []).map((u) => {
