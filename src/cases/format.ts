@@ -10,6 +10,11 @@ export function formatInstant(d: Date): string {
   return DateTime.fromJSDate(d, { zone: TIME_ZONE }).toFormat("dd.LL.yyyy HH:mm");
 }
 
+/** Citations as the reader's language writes them: "cl. 20" → "п. 20" / "20-тармақ"; decisions (D3) stay. */
+export function formatCite(t: T, cite: string): string {
+  return cite.replace(/cl\. (\d+)/g, (_, n: string) => t("cite.clause", { n }));
+}
+
 /** "statutory deadline 27.03.2026 (cl. 20) · 2 working day(s) left" — never calls a target statutory (D3). */
 export function dueLine(
   t: T,

@@ -27,7 +27,6 @@ let userSeq = 500_000;
 export const newUser = (first_name = "User"): TgUser => ({ id: ++userSeq, first_name });
 
 export class Harness {
-  tg = new FakeTelegram();
   bot!: Bot<BotContext>;
   deps!: Deps;
   private updateId = 1;
@@ -37,6 +36,7 @@ export class Harness {
     readonly database: Database,
     readonly clock: ReturnType<typeof fixedClock>,
     readonly adminTelegramIds: number[] = [],
+    readonly tg: FakeTelegram = new FakeTelegram(),
   ) {
     this.rebuild();
   }
