@@ -11,6 +11,7 @@ import type { BaseContext, BotContext, Deps } from "./context";
 import { conversationStorage } from "./conversation-storage";
 import { REPORT_CONVERSATION, reportConversation } from "./conversations/report";
 import { STEP_INPUT_CONVERSATION, stepInputConversation } from "./conversations/step-input";
+import { adminFeature } from "./features/admin";
 import { cancelFeature } from "./features/cancel";
 import { fallbackFeature } from "./features/fallback";
 import { languageFeature } from "./features/language";
@@ -89,6 +90,7 @@ export function createBot(
   root.use(startFeature);
   root.use(studentFeature);
   root.use(officialsFeature);
+  root.use(adminFeature);
   root.use(languageFeature);
   root.use(fallbackFeature);
   return bot;
