@@ -1,3 +1,4 @@
+import { recomputeDueDates } from "../cases/recompute";
 import { listCalendarDays, loadCalendar, removeCalendarDay, setCalendarDay } from "../people/calendar-store";
 import { requireInstitution } from "../people/institutions";
 import {
@@ -38,8 +39,17 @@ const addDay = (kind: "day_off" | "working"): Command => ({
         ? `${change.day} (${WEEKDAYS[isoWeekday(change.day)]}): ${kindText(kind)} (was: ${was})`
         : `${change.day}: already a ${kindText(kind)}; nothing changed`,
     );
+    if (change.changed) await reportRecompute(ctx);
   },
 });
+
+/** A calendar change moves the due dates of open steps: recompute them (audited, holders told). */
+async function reportRecompute(ctx: Parameters<Command["run"]>[0]) {
+  const changes = await recomputeDueDates(await ctx.db(), ctx.now());
+  ctx.out(`due dates recomputed: ${changes.length} open step(s) moved`);
+  for (const c of changes.slice(0, 20))
+    ctx.out(`  case ${c.caseId}, ${c.stepKey}: ${c.before ?? "—"} → ${c.after}`);
+}
 
 export const calendarCommands: Command[] = [
   {
@@ -117,6 +127,7 @@ export const calendarCommands: Command[] = [
       ctx.out(
         `${change.day} is now a ${isWorkingDay(change.day, await loadCalendar(await ctx.db())) ? "working day" : "day off"} on Monday–Friday`,
       );
+      await reportRecompute(ctx);
     },
   },
 ];

@@ -5,11 +5,13 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { audit } from "../../src/audit";
+import { submitReport } from "../../src/cases/submit";
 import { type CliIo, runCli } from "../../src/cli/run";
 import type { Db } from "../../src/db/client";
 import {
   auditEvents,
   calendarDays,
+  caseSteps,
   cases,
   delegations,
   institutions,
@@ -20,6 +22,7 @@ import {
 import { tFor } from "../../src/i18n";
 import { csv, HEADER, NOW } from "../people/fixtures";
 import { resetDatabase, testDatabase } from "../support/db";
+import { addInstitution, addStaff, addStudent } from "../support/fixtures";
 import { newUser, useHarness } from "../support/harness";
 
 const dir = mkdtempSync(path.join(tmpdir(), "cli-test-"));
@@ -481,17 +484,22 @@ describe("admin commands", () => {
     const off = await run("calendar", "add-day-off", "2026-03-26", "--note", "Government decree");
     expect(off).toEqual({
       code: 0,
-      out: ["2026-03-26 (Thu): day off (was: the built-in calendar)"],
+      out: [
+        "2026-03-26 (Thu): day off (was: the built-in calendar)",
+        "due dates recomputed: 0 open step(s) moved",
+      ],
       err: [],
     });
     expect((await run("calendar", "add-working-day", "2026-03-23")).out).toEqual([
       "2026-03-23 (Mon): working day (was: the built-in calendar)",
+      "due dates recomputed: 0 open step(s) moved",
     ]);
     expect((await run("calendar", "add-working-day", "2026-03-23")).out).toEqual([
       "2026-03-23: already a working day; nothing changed",
     ]);
     expect((await run("calendar", "add-working-day", "2026-03-28")).out).toEqual([
       "2026-03-28 (Sat): working day (was: the built-in calendar)",
+      "due dates recomputed: 0 open step(s) moved",
     ]);
     const show = await run("calendar", "show", "2026");
     const text = show.out.join("\n");
@@ -510,11 +518,38 @@ describe("admin commands", () => {
     expect(rm.out).toEqual([
       "2026-03-26: entry removed (was: day off); the built-in calendar decides again",
       "2026-03-26 is now a working day on Monday–Friday",
+      "due dates recomputed: 0 open step(s) moved",
     ]);
     expect(await db.select().from(calendarDays)).toHaveLength(2);
     expect(
       (await db.select().from(auditEvents).where(eq(auditEvents.action, "calendar.changed"))).length,
     ).toBe(4);
+  });
+
+  it("a calendar change recomputes the due dates of open steps and says which moved", async () => {
+    const inst = await addInstitution(db);
+    await addStaff(db, inst.id);
+    const { user } = await addStudent(db, inst.id);
+    await submitReport(
+      db,
+      {
+        userId: user.id,
+        ground: "own_will",
+        reasons: "Отбасылық жағдайыма байланысты.....",
+        conscriptServed: true,
+        phone: null,
+        reportLang: "kk",
+      },
+      NOW,
+    );
+    // Endorsement target: Fri 20.03 + 2 WD (23–25 March off) = Fri 27.03; a day off on Thu 26.03 moves it to Mon 30.03.
+    const res = await run("calendar", "add-day-off", "2026-03-26");
+    expect(res.out.slice(1)).toEqual([
+      "due dates recomputed: 1 open step(s) moved",
+      "  case 1, endorse: 2026-03-27 → 2026-03-30",
+    ]);
+    const [step] = await db.select().from(caseSteps);
+    expect(step?.dueOn).toBe("2026-03-30");
   });
 
   it("calendar: mistakes", async () => {
