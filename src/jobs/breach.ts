@@ -1,0 +1,204 @@
+/**
+ * Breach notices: when a statutory deadline has passed (after the end of its local day, D1 `isOverdue`),
+ * the step's holders are told once, and it is escalated to the head (and, for the personnel subdivision's
+ * steps, to the deputy head for personnel work). Targets (D3) never get breach notices.
+ *
+ * A recipient with several steps breached at once gets one list (per kind: own steps, escalations).
+ *
+ * Once per step across runners and restarts: the step is claimed with a conditional
+ * UPDATE … WHERE breach_notified_on IS NULL RETURNING in the transaction that enqueues the notices.
+ * Notices go out on the institution's working days from its reminder hour on (Asia/Almaty), like the
+ * digest: not in the night, and on a working day the overdue count is at least one working day.
+ */
+import { and, eq, inArray, isNull, lt } from "drizzle-orm";
+import { audit } from "../audit";
+import { dueLine } from "../cases/format";
+import { enqueue, type OutMessage } from "../cases/outbox";
+import type { Db } from "../db/client";
+import { caseSteps, cases } from "../db/schema";
+import { tFor } from "../i18n";
+import { isOverdue, type LocalDate, type Role } from "../rules";
+import { escalationRoles, type Holding, holdingsOn, indexHoldings, institutionsAt } from "./holdings";
+
+export interface BreachNotice {
+  stepId: number;
+  caseId: number;
+  institutionId: number;
+  stepKey: string;
+  role: Role;
+  dueOn: LocalDate;
+  /** Officials told (holders and escalation). */
+  recipients: number;
+}
+
+const OPEN_CASE_STATES = ["open", "approved"];
+/** Most steps listed in one notice. */
+const MAX_LISTED = 20;
+
+interface Candidate {
+  id: number;
+  caseId: number;
+  institutionId: number;
+  key: string;
+  role: string;
+  dueOn: LocalDate;
+  dueKind: string | null;
+  cite: string;
+}
+
+/** Finds the statutory steps overdue and not yet notified, claims them and enqueues the notices. */
+export async function sendBreachNotices(
+  db: Db,
+  now: Date,
+  opts: { chunk?: number } = {},
+): Promise<BreachNotice[]> {
+  const due = (await institutionsAt(db, now)).filter((i) => i.workingDay && i.afterReminderHour);
+  if (due.length === 0) return [];
+  const today = due[0]!.today;
+  const calendars = new Map(due.map((i) => [i.inst.id, i.calendar]));
+  const candidates = (
+    await db
+      .select({
+        id: caseSteps.id,
+        caseId: caseSteps.caseId,
+        institutionId: cases.institutionId,
+        key: caseSteps.key,
+        role: caseSteps.role,
+        dueOn: caseSteps.dueOn,
+        dueKind: caseSteps.dueKind,
+        cite: caseSteps.cite,
+      })
+      .from(caseSteps)
+      .innerJoin(cases, eq(cases.id, caseSteps.caseId))
+      .where(
+        and(
+          eq(caseSteps.state, "pending"),
+          eq(caseSteps.dueKind, "statutory"),
+          isNull(caseSteps.breachNotifiedOn),
+          lt(caseSteps.dueOn, today),
+          inArray(cases.institutionId, [...calendars.keys()]),
+          inArray(cases.state, OPEN_CASE_STATES),
+        ),
+      )
+      .orderBy(caseSteps.id)
+  ).filter((s): s is Candidate => s.dueOn !== null && isOverdue(s.dueOn, now));
+  if (candidates.length === 0) return [];
+
+  const instIds = [...new Set(candidates.map((c) => c.institutionId))];
+  const holders = indexHoldings(await holdingsOn(db, instIds, today));
+  const holdersOf = (inst: number, role: Role): Holding[] => holders.get(`${inst}:${role}`) ?? [];
+
+  const namesOf = (s: Candidate) =>
+    [...new Set(holdersOf(s.institutionId, s.role as Role).map((h) => h.fullName))].join(", ") || "—";
+  /** One step: the full notice; several (one tick, one recipient): a list, at most MAX_LISTED items. */
+  const render = (h: Holding, steps: Candidate[], escalation: boolean): OutMessage => {
+    const t = tFor(h.lang);
+    const args = (s: Candidate) => ({
+      id: s.caseId,
+      step: t(`step.${s.key}`),
+      role: t(`role.${s.role}`),
+      names: namesOf(s),
+      due: dueLine(t, s, now, calendars.get(s.institutionId)!),
+    });
+    const shown = steps.slice(0, MAX_LISTED);
+    const caseIds = [...new Set(shown.map((s) => s.caseId))];
+    const buttons: { text: string; data: string }[][] = [];
+    for (let i = 0; i < caseIds.length; i += 2)
+      buttons.push(caseIds.slice(i, i + 2).map((id) => ({ text: t("btn.open", { id }), data: `c:${id}` })));
+    let text: string;
+    if (steps.length === 1) {
+      text = t(escalation ? "breach.escalation" : "breach.holder", args(steps[0]!));
+    } else {
+      const lines = shown.map((s) => t(escalation ? "breach.escalation_item" : "breach.item", args(s)));
+      if (steps.length > shown.length) lines.push(t("breach.more", { count: steps.length - shown.length }));
+      text = t(escalation ? "breach.escalation_many" : "breach.holder_many", {
+        count: steps.length,
+        items: lines.join("\n"),
+      });
+    }
+    return { chatId: h.telegramId, caseId: caseIds.length === 1 ? caseIds[0] : null, text, buttons };
+  };
+
+  const notices: BreachNotice[] = [];
+  const chunk = opts.chunk ?? 500;
+  for (let i = 0; i < candidates.length; i += chunk) {
+    const part = candidates.slice(i, i + chunk);
+    await db.transaction(async (tx) => {
+      const won = await tx
+        .update(caseSteps)
+        .set({ breachNotifiedOn: today })
+        .where(
+          and(
+            inArray(
+              caseSteps.id,
+              part.map((s) => s.id),
+            ),
+            isNull(caseSteps.breachNotifiedOn),
+            eq(caseSteps.state, "pending"),
+          ),
+        )
+        .returning({ id: caseSteps.id });
+      const wonIds = new Set(won.map((w) => w.id));
+      // Per recipient: the steps they hold (own) and those escalated to them, one message each kind.
+      const inbox = new Map<number, { h: Holding; own: Candidate[]; escalated: Candidate[] }>();
+      const add = (h: Holding, s: Candidate, kind: "own" | "escalated") => {
+        let e = inbox.get(h.officialId);
+        if (!e) {
+          e = { h, own: [], escalated: [] };
+          inbox.set(h.officialId, e);
+        }
+        e[kind].push(s);
+      };
+      for (const s of part) {
+        if (!wonIds.has(s.id)) continue;
+        const role = s.role as Role;
+        const own = holdersOf(s.institutionId, role);
+        const told = new Set<number>();
+        for (const h of own) {
+          if (told.has(h.officialId)) continue;
+          told.add(h.officialId);
+          add(h, s, "own");
+        }
+        for (const r of escalationRoles(role)) {
+          for (const h of holdersOf(s.institutionId, r)) {
+            if (told.has(h.officialId)) continue;
+            told.add(h.officialId);
+            add(h, s, "escalated");
+          }
+        }
+        await audit(tx, {
+          at: now,
+          action: "step.breach_notified",
+          institutionId: s.institutionId,
+          caseId: s.caseId,
+          details: {
+            stepId: s.id,
+            stepKey: s.key,
+            role,
+            dueOn: s.dueOn,
+            cite: s.cite,
+            holders: own.map((h) => h.officialId),
+            escalatedTo: escalationRoles(role),
+            recipients: told.size,
+          },
+        });
+        notices.push({
+          stepId: s.id,
+          caseId: s.caseId,
+          institutionId: s.institutionId,
+          stepKey: s.key,
+          role,
+          dueOn: s.dueOn as LocalDate,
+          recipients: told.size,
+        });
+      }
+      const msgs: OutMessage[] = [];
+      for (const { h, own, escalated } of inbox.values()) {
+        if (own.length) msgs.push(render(h, own, false));
+        if (escalated.length) msgs.push(render(h, escalated, true));
+      }
+      await enqueue(tx, msgs, now);
+    });
+  }
+  return notices;
+}

@@ -1,0 +1,72 @@
+/**
+ * The jobs as their own process (`tsx src/jobs/main.ts`): the outbox dispatcher, breach notices, daily
+ * digests and the D8 purge, for a bot started with JOBS=off, or as extra instances beside it. Needs a
+ * server PostgreSQL (DATABASE_URL) when the bot runs at the same time: an embedded PGlite directory can be
+ * opened by one process only. Several job processes on one database are safe (work is claimed in it).
+ */
+import "dotenv/config";
+import { Api } from "grammy";
+import { systemClock } from "../clock";
+import { ConfigError, loadConfig } from "../config";
+import { openDatabase } from "../db/client";
+import { createLogger } from "../logger";
+import { startJobs } from "./runner";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${err.message.split("\n").join("; ")}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  if (!config.DATABASE_URL) {
+    log.warn("no DATABASE_URL: using the embedded database; do not run the bot on the same DATA_DIR at once");
+  }
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  log.info({ db: database.kind }, "database ready");
+  // A raw Api without auto-retry: the dispatcher has its own policy (429 retry_after, back-off, 403).
+  const api = new Api(
+    config.BOT_TOKEN,
+    config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, "") } : undefined,
+  );
+  const stop = startJobs({
+    db: database.db,
+    api,
+    clock: systemClock,
+    log,
+    adminTelegramIds: config.ADMIN_TELEGRAM_IDS,
+  });
+  log.info("jobs started");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping jobs: finishing the current tick and batch");
+    const force = setTimeout(() => {
+      log.error("jobs did not stop within 30 s; exiting");
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    try {
+      await stop();
+      await database.close();
+    } catch (err) {
+      log.error({ err: String(err) }, "error while stopping");
+    }
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Fatal: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
