@@ -19,7 +19,7 @@ import { createBot } from "../src/bot/create-bot";
 import { institutions, officialRoles, officials, students, users } from "../src/db/schema";
 import { createLogger } from "../src/logger";
 import { BOT_INFO, FakeTelegram } from "../test/support/telegram";
-import { scratchDatabase } from "./support-db";
+import { createScratchDatabase as scratchDatabase } from "./support/scratch-db";
 
 const LEARNERS = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
