@@ -9,24 +9,27 @@
  * One transaction per case, claimed with a conditional UPDATE … WHERE purged_at IS NULL RETURNING, so two
  * runners never purge (or audit) a case twice.
  */
-import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
 import { caseSteps, cases, outbox, stepMessages } from "../db/schema";
 import { tFor } from "../i18n";
 import {
   addCalendarDays,
+  dueInstant,
   isRetentionOver,
   type LocalDate,
   localDateOf,
   RETENTION_CITE,
   retentionEndsOn,
+  retentionStartsOn,
 } from "../rules";
 
 export interface PurgedCase {
   caseId: number;
   institutionId: number;
-  orderDate: LocalDate;
+  /** Null for a case that ended without an order (counted from the day it ended). */
+  orderDate: LocalDate | null;
   retentionEndedOn: LocalDate;
 }
 
@@ -50,14 +53,32 @@ export async function purgeExpired(db: Db, now: Date, opts: { limit?: number } =
   const cutoff = addCalendarDays(localDateOf(now), -365);
   const candidates = (
     await db
-      .select({ id: cases.id, institutionId: cases.institutionId, orderDate: cases.orderDate })
+      .select({
+        id: cases.id,
+        institutionId: cases.institutionId,
+        orderDate: cases.orderDate,
+        closedAt: cases.closedAt,
+      })
       .from(cases)
-      .where(and(isNull(cases.purgedAt), isNotNull(cases.orderDate), lt(cases.orderDate, cutoff)))
+      .where(
+        and(
+          isNull(cases.purgedAt),
+          or(
+            lt(cases.orderDate, cutoff),
+            // Ended without an order (rejected, returned, withdrawn): counted from the day it ended.
+            and(isNull(cases.orderDate), lt(cases.closedAt, dueInstant(cutoff))),
+          ),
+        ),
+      )
       .orderBy(cases.id)
       .limit(opts.limit ?? 10_000)
-  ).filter(
-    (c): c is typeof c & { orderDate: string } => c.orderDate !== null && isRetentionOver(c.orderDate, now),
-  );
+  ).filter((c) => {
+    const from = retentionStartsOn(
+      c.orderDate as LocalDate | null,
+      c.closedAt ? localDateOf(c.closedAt) : null,
+    );
+    return from !== null && isRetentionOver(from, now);
+  });
   const purged: PurgedCase[] = [];
   for (const c of candidates) {
     const done = await purgeCase(db, c.id, now);
@@ -71,10 +92,13 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
   const stub = purgeStub();
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ orderDate: cases.orderDate, purgedAt: cases.purgedAt })
+      .select({ orderDate: cases.orderDate, closedAt: cases.closedAt, purgedAt: cases.purgedAt })
       .from(cases)
       .where(eq(cases.id, caseId));
-    if (!row?.orderDate || row.purgedAt || !isRetentionOver(row.orderDate, now)) return null;
+    const from = row
+      ? retentionStartsOn(row.orderDate as LocalDate | null, row.closedAt ? localDateOf(row.closedAt) : null)
+      : null;
+    if (!row || from === null || row.purgedAt || !isRetentionOver(from, now)) return null;
     const [claimed] = await tx
       .update(cases)
       .set({
@@ -135,8 +159,8 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
       );
     }
 
-    const orderDate = claimed.orderDate as LocalDate;
-    const retentionEndedOn = retentionEndsOn(orderDate);
+    const orderDate = (claimed.orderDate ?? null) as LocalDate | null;
+    const retentionEndedOn = retentionEndsOn(from);
     await audit(tx, {
       at: now,
       action: "case.purged",

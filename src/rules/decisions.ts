@@ -116,6 +116,15 @@ export function isRetentionOver(orderDate: LocalDate, now: Date): boolean {
   return localDayNumberOf(now) > toDayNumber(retentionEndsOn(orderDate));
 }
 
+/**
+ * D8 [I]: the day a case's retention period counts from. The order date where there is one; a case that
+ * ended without an order (rejected, returned, withdrawn: D6) counts from the day it ended, so that its
+ * personal data are not kept forever. Null while the case is still running.
+ */
+export function retentionStartsOn(orderDate: LocalDate | null, endedOn: LocalDate | null): LocalDate | null {
+  return orderDate ?? endedOn;
+}
+
 // --- D10 ----------------------------------------------------------------------------------------------------
 
 export type Language = "kk" | "ru" | "en";

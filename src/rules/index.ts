@@ -50,6 +50,7 @@ export {
   REJECTION_REQUIRES_REASON,
   RETENTION_CITE,
   retentionEndsOn,
+  retentionStartsOn,
 } from "./decisions";
 export {
   CATEGORIES,

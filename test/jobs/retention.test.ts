@@ -150,4 +150,29 @@ describe("D8 retention: purgeExpired", () => {
     expect(events).toHaveLength(1);
     await tick(h, { purge: true });
   });
+
+  it("a case that ended without an order (withdrawn) is purged one year after it ended (D8 [I])", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    await addStaff(h.db, inst.id);
+    const { tg } = await addStudent(h.db, inst.id, { name: NAME });
+    await fileReport(h, tg, "own_will");
+    await h.press(tg, "wy:1");
+    const [withdrawn] = await h.db.select().from(cases);
+    expect(withdrawn).toMatchObject({ state: "withdrawn", orderDate: null });
+    expect(await purgeExpired(h.db, new Date("2027-03-20T12:00:00Z"))).toEqual([]); // last day kept
+    const purged = await purgeExpired(h.db, new Date("2027-03-21T04:00:00Z"));
+    expect(purged).toEqual([
+      { caseId: 1, institutionId: inst.id, orderDate: null, retentionEndedOn: "2027-03-20" },
+    ]);
+    const [after] = await h.db.select().from(cases);
+    expect(after).toMatchObject({
+      reasons: null,
+      studentSnapshot: null,
+      studentId: null,
+      state: "withdrawn",
+      ground: "own_will",
+    });
+    expect(JSON.stringify(await h.db.select().from(outbox))).not.toContain(NAME);
+  });
 });

@@ -30,6 +30,7 @@ import {
   RULES_EDITION_CITE,
   requiresReimbursement,
   retentionEndsOn,
+  retentionStartsOn,
   STUDENT_FILED_GROUNDS,
   type StepKey,
   stepOf,
@@ -342,5 +343,15 @@ describe("guards and validation", () => {
       expect(Object.isFrozen(s.produces)).toBe(true);
       expect(Object.isFrozen(s.deadline)).toBe(true);
     }
+  });
+});
+
+describe("D8 [I]: retention counts from the order, or from the end of a case without one", () => {
+  it.each([
+    ["2026-03-20", "2026-05-01", "2026-03-20"],
+    [null, "2026-05-01", "2026-05-01"],
+    [null, null, null],
+  ] as const)("order %s, ended %s → from %s", (order, ended, from) => {
+    expect(retentionStartsOn(order, ended)).toBe(from);
   });
 });
