@@ -223,7 +223,7 @@ describe("officials act on steps", () => {
     expect(view).toContain("бастыққа келісу");
     expect(view).toContain("фактілерді тексеру"); // upcoming steps are listed
     await h.press(staff.head.tg, "t:1");
-    expect(h.tg.lastTextTo(staff.head.tg.id)).toContain("case.submitted");
+    expect(h.tg.lastTextTo(staff.head.tg.id)).toContain("баянат тіркелді");
     await h.press(staff.deputy.tg, "t:1"); // not the head: refused
     expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("құқығыңыз жоқ");
   });

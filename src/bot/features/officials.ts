@@ -3,12 +3,14 @@
  * trail. Every press is checked in src/cases (role, institution, delegation, step still pending);
  * callback data is only a pointer, never trusted for identity or authority.
  */
+import { eq } from "drizzle-orm";
 import { Composer, InlineKeyboard } from "grammy";
 import { audit } from "../../audit";
 import { act, checkAccess } from "../../cases/act";
 import { actionsFor } from "../../cases/actions";
 import { dueLine, formatInstant } from "../../cases/format";
 import { auditTrail, caseForOfficial, inboxOf } from "../../cases/queries";
+import { officials } from "../../db/schema";
 import { loadCalendar } from "../../people/calendar-store";
 import type { StepKey } from "../../rules";
 import type { BotContext } from "../context";
@@ -131,15 +133,33 @@ officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
   if (!cc) return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
   await ctx.answerCallbackQuery();
   const rows = await auditTrail(ctx.deps.db, id);
+  const names = new Map(
+    (
+      await ctx.deps.db
+        .select({ id: officials.id, name: officials.fullName })
+        .from(officials)
+        .where(eq(officials.institutionId, cc.c.institutionId))
+    ).map((o) => [o.id, o.name]),
+  );
+  const who = (r: (typeof rows)[number]) => {
+    if (r.actorOfficialId) {
+      const name = names.get(r.actorOfficialId) ?? `#${r.actorOfficialId}`;
+      return r.onBehalfOfOfficialId
+        ? ctx.t("audit.on_behalf", {
+            name,
+            of: names.get(r.onBehalfOfOfficialId) ?? `#${r.onBehalfOfOfficialId}`,
+          })
+        : name;
+    }
+    if (!r.actorUserId) return ctx.t("audit.system");
+    // Only the case's learner submits or withdraws; any other press by a non-official is someone else.
+    return r.action.startsWith("case.") ? ctx.t("audit.learner") : `user #${r.actorUserId}`;
+  };
   const lines = rows.map((r) =>
     ctx.t("case.trail_line", {
       at: formatInstant(r.at),
-      action: r.action,
-      actor: r.actorOfficialId
-        ? `official #${r.actorOfficialId}`
-        : r.actorUserId
-          ? `user #${r.actorUserId}`
-          : "system",
+      action: ctx.t(`audit.${r.action}`, { defaultValue: r.action }),
+      actor: who(r),
     }),
   );
   return ctx.reply([ctx.t("case.trail_header", { id }), ...lines.slice(-40)].join("\n"), {
