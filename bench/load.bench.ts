@@ -65,6 +65,7 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
   let seq = 1;
   const nextId = () => seq++;
   const latencies: number[] = [];
+  const byStep: number[][] = Array.from({ length: 7 }, () => []);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -74,10 +75,12 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
   // Per-chat order (each learner's updates in sequence), many chats at once, as the runner does.
   const worker = async () => {
     for (let updates = queue.shift(); updates; updates = queue.shift()) {
-      for (const u of updates) {
+      for (const [i, u] of updates.entries()) {
         const t0 = performance.now();
         await handle(u);
-        latencies.push(performance.now() - t0);
+        const dt = performance.now() - t0;
+        latencies.push(dt);
+        byStep[i]?.push(dt);
       }
     }
   };
@@ -86,9 +89,21 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  const pct = (p: number, xs = latencies) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+  const STEPS = ["/report", "ground", "reasons", "conscript", "phone", "language", "submit"];
+  const p99ByStep = Object.fromEntries(
+    byStep.map((xs, i) => [
+      STEPS[i],
+      Number(
+        pct(
+          99,
+          xs.sort((a, b) => a - b),
+        ).toFixed(1),
+      ),
+    ]),
+  );
   return {
+    p99ByStep,
     updates: latencies.length,
     seconds,
     perSecond: latencies.length / seconds,
@@ -188,7 +203,7 @@ async function reference() {
 }
 
 const fmt = (r: Awaited<ReturnType<typeof fullStack>>) =>
-  `${r.updates} updates in ${r.seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)} updates/s; latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB; reports filed ${r.cases}`;
+  `${r.updates} updates in ${r.seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)} updates/s; latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB; reports filed ${r.cases}\n    p99 by step (ms): ${JSON.stringify(r.p99ByStep)}`;
 
 // Each side runs in its own process so that peak RSS is its own.
 const mode = process.argv[4];

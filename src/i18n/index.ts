@@ -29,6 +29,44 @@ void instance.init({
 
 export type T = TFunction;
 
+/**
+ * Conversations replay every earlier step on each update, re-rendering the same prompts and buttons:
+ * translations without options, or with numbers only, are memoised per language. Texts that carry user
+ * content (names, reasons) are never cached.
+ */
+const memo = new Map<string, string>();
+const MEMO_LIMIT = 10_000;
+const fixed = new Map<Lang, TFunction>();
+
+function cacheable(opts: unknown): string | null {
+  if (opts === undefined) return "";
+  if (typeof opts !== "object" || opts === null) return null;
+  let k = "";
+  for (const [name, v] of Object.entries(opts)) {
+    if (typeof v !== "number") return null;
+    k += `|${name}=${v}`;
+  }
+  return k;
+}
+
 export function tFor(lang: string | null | undefined): TFunction {
-  return instance.getFixedT(isLang(lang) ? lang : DEFAULT_LANG);
+  const l: Lang = isLang(lang) ? lang : DEFAULT_LANG;
+  let t = fixed.get(l);
+  if (!t) {
+    const base = instance.getFixedT(l);
+    t = ((key: string, opts?: unknown) => {
+      const suffix = typeof key === "string" ? cacheable(opts) : null;
+      if (suffix === null) return (base as (k: unknown, o?: unknown) => string)(key, opts);
+      const k = `${l}|${key}${suffix}`;
+      let v = memo.get(k);
+      if (v === undefined) {
+        v = (base as (k: unknown, o?: unknown) => string)(key, opts);
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(k, v);
+      }
+      return v;
+    }) as unknown as TFunction;
+    fixed.set(l, t);
+  }
+  return t;
 }
