@@ -75,3 +75,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const lines = result.error.issues.map((i) => `${i.path.join(".") || "config"} ${i.message}`);
   throw new ConfigError(lines.join("\n"));
 }
+
+/** For the program entry points: the config, or one clear line on stderr and exit code 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${err.message.split("\n").join("; ")}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

@@ -11,23 +11,14 @@ import { installCommandMenus } from "./bot/commands";
 import type { Deps } from "./bot/context";
 import { createBot } from "./bot/create-bot";
 import { systemClock } from "./clock";
-import { ConfigError, loadConfig } from "./config";
+import { loadConfigOrExit } from "./config";
 import { openDatabase } from "./db/client";
 import { startJobs } from "./jobs/runner";
 import { createLogger } from "./logger";
 import { startWebhookServer } from "./server/webhook";
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${err.message.split("\n").join("; ")}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.LOG_LEVEL);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   log.info({ db: database.kind }, "database ready");

@@ -15,10 +15,17 @@ import { audit } from "../audit";
 import { dueLine } from "../cases/format";
 import { enqueue, type OutMessage } from "../cases/outbox";
 import type { Db } from "../db/client";
-import { caseSteps, cases } from "../db/schema";
+import { caseSteps } from "../db/schema";
 import { tFor } from "../i18n";
 import { isOverdue, type LocalDate, type Role } from "../rules";
-import { escalationRoles, type Holding, holdingsOn, indexHoldings, institutionsAt } from "./holdings";
+import {
+  escalationRoles,
+  type Holding,
+  holdingsOn,
+  indexHoldings,
+  institutionsAt,
+  pendingSteps,
+} from "./holdings";
 
 export interface BreachNotice {
   stepId: number;
@@ -31,7 +38,6 @@ export interface BreachNotice {
   recipients: number;
 }
 
-const OPEN_CASE_STATES = ["open", "approved"];
 /** Most steps listed in one notice. */
 const MAX_LISTED = 20;
 
@@ -57,30 +63,11 @@ export async function sendBreachNotices(
   const today = due[0]!.today;
   const calendars = new Map(due.map((i) => [i.inst.id, i.calendar]));
   const candidates = (
-    await db
-      .select({
-        id: caseSteps.id,
-        caseId: caseSteps.caseId,
-        institutionId: cases.institutionId,
-        key: caseSteps.key,
-        role: caseSteps.role,
-        dueOn: caseSteps.dueOn,
-        dueKind: caseSteps.dueKind,
-        cite: caseSteps.cite,
-      })
-      .from(caseSteps)
-      .innerJoin(cases, eq(cases.id, caseSteps.caseId))
-      .where(
-        and(
-          eq(caseSteps.state, "pending"),
-          eq(caseSteps.dueKind, "statutory"),
-          isNull(caseSteps.breachNotifiedOn),
-          lt(caseSteps.dueOn, today),
-          inArray(cases.institutionId, [...calendars.keys()]),
-          inArray(cases.state, OPEN_CASE_STATES),
-        ),
-      )
-      .orderBy(caseSteps.id)
+    await pendingSteps(
+      db,
+      [...calendars.keys()],
+      and(eq(caseSteps.dueKind, "statutory"), isNull(caseSteps.breachNotifiedOn), lt(caseSteps.dueOn, today)),
+    ).orderBy(caseSteps.id)
   ).filter((s): s is Candidate => s.dueOn !== null && isOverdue(s.dueOn, now));
   if (candidates.length === 0) return [];
 

@@ -13,14 +13,21 @@
  * report are claimed too (no message): the day's digest is settled for them, and later ticks skip them.
  * A bot that was down at the reminder hour catches up on its next tick of the same local day only.
  */
-import { and, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { dueLine, formatDate } from "../cases/format";
 import { enqueue, type OutMessage } from "../cases/outbox";
 import type { Db } from "../db/client";
-import { caseSteps, cases, digestsSent } from "../db/schema";
+import { caseSteps, digestsSent } from "../db/schema";
 import { tFor } from "../i18n";
 import { addWorkingDays, type Calendar, isOverdue, type LocalDate, localDateOf, type Role } from "../rules";
-import { escalates, escalationRoles, type Holding, holdingsOn, institutionsAt } from "./holdings";
+import {
+  escalates,
+  escalationRoles,
+  type Holding,
+  holdingsOn,
+  institutionsAt,
+  pendingSteps,
+} from "./holdings";
 
 /** A pending step as the digest sees it (no personal data: ids, keys, dates). */
 export interface DigestStep {
@@ -61,7 +68,6 @@ export interface DigestBuild {
 export const DIGEST_MAX_ITEMS = 20;
 /** Telegram refuses texts over 4096 characters; stay well below. */
 const MAX_TEXT = 3800;
-const OPEN_CASE_STATES = ["open", "approved"];
 
 const byDue = (a: DigestStep, b: DigestStep) =>
   a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.caseId - b.caseId || a.id - b.id;
@@ -190,28 +196,11 @@ export async function buildDigests(db: Db, now: Date): Promise<DigestBuild> {
       .sort()
       .at(-1) ?? today;
 
-  const rows = await db
-    .select({
-      id: caseSteps.id,
-      caseId: caseSteps.caseId,
-      institutionId: cases.institutionId,
-      key: caseSteps.key,
-      role: caseSteps.role,
-      dueOn: caseSteps.dueOn,
-      dueKind: caseSteps.dueKind,
-      cite: caseSteps.cite,
-    })
-    .from(caseSteps)
-    .innerJoin(cases, eq(cases.id, caseSteps.caseId))
-    .where(
-      and(
-        eq(caseSteps.state, "pending"),
-        isNotNull(caseSteps.dueOn),
-        lte(caseSteps.dueOn, maxHorizon),
-        inArray(cases.institutionId, instIds),
-        inArray(cases.state, OPEN_CASE_STATES),
-      ),
-    );
+  const rows = await pendingSteps(
+    db,
+    instIds,
+    and(isNotNull(caseSteps.dueOn), lte(caseSteps.dueOn, maxHorizon)),
+  );
 
   // Per institution: steps by role, and the overdue statutory ones (escalations).
   const stepsByInst = new Map<number, { byRole: Map<Role, DigestStep[]>; overdueStatutory: DigestStep[] }>();

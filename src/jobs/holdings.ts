@@ -5,11 +5,20 @@
  * inclusive period covers the date; an official's own role wins over a delegation of the same role.
  * Also where the jobs' shared timing and escalation rules live.
  */
-import { and, eq, gte, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, lte, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DateTime } from "luxon";
 import type { Executor } from "../db/client";
-import { delegations, digestsSent, institutions, officialRoles, officials, users } from "../db/schema";
+import {
+  caseSteps,
+  cases,
+  delegations,
+  digestsSent,
+  institutions,
+  officialRoles,
+  officials,
+  users,
+} from "../db/schema";
 import { loadCalendar } from "../people/calendar-store";
 import { type Calendar, isWorkingDay, type LocalDate, localDateOf, type Role, TIME_ZONE } from "../rules";
 
@@ -184,4 +193,29 @@ export async function institutionsAt(db: Executor, now: Date): Promise<Instituti
     });
   }
   return out;
+}
+
+/** The pending steps of open cases at these institutions that also match `where` (digests, breaches). */
+export function pendingSteps(db: Executor, institutionIds: number[], where: SQL | undefined) {
+  return db
+    .select({
+      id: caseSteps.id,
+      caseId: caseSteps.caseId,
+      institutionId: cases.institutionId,
+      key: caseSteps.key,
+      role: caseSteps.role,
+      dueOn: caseSteps.dueOn,
+      dueKind: caseSteps.dueKind,
+      cite: caseSteps.cite,
+    })
+    .from(caseSteps)
+    .innerJoin(cases, eq(cases.id, caseSteps.caseId))
+    .where(
+      and(
+        eq(caseSteps.state, "pending"),
+        inArray(cases.institutionId, institutionIds),
+        inArray(cases.state, ["open", "approved"]),
+        where,
+      ),
+    );
 }

@@ -7,22 +7,13 @@
 import "dotenv/config";
 import { Api } from "grammy";
 import { systemClock } from "../clock";
-import { ConfigError, loadConfig } from "../config";
+import { loadConfigOrExit } from "../config";
 import { openDatabase } from "../db/client";
 import { createLogger } from "../logger";
 import { startJobs } from "./runner";
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${err.message.split("\n").join("; ")}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.LOG_LEVEL);
   if (!config.DATABASE_URL) {
     log.warn("no DATABASE_URL: using the embedded database; do not run the bot on the same DATA_DIR at once");
