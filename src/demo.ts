@@ -9,8 +9,7 @@ import path from "node:path";
 import TelegramServer from "telegram-test-api";
 import { formatDate } from "./cases/format";
 import { openDatabase } from "./db/client";
-import { EmulatorChat } from "./demo/emulator-chat";
-import { bindAll, type Cast, walkContractRefusal, walkOwnWill } from "./demo/journey";
+import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "./demo/journey";
 import { freePort, startProgram, waitForOutput } from "./demo/program";
 import { seedDemo } from "./demo/seed";
 import { localDateOf } from "./rules";
@@ -34,15 +33,7 @@ async function main() {
   });
   try {
     await waitForOutput(program, "bot started");
-    const ids = { cadet: 1001, master: 1002, deputy: 2001, head: 2002, personnel: 2003 };
-    const byKey = Object.fromEntries(people.map((p) => [p.key, p]));
-    const cast = Object.fromEntries(
-      (Object.keys(ids) as (keyof Cast)[]).map((k) => [
-        k,
-        new EmulatorChat(server, TOKEN, ids[k], byKey[k]!.name),
-      ]),
-    ) as unknown as Cast;
-    const tokens = Object.fromEntries(people.map((p) => [p.key, p.token])) as Record<keyof Cast, string>;
+    const { cast, tokens } = castOf(server, TOKEN, people);
     const today = formatDate(localDateOf(new Date()));
     const started = Date.now();
     await bindAll(cast, tokens);

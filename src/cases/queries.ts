@@ -2,9 +2,9 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { auditEvents, caseSteps, cases, students } from "../db/schema";
-import { roleHolders } from "../people/holders";
+import { holdingsOn } from "../jobs/holdings";
 import type { OfficialEntry } from "../people/identity";
-import { type LocalDate, localDateOf, type Role } from "../rules";
+import { type LocalDate, localDateOf } from "../rules";
 import { type CaseContext, loadCaseContext, type StepRow } from "./common";
 
 /** The learner's latest case (open or not), or null. */
@@ -37,19 +37,10 @@ export interface InboxItem {
 /** Pending steps of roles the official holds (own or delegated) today: overdue first, then by due date. */
 export async function inboxOf(db: Db, official: OfficialEntry, now: Date): Promise<InboxItem[]> {
   const today = localDateOf(now);
-  const roles: Role[] = [];
-  for (const role of [
-    "head",
-    "deputy_personnel",
-    "deputy_academic",
-    "deputy_upbringing",
-    "personnel_officer",
-    "academic_methods_head",
-    "unit_head",
-  ] as Role[]) {
-    const holders = await roleHolders(db, official.institutionId, role, today);
-    if (holders.some((h) => h.officialId === official.id)) roles.push(role);
-  }
+  // Own roles and acting delegations held today, in one set-based lookup.
+  const roles = (await holdingsOn(db, [official.institutionId], today))
+    .filter((h) => h.officialId === official.id)
+    .map((h) => h.role);
   if (roles.length === 0) return [];
   const rows = await db
     .select({ step: caseSteps, caseId: cases.id })

@@ -24,6 +24,14 @@ export interface ReportData {
   };
 }
 
+type RosterFields = ReportData["student"] & { personalNumber: string };
+
+/** The roster fields a report is written from, frozen into the case when it is filed. */
+export function rosterSnapshot(s: RosterFields): Record<keyof RosterFields, string> {
+  const { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit } = s;
+  return { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit };
+}
+
 export function renderReport(d: ReportData): string {
   const t = tFor(d.lang);
   const s = d.student;

@@ -9,6 +9,7 @@ import type { Db } from "../db/client";
 import { cases, institutions, students } from "../db/schema";
 import { type Ground, localDateOf, RULES_EDITION, STUDENT_FILED_GROUNDS } from "../rules";
 import { loadCaseContext, openNextSteps } from "./common";
+import { rosterSnapshot } from "./report-document";
 
 export const REASONS_MIN = 20;
 export const REASONS_MAX = 2000;
@@ -74,16 +75,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
           reasons,
           conscriptServed: input.conscriptServed,
           phone: input.phone,
-          studentSnapshot: {
-            personalNumber: student.personalNumber,
-            fullName: student.fullName,
-            rank: student.rank,
-            category: student.category,
-            faculty: student.faculty,
-            course: student.course,
-            groupName: student.groupName,
-            sendingUnit: student.sendingUnit,
-          },
+          studentSnapshot: rosterSnapshot(student),
           registeredAt: now,
           registeredOn,
         })

@@ -3,7 +3,9 @@
  * cadet files an own-will report (ch. 4) and a master's student a contract refusal (ch. 6), and the
  * deputy head, the head and the personnel officer take both to a closed case.
  */
-import type { EmulatorChat } from "./emulator-chat";
+import type TelegramServer from "telegram-test-api";
+import { EmulatorChat } from "./emulator-chat";
+import type { DemoPerson } from "./seed";
 
 export interface Cast {
   cadet: EmulatorChat;
@@ -11,6 +13,31 @@ export interface Cast {
   deputy: EmulatorChat;
   head: EmulatorChat;
   personnel: EmulatorChat;
+}
+
+/** Telegram user ids of the demo cast. */
+const CAST_IDS: Record<keyof Cast, number> = {
+  cadet: 1001,
+  master: 1002,
+  deputy: 2001,
+  head: 2002,
+  personnel: 2003,
+};
+
+/** One emulator chat per seeded person, and their invite tokens. */
+export function castOf(server: TelegramServer, botToken: string, people: DemoPerson[]) {
+  const byKey = new Map(people.map((p) => [p.key, p]));
+  const person = (k: keyof Cast) => {
+    const p = byKey.get(k);
+    if (!p) throw new Error(`no seeded ${k}`);
+    return p;
+  };
+  const keys = Object.keys(CAST_IDS) as (keyof Cast)[];
+  const cast = Object.fromEntries(
+    keys.map((k) => [k, new EmulatorChat(server, botToken, CAST_IDS[k], person(k).name)]),
+  ) as unknown as Cast;
+  const tokens = Object.fromEntries(keys.map((k) => [k, person(k).token])) as Record<keyof Cast, string>;
+  return { cast, tokens };
 }
 
 export async function bindAll(cast: Cast, tokens: Record<keyof Cast, string>) {

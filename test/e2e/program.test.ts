@@ -11,7 +11,7 @@ import { formatDate } from "../../src/cases/format";
 import { openDatabase } from "../../src/db/client";
 import { cases, students } from "../../src/db/schema";
 import { EmulatorChat } from "../../src/demo/emulator-chat";
-import { bindAll, type Cast, walkContractRefusal, walkOwnWill } from "../../src/demo/journey";
+import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "../../src/demo/journey";
 import { freePort, type Program, startProgram, waitForOutput } from "../../src/demo/program";
 import { type DemoPerson, seedDemo } from "../../src/demo/seed";
 import { localDateOf } from "../../src/rules";
@@ -62,15 +62,7 @@ describe("the program against a Bot API emulator", () => {
       await stranger.text("/start");
       await stranger.waitFor("шақыру сілтемесін"); // Kazakh by default
 
-      const ids = { cadet: 1001, master: 1002, deputy: 2001, head: 2002, personnel: 2003 };
-      const byKey = Object.fromEntries(people.map((p) => [p.key, p]));
-      const cast = Object.fromEntries(
-        (Object.keys(ids) as (keyof Cast)[]).map((k) => [
-          k,
-          new EmulatorChat(server, TOKEN, ids[k], byKey[k]!.name),
-        ]),
-      ) as unknown as Cast;
-      const tokens = Object.fromEntries(people.map((p) => [p.key, p.token])) as Record<keyof Cast, string>;
+      const { cast, tokens } = castOf(server, TOKEN, people);
       await bindAll(cast, tokens);
       // A used invite binds nothing the second time.
       await stranger.text(`/start ${tokens.cadet}`);

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { Composer, InlineKeyboard } from "grammy";
 import { doneKeys } from "../../cases/common";
 import { latestCaseOfUser } from "../../cases/queries";
+import { rosterSnapshot } from "../../cases/report-document";
 import { openCaseOf } from "../../cases/submit";
 import { withdrawCase } from "../../cases/withdraw";
 import { institutions } from "../../db/schema";
@@ -24,15 +25,7 @@ async function startReport(ctx: BotContext) {
     .from(institutions)
     .where(eq(institutions.id, student.institutionId));
   const args: ReportArgs = {
-    student: {
-      fullName: student.fullName,
-      rank: student.rank,
-      category: student.category,
-      faculty: student.faculty,
-      course: student.course,
-      groupName: student.groupName,
-      sendingUnit: student.sendingUnit,
-    },
+    student: rosterSnapshot(student),
     headTitleKk: inst?.headTitleKk ?? "",
     headTitleRu: inst?.headTitleRu ?? "",
   };
