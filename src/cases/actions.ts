@@ -5,6 +5,7 @@
 import type { StepKey } from "../rules";
 
 export type StepAction =
+  | "agree"
   | "interview"
   | "waive"
   | "return"
@@ -34,6 +35,10 @@ const A = (action: StepAction, inputs: InputKind[] = [], ends?: ActionDef["ends"
 const ACTIONS: Partial<Record<StepKey, readonly ActionDef[]>> = {
   // D4, cl. 4–5: endorse with the interview date, or with a written waiver (D5); or return with a reason.
   endorse: [A("interview", ["date"]), A("waive", ["reason"]), A("return", ["reason"], "returned")],
+  // D4: an extra endorser agrees, or returns the report with a reason.
+  pre_endorse_1: [A("agree"), A("return", ["reason"], "returned")],
+  pre_endorse_2: [A("agree"), A("return", ["reason"], "returned")],
+  pre_endorse_3: [A("agree"), A("return", ["reason"], "returned")],
   instruct: [A("instruct")], // cl. 20
   conversation: [A("record", ["note"])], // cl. 20
   decide: [A("approve"), A("reject", ["reason"], "rejected")], // D6: a rejection needs a reason

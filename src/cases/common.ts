@@ -50,6 +50,7 @@ export async function loadCaseContext(
     category: c.category as Category,
     conscriptServed: c.conscriptServed,
     reimbursement: inst.reimbursement as Partial<Record<Ground, boolean>>,
+    endorsers: c.endorsers as Role[],
   });
   const calendar = await loadCalendar(db, inst.weekPattern);
   return { c, inst, wf, steps, calendar };

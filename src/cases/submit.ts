@@ -76,6 +76,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
           conscriptServed: input.conscriptServed,
           phone: input.phone,
           studentSnapshot: rosterSnapshot(student),
+          endorsers: inst.endorsers, // D4, frozen for the life of the case
           registeredAt: now,
           registeredOn,
         })

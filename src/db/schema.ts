@@ -161,6 +161,8 @@ export const cases = pgTable(
     reasons: text("reasons"),
     conscriptServed: boolean("conscript_served").notNull(),
     phone: text("phone"),
+    /** D4: the institution's extra endorsers when the case was filed (a later change does not reshape it). */
+    endorsers: jsonb("endorsers").$type<string[]>().notNull().default([]),
     /** Snapshot of the student's roster data at filing time, for the report text. */
     studentSnapshot: jsonb("student_snapshot").$type<Record<string, string>>(),
     registeredAt: tstz("registered_at").notNull(),

@@ -6,8 +6,10 @@ import {
   type Ground,
   isCategory,
   isGround,
+  isRole,
   type Role,
   requiresReimbursement,
+  STUDENT_FILED_GROUNDS,
 } from "./grounds";
 
 export type StepKey =
@@ -27,7 +29,10 @@ export type StepKey =
   | "agree_upbringing"
   | "verify_decree"
   | "foreign_order"
-  | "foreign_submission";
+  | "foreign_submission"
+  | "pre_endorse_1"
+  | "pre_endorse_2"
+  | "pre_endorse_3";
 
 export const STEP_KEYS: readonly StepKey[] = Object.freeze([
   "endorse",
@@ -47,7 +52,16 @@ export const STEP_KEYS: readonly StepKey[] = Object.freeze([
   "verify_decree",
   "foreign_order",
   "foreign_submission",
+  "pre_endorse_1",
+  "pre_endorse_2",
+  "pre_endorse_3",
 ]);
+
+/** D4: an institution may put up to three endorsers (e.g. the faculty or course chief) before the deputy head. */
+export const MAX_EXTRA_ENDORSERS = 3;
+const PRE_ENDORSE_KEYS = ["pre_endorse_1", "pre_endorse_2", "pre_endorse_3"] as const;
+/** Roles that can't be an extra endorser: they already act in the chain, or are not part of it. */
+const NOT_EXTRA_ENDORSERS: readonly Role[] = ["head", "deputy_personnel", "admin"];
 
 /**
  * What a period is counted from (D2). "registered": the case's trigger date (the report's receipt; for
@@ -84,6 +98,11 @@ export interface WorkflowContext {
   conscriptServed: boolean;
   /** The institution's D5 map; missing grounds use DEFAULT_REIMBURSEMENT. */
   reimbursement?: Partial<Record<Ground, boolean>>;
+  /**
+   * D4: extra endorsers, in order, before the deputy head for personnel, for reports the learner files
+   * (ch. 4, ch. 6). Snapshotted in the case when it is filed, so a later change does not reshape it.
+   */
+  endorsers?: readonly Role[];
   /** D3: the institution's target in working days per step (default DEFAULT_TARGET_WORKING_DAYS). Statutory periods cannot be changed. */
   targets?: Partial<Record<StepKey, number>>;
 }
@@ -457,7 +476,7 @@ export function workflowFor(ground: Ground, ctx: WorkflowContext): Workflow {
   if (!isGround(ground)) throw new RangeError(`Unknown ground: ${String(ground)}`);
   if (!isCategory(ctx.category)) throw new RangeError(`Unknown category: ${String(ctx.category)}`);
   if (typeof ctx.conscriptServed !== "boolean") throw new RangeError("conscriptServed must be a boolean");
-  const steps = BUILDERS[ground](ctx).map((s) =>
+  const steps = withExtraEndorsers(ground, BUILDERS[ground](ctx), ctx).map((s) =>
     Object.freeze({
       ...s,
       opensAfter: Object.freeze([...s.opensAfter]),
@@ -466,6 +485,29 @@ export function workflowFor(ground: Ground, ctx: WorkflowContext): Workflow {
     }),
   );
   return Object.freeze({ ground, ...WORKFLOW_CITES[ground], steps: Object.freeze(steps) });
+}
+
+/** D4: the institution's extra endorsers go first, one after another; the deputy head's step follows them. */
+function withExtraEndorsers(ground: Ground, steps: Draft[], ctx: WorkflowContext): Draft[] {
+  const extra = ctx.endorsers ?? [];
+  if (extra.length === 0 || !STUDENT_FILED_GROUNDS.includes(ground)) return steps;
+  if (extra.length > MAX_EXTRA_ENDORSERS)
+    throw new RangeError(`At most ${MAX_EXTRA_ENDORSERS} extra endorsers (D4)`);
+  const pre: Draft[] = extra.map((role, i) => {
+    if (!isRole(role) || NOT_EXTRA_ENDORSERS.includes(role))
+      throw new RangeError(`Not an extra endorser (D4): ${role}`);
+    const key = PRE_ENDORSE_KEYS[i]!;
+    return {
+      key,
+      role,
+      opensAfter: i === 0 ? [] : [PRE_ENDORSE_KEYS[i - 1]!],
+      deadline: target(ctx, key),
+      produces: ["report"],
+      cite: "D4",
+    };
+  });
+  const last = pre[pre.length - 1]!.key;
+  return [...pre, ...steps.map((s) => (s.key === "endorse" ? { ...s, opensAfter: [last] } : s))];
 }
 
 /** Steps not yet opened (nor done) whose opensAfter are all done, in workflow order. */

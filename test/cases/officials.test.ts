@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { act } from "../../src/cases/act";
-import { auditEvents, caseSteps, cases, delegations, outbox } from "../../src/db/schema";
+import { auditEvents, caseSteps, cases, delegations, institutions, outbox } from "../../src/db/schema";
 import { addInstitution, addOfficial, addStaff, addStudent } from "../support/fixtures";
 import { fileReport, stepButton } from "../support/flows";
 import { type Harness, type TgUser, useHarness } from "../support/harness";
@@ -267,5 +267,50 @@ describe("officials act on steps", () => {
     await h.flush();
     expect(h.tg.sent("sendMessage", staff.deputy.tg.id)).toHaveLength(0);
     expect(h.tg.textsTo(4242).join()).toContain(String(staff.deputy.tg.id));
+  });
+});
+
+describe("D4: an institution's extra endorsers", () => {
+  const hr = useHarness();
+
+  it("the report goes to the unit head first, then the deputy head; a later change of the chain does not reshape open cases", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    await h.db
+      .update(institutions)
+      .set({ endorsers: ["unit_head"] })
+      .where(eq(institutions.id, inst.id));
+    const staff = await addStaff(h.db, inst.id);
+    const unitHead = await addOfficial(h.db, inst.id, ["unit_head"], "Факультет бастығы");
+    const { tg } = await addStudent(h.db, inst.id);
+    await fileReport(h, tg, "own_will");
+    await h.flush();
+    expect(h.tg.sent("sendMessage", staff.deputy.tg.id)).toHaveLength(0); // not yet
+    await h.db.update(institutions).set({ endorsers: [] }).where(eq(institutions.id, inst.id));
+    await h.press(unitHead.tg, stepButton(h, unitHead.tg, "agree"));
+    await h.flush();
+    expect(h.tg.lastTextTo(staff.deputy.tg.id)).toContain("№ 1 іс");
+    const steps = await h.db.select().from(caseSteps).orderBy(caseSteps.id);
+    expect(steps.map((s) => [s.key, s.state])).toEqual([
+      ["pre_endorse_1", "done"],
+      ["endorse", "pending"],
+    ]);
+  });
+
+  it("an extra endorser may return the report with a reason", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    await h.db
+      .update(institutions)
+      .set({ endorsers: ["unit_head"] })
+      .where(eq(institutions.id, inst.id));
+    await addStaff(h.db, inst.id);
+    const unitHead = await addOfficial(h.db, inst.id, ["unit_head"], "Факультет бастығы");
+    const { tg } = await addStudent(h.db, inst.id);
+    await fileReport(h, tg, "contract_refusal");
+    await h.flush();
+    await h.press(unitHead.tg, stepButton(h, unitHead.tg, "return"));
+    await h.text(unitHead.tg, "Баянатқа курс бастығының қолы қажет.");
+    expect((await h.db.select().from(cases))[0]?.state).toBe("returned");
   });
 });

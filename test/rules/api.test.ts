@@ -93,6 +93,9 @@ assertType<
     | "verify_decree"
     | "foreign_order"
     | "foreign_submission"
+    | "pre_endorse_1"
+    | "pre_endorse_2"
+    | "pre_endorse_3"
   >
 >(true);
 assertType<Same<DeadlineAnchor, "registered" | "opened" | "decision" | "order_date">>(true);

@@ -9,6 +9,7 @@ import {
   GROUND_RULES,
   GROUNDS,
   type Ground,
+  openableSteps,
   type StepDef,
   type StepKey,
   type Workflow,
@@ -391,5 +392,46 @@ describe("cl. 25–26: refusal to conclude the service contract", () => {
       dueDateFor(order, { registered: "2026-03-10", opened: "2026-03-20", decision: "2026-03-20" }),
     ).toBe("2026-03-30");
     expect(expulsionOutcome("contract_refusal", c)).toEqual({ outcome: "dismissal", cite: "cl. 26; D7" });
+  });
+});
+
+describe("D4: an institution's extra endorsers before the deputy head", () => {
+  const ctx = { category: "cadet" as const, conscriptServed: true };
+
+  it("puts them first, in order, each a target (D3), and the deputy head after the last", () => {
+    const wf = workflowFor("own_will", { ...ctx, endorsers: ["unit_head", "deputy_upbringing"] });
+    const [first, second, endorse] = wf.steps;
+    expect(first).toMatchObject({ key: "pre_endorse_1", role: "unit_head", opensAfter: [], cite: "D4" });
+    expect(first?.deadline).toMatchObject({ kind: "target", cite: "D3" });
+    expect(second).toMatchObject({
+      key: "pre_endorse_2",
+      role: "deputy_upbringing",
+      opensAfter: ["pre_endorse_1"],
+    });
+    expect(endorse).toMatchObject({
+      key: "endorse",
+      role: "deputy_personnel",
+      opensAfter: ["pre_endorse_2"],
+    });
+    expect(openableSteps(wf, new Set(), new Set()).map((s) => s.key)).toEqual(["pre_endorse_1"]);
+  });
+
+  it("applies to the reports learners file (ch. 4, ch. 6) only", () => {
+    expect(workflowFor("contract_refusal", { ...ctx, endorsers: ["unit_head"] }).steps[0]?.key).toBe(
+      "pre_endorse_1",
+    );
+    expect(
+      workflowFor("academic_failure", { ...ctx, endorsers: ["unit_head"] }).steps.map((s) => s.key),
+    ).not.toContain("pre_endorse_1");
+  });
+
+  it.each([
+    [["head"]],
+    [["deputy_personnel"]],
+    [["admin"]],
+    [["nobody"]],
+    [["unit_head", "unit_head", "unit_head", "unit_head"]],
+  ])("refuses %j", (endorsers) => {
+    expect(() => workflowFor("own_will", { ...ctx, endorsers: endorsers as never })).toThrow(RangeError);
   });
 });

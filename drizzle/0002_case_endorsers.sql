@@ -1,0 +1,1 @@
+ALTER TABLE "cases" ADD COLUMN "endorsers" jsonb DEFAULT '[]'::jsonb NOT NULL;
