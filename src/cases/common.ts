@@ -46,6 +46,16 @@ export async function loadCaseContext(
   const [inst] = await db.select().from(institutions).where(eq(institutions.id, c.institutionId));
   if (!inst) return null;
   const steps = await db.select().from(caseSteps).where(eq(caseSteps.caseId, caseId)).orderBy(caseSteps.id);
+  return caseContextOf(db, c, inst, steps);
+}
+
+/** The context of a case whose rows are already at hand (a case just inserted has no steps yet). */
+export async function caseContextOf(
+  db: Executor,
+  c: CaseRow,
+  inst: InstitutionRow,
+  steps: StepRow[],
+): Promise<CaseContext> {
   const wf = workflowFor(c.ground as Ground, {
     category: c.category as Category,
     conscriptServed: c.conscriptServed,

@@ -8,7 +8,7 @@ import { audit } from "../audit";
 import type { Db } from "../db/client";
 import { cases, institutions, students } from "../db/schema";
 import { type Ground, localDateOf, RULES_EDITION, STUDENT_FILED_GROUNDS } from "../rules";
-import { loadCaseContext, openNextSteps } from "./common";
+import { caseContextOf, openNextSteps } from "./common";
 import { rosterSnapshot } from "./report-document";
 
 export const REASONS_MIN = 20;
@@ -82,8 +82,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
         })
         .returning();
       if (!c) throw new Error("case insert returned nothing");
-      const ctx = await loadCaseContext(tx, c.id, true);
-      if (!ctx) throw new Error("case vanished");
+      const ctx = await caseContextOf(tx, c, inst, []);
       const opened = await openNextSteps(tx, ctx, now);
       await audit(tx, {
         at: now,

@@ -29,7 +29,7 @@ async function startReport(ctx: BotContext) {
     headTitleKk: inst?.headTitleKk ?? "",
     headTitleRu: inst?.headTitleRu ?? "",
   };
-  await ctx.conversation.exitAll();
+  if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
   await ctx.conversation.enter(REPORT_CONVERSATION, args);
 }
 
