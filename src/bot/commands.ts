@@ -1,7 +1,7 @@
 /** Telegram command menus per language (setMyCommands). Optional: failure only logs a warning. */
 import type { Api } from "grammy";
 import { LANGS, tFor } from "../i18n";
-import type { Logger } from "../logger";
+import { type Logger, safeError } from "../logger";
 
 const COMMANDS = ["start", "report", "status", "inbox", "cancel", "lang", "help"] as const;
 
@@ -12,6 +12,6 @@ export async function installCommandMenus(api: Api, log: Logger): Promise<void> 
     await api.setMyCommands(list("kk"));
     for (const lang of LANGS) await api.setMyCommands(list(lang), { language_code: lang });
   } catch (err) {
-    log.warn({ err: String(err) }, "setMyCommands failed; the bot works without command menus");
+    log.warn({ err: safeError(err) }, "setMyCommands failed; the bot works without command menus");
   }
 }

@@ -7,6 +7,7 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, type Context } from "grammy";
 import { tFor } from "../i18n";
+import { safeError } from "../logger";
 import type { BaseContext, BotContext, Deps } from "./context";
 import { conversationStorage } from "./conversation-storage";
 import { REPORT_CONVERSATION, reportConversation } from "./conversations/report";
@@ -46,13 +47,8 @@ export function createBot(
   const root = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
     deps.log.error(
-      {
-        err:
-          err.error instanceof Error
-            ? { message: err.error.message, stack: err.error.stack }
-            : String(err.error),
-        updateId: ctx.update.update_id,
-      },
+      // No personal data in logs: the update's text is not logged, and query parameters are cut.
+      { err: safeError(err.error), updateId: ctx.update.update_id },
       "update failed",
     );
     try {

@@ -9,7 +9,7 @@ import { Api } from "grammy";
 import { systemClock } from "../clock";
 import { loadConfigOrExit } from "../config";
 import { openDatabase } from "../db/client";
-import { createLogger } from "../logger";
+import { createLogger, safeError } from "../logger";
 import { startJobs } from "./runner";
 
 async function main(): Promise<void> {
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       await stop();
       await database.close();
     } catch (err) {
-      log.error({ err: String(err) }, "error while stopping");
+      log.error({ err: safeError(err) }, "error while stopping");
     }
     log.info("stopped");
     process.exit(0);

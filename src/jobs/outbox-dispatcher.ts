@@ -13,7 +13,7 @@ import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { outbox, stepMessages, users } from "../db/schema";
 import { tFor } from "../i18n";
-import type { Logger } from "../logger";
+import { type Logger, safeError } from "../logger";
 
 export interface DispatcherDeps {
   db: Db;
@@ -270,7 +270,7 @@ export function startOutboxDispatcher(
         const stats = await dispatchOnce(deps, opts, pacer);
         if (stats.claimed === 0) await realSleep(opts.idleMs ?? 300);
       } catch (err) {
-        deps.log.error({ err: String(err) }, "outbox dispatcher error");
+        deps.log.error({ err: safeError(err) }, "outbox dispatcher error");
         await realSleep(1000);
       }
     }

@@ -11,7 +11,7 @@
 import { type PurgedCase, purgeExpired } from "../cases/retention";
 import type { Clock } from "../clock";
 import type { Db } from "../db/client";
-import type { Logger } from "../logger";
+import { type Logger, safeError } from "../logger";
 import { type LocalDate, localDateOf } from "../rules";
 import { type BreachNotice, sendBreachNotices } from "./breach";
 import { type DigestRunResult, sendDigests } from "./digest";
@@ -51,7 +51,7 @@ export async function runTick(
       await body();
     } catch (err) {
       result.errors.push(`${name}: ${String(err)}`);
-      deps.log.error({ err: String(err), job: name }, "job failed");
+      deps.log.error({ err: safeError(err), job: name }, "job failed");
     }
   };
   // Breach notices first: the same morning's digest then repeats them as escalations.
@@ -114,7 +114,7 @@ export function startJobs(deps: JobsDeps, opts: JobsOptions = {}): () => Promise
       try {
         opts.onTick?.(result);
       } catch (err) {
-        deps.log.warn({ err: String(err) }, "onTick hook failed");
+        deps.log.warn({ err: safeError(err) }, "onTick hook failed");
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {

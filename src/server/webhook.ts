@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import { type Bot, webhookCallback } from "grammy";
 import type { BotContext } from "../bot/context";
 import { type Db, pingDatabase } from "../db/client";
-import type { Logger } from "../logger";
+import { type Logger, safeError } from "../logger";
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -53,7 +53,7 @@ export function startWebhookServer(
       }
       res.writeHead(404).end();
     } catch (err) {
-      log.error({ err: String(err) }, "webhook request failed");
+      log.error({ err: safeError(err) }, "webhook request failed");
       if (!res.headersSent) res.writeHead(500).end();
     }
   });
