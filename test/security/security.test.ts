@@ -167,7 +167,9 @@ describe("security", () => {
 describe("logs", () => {
   it("never carry the bound parameters of a failed query (names, reasons)", async () => {
     const { safeError } = await import("../../src/logger");
-    const err = new Error('Failed query: insert into "cases" ("reasons") values ($1)\nparams: Отбасылық жағдай, Нұрғалиев');
+    const err = new Error(
+      'Failed query: insert into "cases" ("reasons") values ($1)\nparams: Отбасылық жағдай, Нұрғалиев',
+    );
     const logged = JSON.stringify(safeError(err));
     expect(logged).toContain("Failed query");
     expect(logged).not.toContain("Нұрғалиев");
