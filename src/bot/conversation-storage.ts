@@ -4,10 +4,11 @@
  */
 import type { ConversationData, VersionedState } from "@grammyjs/conversations";
 import { eq, lt, sql } from "drizzle-orm";
+import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { conversationState } from "../db/schema";
 
-export function conversationStorage(db: Db) {
+export function conversationStorage(db: Db, clock: Clock = () => new Date()) {
   // Prepared once: read on every update of every chat.
   const readQuery = db
     .select({ value: conversationState.value })
@@ -21,10 +22,11 @@ export function conversationStorage(db: Db) {
     },
     async write(key: string, state: VersionedState<ConversationData>): Promise<void> {
       const value = JSON.stringify(state);
+      const updatedAt = clock();
       await db
         .insert(conversationState)
-        .values({ key, value, updatedAt: new Date() })
-        .onConflictDoUpdate({ target: conversationState.key, set: { value, updatedAt: new Date() } });
+        .values({ key, value, updatedAt })
+        .onConflictDoUpdate({ target: conversationState.key, set: { value, updatedAt } });
     },
     async delete(key: string): Promise<void> {
       await db.delete(conversationState).where(eq(conversationState.key, key));

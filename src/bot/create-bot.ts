@@ -73,7 +73,7 @@ export function createBot(
       storage: {
         type: "key",
         version: CONVERSATION_VERSION,
-        adapter: conversationStorage(deps.db),
+        adapter: conversationStorage(deps.db, deps.clock),
         getStorageKey: (ctx) => ctx.chatId?.toString(),
       },
       // Conversations build their own context objects: give them the same deps, identity and ctx.t.

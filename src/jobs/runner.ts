@@ -1,3 +1,4 @@
+import { pruneConversations } from "../bot/conversation-storage";
 /**
  * The jobs: the outbox dispatcher plus a tick (every 30 s by default) that sends the breach notices and the
  * daily digests and, once per local day, purges the cases whose retention is over (D8). Runs inside the bot
@@ -25,8 +26,13 @@ export interface TickResult {
   digests: DigestRunResult;
   /** null when the purge did not run on this tick. */
   purged: PurgedCase[] | null;
+  /** Abandoned conversation states dropped (with the daily purge). */
+  conversationsPruned: number;
   errors: string[];
 }
+
+/** How long an abandoned conversation (a report draft, an official's half-typed answer) is kept. */
+export const CONVERSATION_TTL_MS = 14 * 86_400_000;
 
 export interface TickOptions {
   /** Run the D8 purge on this tick (the runner does it on the first tick of each local day). */
@@ -44,6 +50,7 @@ export async function runTick(
     breaches: [],
     digests: { localDate: null, claimed: 0, sent: 0, lost: 0 },
     purged: null,
+    conversationsPruned: 0,
     errors: [],
   };
   const step = async (name: string, body: () => Promise<void>) => {
@@ -64,6 +71,13 @@ export async function runTick(
   if (opts.purge) {
     await step("purge", async () => {
       result.purged = await purgeExpired(deps.db, now);
+    });
+    // Report drafts untouched for two weeks are dropped: they hold personal data nobody submitted.
+    await step("conversations", async () => {
+      result.conversationsPruned = await pruneConversations(
+        deps.db,
+        new Date(now.getTime() - CONVERSATION_TTL_MS),
+      );
     });
   }
   if (result.breaches.length || result.digests.claimed || result.purged?.length) {
