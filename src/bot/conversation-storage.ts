@@ -15,6 +15,18 @@ export function conversationStorage(db: Db, clock: Clock = () => new Date()) {
     .from(conversationState)
     .where(eq(conversationState.key, sql.placeholder("key")))
     .prepare("conversation_read");
+  const writeQuery = db
+    .insert(conversationState)
+    .values({
+      key: sql.placeholder("key"),
+      value: sql.placeholder("value"),
+      updatedAt: sql.placeholder("at"),
+    })
+    .onConflictDoUpdate({
+      target: conversationState.key,
+      set: { value: sql`excluded.value`, updatedAt: sql`excluded.updated_at` },
+    })
+    .prepare("conversation_write");
   return {
     async read(key: string): Promise<VersionedState<ConversationData> | undefined> {
       const [row] = await readQuery.execute({ key });
@@ -22,11 +34,7 @@ export function conversationStorage(db: Db, clock: Clock = () => new Date()) {
     },
     async write(key: string, state: VersionedState<ConversationData>): Promise<void> {
       const value = JSON.stringify(state);
-      const updatedAt = clock();
-      await db
-        .insert(conversationState)
-        .values({ key, value, updatedAt })
-        .onConflictDoUpdate({ target: conversationState.key, set: { value, updatedAt } });
+      await writeQuery.execute({ key, value, at: clock() });
     },
     async delete(key: string): Promise<void> {
       await db.delete(conversationState).where(eq(conversationState.key, key));

@@ -49,19 +49,16 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
   }
   try {
     return await db.transaction(async (tx) => {
-      const [student] = await tx
-        .select()
+      // The student row is locked, so two submits of one learner queue here; a second open case is then
+      // refused by the partial unique index (handled below), with no extra query on the common path.
+      const [row] = await tx
+        .select({ student: students, inst: institutions })
         .from(students)
+        .innerJoin(institutions, eq(institutions.id, students.institutionId))
         .where(and(eq(students.userId, input.userId), eq(students.active, true)))
-        .for("update");
-      if (!student) return { ok: false as const, reason: "not_student" as const };
-      const [open] = await tx
-        .select({ id: cases.id })
-        .from(cases)
-        .where(and(eq(cases.studentId, student.id), inArray(cases.state, [...OPEN_STATES])));
-      if (open) return { ok: false as const, reason: "open_case" as const, caseId: open.id };
-      const [inst] = await tx.select().from(institutions).where(eq(institutions.id, student.institutionId));
-      if (!inst) throw new Error("student without institution");
+        .for("update", { of: students });
+      if (!row) return { ok: false as const, reason: "not_student" as const };
+      const { student, inst } = row;
       const registeredOn = localDateOf(now);
       const [c] = await tx
         .insert(cases)

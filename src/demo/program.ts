@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
+/** The bot's heap budget, as in package.json's start script (see README, Benchmarks). */
+export const HEAP = ["--max-old-space-size=160"];
+
 export interface Program {
   child: ChildProcess;
   output: () => string;
@@ -15,7 +18,8 @@ export interface Program {
 }
 
 export function startProgram(env: Record<string, string>): Program {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src/main.ts")], {
+  // The same command line as `npm start` (heap budget included).
+  const child = spawn(process.execPath, [...HEAP, "--import", "tsx", path.join(ROOT, "src/main.ts")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

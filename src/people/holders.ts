@@ -2,8 +2,8 @@
  * Who holds a role at an institution on a date: active officials bound to Telegram who have the role,
  * plus acting officials whose delegation (D4 "or their acting delegate") covers the date.
  */
-import { and, eq, gte, isNotNull, lte } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
+import { alias, unionAll } from "drizzle-orm/pg-core";
 import type { Executor } from "../db/client";
 import { delegations, officialRoles, officials, users } from "../db/schema";
 import type { LocalDate, Role } from "../rules";
@@ -23,12 +23,15 @@ export async function roleHolders(
   role: Role,
   on: LocalDate,
 ): Promise<Holder[]> {
-  const own = await db
+  const delegate = alias(officials, "delegate");
+  // Own holders and acting delegates in one round trip.
+  const own = db
     .select({
       officialId: officials.id,
       fullName: officials.fullName,
       telegramId: users.telegramId,
       lang: users.lang,
+      onBehalfOfOfficialId: sql<number | null>`null::int`.as("on_behalf_of_official_id"),
     })
     .from(officialRoles)
     .innerJoin(officials, eq(officials.id, officialRoles.officialId))
@@ -41,8 +44,7 @@ export async function roleHolders(
         isNotNull(officials.userId),
       ),
     );
-  const delegate = alias(officials, "delegate");
-  const acting = await db
+  const acting = db
     .select({
       officialId: delegate.id,
       fullName: delegate.fullName,
@@ -62,9 +64,11 @@ export async function roleHolders(
         eq(delegate.active, true),
       ),
     );
+  const rows = (await unionAll(own, acting)) as Holder[];
   const byId = new Map<number, Holder>();
-  for (const h of own) byId.set(h.officialId, { ...h, onBehalfOfOfficialId: null });
-  for (const h of acting) if (!byId.has(h.officialId)) byId.set(h.officialId, h);
+  // An official's own role wins over a delegation of the same role.
+  for (const h of rows) if (h.onBehalfOfOfficialId === null) byId.set(h.officialId, h);
+  for (const h of rows) if (!byId.has(h.officialId)) byId.set(h.officialId, h);
   return [...byId.values()].sort((a, b) => a.officialId - b.officialId);
 }
 

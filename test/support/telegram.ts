@@ -30,6 +30,8 @@ export const BOT_INFO: UserFromGetMe = {
 
 export class FakeTelegram {
   readonly calls: ApiCall[] = [];
+  /** Benchmarks turn recording off so that memory measures the bot, not the fake. */
+  record = true;
   private nextMessageId = 1000;
   private failures: { method: string | null; failure: Failure; remaining: number }[] = [];
 
@@ -57,7 +59,7 @@ export class FakeTelegram {
       };
     }
     const result = this.answer(method, payload);
-    this.calls.push({ method, payload, result });
+    if (this.record) this.calls.push({ method, payload, result });
     return { json: async () => ({ ok: true, result }) };
   };
 
