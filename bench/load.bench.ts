@@ -225,7 +225,15 @@ if (mode === "full" || mode === "ref") {
     JSON.parse(
       execFileSync(
         process.execPath,
-        [...HEAP, "--import", "tsx", new URL(import.meta.url).pathname, String(LEARNERS), String(CONCURRENCY), m],
+        [
+          ...HEAP,
+          "--import",
+          "tsx",
+          new URL(import.meta.url).pathname,
+          String(LEARNERS),
+          String(CONCURRENCY),
+          m,
+        ],
         {
           encoding: "utf8",
           maxBuffer: 1 << 20,
