@@ -9,6 +9,7 @@ import { InlineKeyboard, Keyboard } from "grammy";
 import { formatDate } from "../../cases/format";
 import { type ReportData, renderReport } from "../../cases/report-document";
 import { REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
+import { tFor } from "../../i18n";
 import { localDateOf } from "../../rules";
 import type { BotContext, ConvContext } from "../context";
 
@@ -82,7 +83,9 @@ export async function reportConversation(
         });
       case "lang":
         return c.reply(t("report.ask_lang"), {
-          reply_markup: new InlineKeyboard().text("Қазақша", "r:l:kk").text("Русский", "r:l:ru"),
+          reply_markup: new InlineKeyboard()
+            .text(tFor("kk")("lang.name"), "r:l:kk")
+            .text(tFor("ru")("lang.name"), "r:l:ru"),
         });
       case "preview": {
         const today = localDateOf(

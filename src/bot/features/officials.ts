@@ -153,7 +153,7 @@ officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
     }
     if (!r.actorUserId) return ctx.t("audit.system");
     // Only the case's learner submits or withdraws; any other press by a non-official is someone else.
-    return r.action.startsWith("case.") ? ctx.t("audit.learner") : `user #${r.actorUserId}`;
+    return r.action.startsWith("case.") ? ctx.t("audit.learner") : ctx.t("audit.user", { id: r.actorUserId });
   };
   const lines = rows.map((r) =>
     ctx.t("case.trail_line", {
