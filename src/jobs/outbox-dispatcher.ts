@@ -8,7 +8,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { type Api, GrammyError, HttpError } from "grammy";
-import { enqueue } from "../cases/outbox";
+import { enqueue, langsOf } from "../cases/outbox";
 import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { outbox, stepMessages, users } from "../db/schema";
@@ -245,11 +245,15 @@ async function markUnreachable(deps: DispatcherDeps, row: Row) {
     // Tell the administrators once per user (not once per message), and never about themselves.
     if (flipped.length > 0 && !adminTelegramIds.includes(row.chatId)) {
       const [caseRow] = await tx.select({ caseId: outbox.caseId }).from(outbox).where(eq(outbox.id, row.id));
+      const langs = await langsOf(tx, [...adminTelegramIds]);
       await enqueue(
         tx,
         adminTelegramIds.map((chatId) => ({
           chatId,
-          text: tFor("kk")("notice.unreachable", { telegramId: row.chatId, caseId: caseRow?.caseId ?? "—" }),
+          text: tFor(langs.get(chatId))("notice.unreachable", {
+            telegramId: row.chatId,
+            caseId: caseRow?.caseId ?? "—",
+          }),
         })),
         now,
       );
