@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { auditEvents, caseSteps, cases, students } from "../db/schema";
-import { holdingsOn } from "../jobs/holdings";
+import { holdingsOn } from "../people/holders";
 import type { OfficialEntry } from "../people/identity";
 import { type LocalDate, localDateOf } from "../rules";
 import { type CaseContext, loadCaseContext, type StepRow } from "./common";

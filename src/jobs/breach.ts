@@ -17,15 +17,9 @@ import { enqueue, type OutMessage } from "../cases/outbox";
 import type { Db } from "../db/client";
 import { caseSteps } from "../db/schema";
 import { tFor } from "../i18n";
+import { type Holding, holdingsOn, indexHoldings } from "../people/holders";
 import { isOverdue, type LocalDate, type Role } from "../rules";
-import {
-  escalationRoles,
-  type Holding,
-  holdingsOn,
-  indexHoldings,
-  institutionsAt,
-  pendingSteps,
-} from "./holdings";
+import { escalationRoles, institutionsAt, pendingSteps } from "./holdings";
 
 export interface BreachNotice {
   stepId: number;

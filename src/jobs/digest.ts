@@ -19,15 +19,9 @@ import { enqueue, type OutMessage } from "../cases/outbox";
 import type { Db } from "../db/client";
 import { caseSteps, digestsSent } from "../db/schema";
 import { tFor } from "../i18n";
+import { type Holding, holdingsOn } from "../people/holders";
 import { addWorkingDays, type Calendar, isOverdue, type LocalDate, localDateOf, type Role } from "../rules";
-import {
-  escalates,
-  escalationRoles,
-  type Holding,
-  holdingsOn,
-  institutionsAt,
-  pendingSteps,
-} from "./holdings";
+import { escalates, escalationRoles, institutionsAt, pendingSteps } from "./holdings";
 
 /** A pending step as the digest sees it (no personal data: ids, keys, dates). */
 export interface DigestStep {

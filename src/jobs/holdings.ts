@@ -1,141 +1,14 @@
 /**
- * Set-based companions of src/people/holders.ts for the jobs: who holds which role at many institutions
- * on one date (own roles plus delegations covering it), in two queries instead of one per official and
- * role. Same rules as roleHolders: active officials bound to Telegram; delegations of the institution whose
- * inclusive period covers the date; an official's own role wins over a delegation of the same role.
- * Also where the jobs' shared timing and escalation rules live.
+ * The jobs' shared timing and escalation rules, and the pending-step query digests and breaches share.
+ * Who holds which role lives in src/people/holders.ts (holdingsOn).
  */
-import { and, eq, gte, inArray, isNotNull, isNull, lte, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { Executor } from "../db/client";
-import {
-  caseSteps,
-  cases,
-  delegations,
-  digestsSent,
-  institutions,
-  officialRoles,
-  officials,
-  users,
-} from "../db/schema";
+import { caseSteps, cases, institutions } from "../db/schema";
 import { loadCalendar } from "../people/calendar-store";
+
 import { type Calendar, isWorkingDay, type LocalDate, localDateOf, type Role, TIME_ZONE } from "../rules";
-
-export interface Holding {
-  officialId: number;
-  institutionId: number;
-  role: Role;
-  fullName: string;
-  telegramId: number;
-  lang: string;
-  unreachable: boolean;
-  /** Set when the official holds the role as another's acting delegate. */
-  onBehalfOfOfficialId: number | null;
-}
-
-/**
- * Every (official, role) held at these institutions on `on`. With `withoutDigestOn`, officials whose
- * digest for that local date is already claimed (digests_sent) are left out.
- */
-export async function holdingsOn(
-  db: Executor,
-  institutionIds: readonly number[],
-  on: LocalDate,
-  opts: { withoutDigestOn?: LocalDate } = {},
-): Promise<Holding[]> {
-  if (institutionIds.length === 0) return [];
-  const ids = [...institutionIds];
-  const claimed = opts.withoutDigestOn;
-  const ownQ = db
-    .select({
-      officialId: officials.id,
-      institutionId: officials.institutionId,
-      role: officialRoles.role,
-      fullName: officials.fullName,
-      telegramId: users.telegramId,
-      lang: users.lang,
-      unreachable: users.unreachable,
-    })
-    .from(officialRoles)
-    .innerJoin(officials, eq(officials.id, officialRoles.officialId))
-    .innerJoin(users, eq(users.id, officials.userId));
-  const own = await (claimed
-    ? ownQ
-        .leftJoin(
-          digestsSent,
-          and(eq(digestsSent.officialId, officials.id), eq(digestsSent.localDate, claimed)),
-        )
-        .where(
-          and(
-            inArray(officials.institutionId, ids),
-            eq(officials.active, true),
-            isNotNull(officials.userId),
-            isNull(digestsSent.officialId),
-          ),
-        )
-    : ownQ.where(
-        and(inArray(officials.institutionId, ids), eq(officials.active, true), isNotNull(officials.userId)),
-      ));
-
-  const delegate = alias(officials, "delegate");
-  const actingQ = db
-    .select({
-      officialId: delegate.id,
-      institutionId: delegations.institutionId,
-      role: delegations.role,
-      fullName: delegate.fullName,
-      telegramId: users.telegramId,
-      lang: users.lang,
-      unreachable: users.unreachable,
-      onBehalfOfOfficialId: delegations.fromOfficialId,
-    })
-    .from(delegations)
-    .innerJoin(delegate, eq(delegate.id, delegations.toOfficialId))
-    .innerJoin(users, eq(users.id, delegate.userId));
-  const actingWhere = and(
-    inArray(delegations.institutionId, ids),
-    lte(delegations.startsOn, on),
-    gte(delegations.endsOn, on),
-    eq(delegate.active, true),
-    // addDelegation keeps both officials in the delegation's institution; one digest per official relies on it.
-    eq(delegate.institutionId, delegations.institutionId),
-  );
-  const acting = await (claimed
-    ? actingQ
-        .leftJoin(
-          digestsSent,
-          and(eq(digestsSent.officialId, delegate.id), eq(digestsSent.localDate, claimed)),
-        )
-        .where(and(actingWhere, isNull(digestsSent.officialId)))
-    : actingQ.where(actingWhere));
-
-  const byKey = new Map<string, Holding>();
-  for (const h of own) {
-    byKey.set(`${h.institutionId}:${h.role}:${h.officialId}`, {
-      ...h,
-      role: h.role as Role,
-      onBehalfOfOfficialId: null,
-    });
-  }
-  for (const h of acting) {
-    const key = `${h.institutionId}:${h.role}:${h.officialId}`;
-    if (!byKey.has(key)) byKey.set(key, { ...h, role: h.role as Role });
-  }
-  return [...byKey.values()].sort((a, b) => a.officialId - b.officialId);
-}
-
-/** Holders per institution and role, for quick lookups: `${institutionId}:${role}` → holdings. */
-export function indexHoldings(list: readonly Holding[]): Map<string, Holding[]> {
-  const map = new Map<string, Holding[]>();
-  for (const h of list) {
-    const key = `${h.institutionId}:${h.role}`;
-    const arr = map.get(key);
-    if (arr) arr.push(h);
-    else map.set(key, [h]);
-  }
-  return map;
-}
 
 /**
  * Who hears of a missed statutory deadline besides the step's own holders: the head of the institution

@@ -2,10 +2,10 @@
  * Who holds a role at an institution on a date: active officials bound to Telegram who have the role,
  * plus acting officials whose delegation (D4 "or their acting delegate") covers the date.
  */
-import { and, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
-import { alias, unionAll } from "drizzle-orm/pg-core";
+import { and, eq, gte, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../db/client";
-import { delegations, officialRoles, officials, users } from "../db/schema";
+import { delegations, digestsSent, officialRoles, officials, users } from "../db/schema";
 import type { LocalDate, Role } from "../rules";
 
 export interface Holder {
@@ -23,53 +23,142 @@ export async function roleHolders(
   role: Role,
   on: LocalDate,
 ): Promise<Holder[]> {
-  const delegate = alias(officials, "delegate");
-  // Own holders and acting delegates in one round trip.
-  const own = db
+  return (await holdingsOn(db, [institutionId], on, { role })).map(
+    ({ officialId, fullName, telegramId, lang, onBehalfOfOfficialId }) => ({
+      officialId,
+      fullName,
+      telegramId,
+      lang,
+      onBehalfOfOfficialId,
+    }),
+  );
+}
+
+export interface Holding {
+  officialId: number;
+  institutionId: number;
+  role: Role;
+  fullName: string;
+  telegramId: number;
+  lang: string;
+  unreachable: boolean;
+  /** Set when the official holds the role as another's acting delegate. */
+  onBehalfOfOfficialId: number | null;
+}
+
+/**
+ * Every (official, role) held at these institutions on `on`: active officials bound to Telegram with the
+ * role, plus acting officials whose delegation (D4 "or their acting delegate") covers the date; an
+ * official's own role wins over a delegation of the same role. Two queries, whatever the number of
+ * institutions. `role` narrows it to one role; with `withoutDigestOn`, officials whose digest for that
+ * local date is already claimed (digests_sent) are left out.
+ */
+export async function holdingsOn(
+  db: Executor,
+  institutionIds: readonly number[],
+  on: LocalDate,
+  opts: { withoutDigestOn?: LocalDate; role?: Role } = {},
+): Promise<Holding[]> {
+  if (institutionIds.length === 0) return [];
+  const ids = [...institutionIds];
+  const claimed = opts.withoutDigestOn;
+  const ownRole = opts.role ? eq(officialRoles.role, opts.role) : undefined;
+  const actingRole = opts.role ? eq(delegations.role, opts.role) : undefined;
+  const ownQ = db
     .select({
       officialId: officials.id,
+      institutionId: officials.institutionId,
+      role: officialRoles.role,
       fullName: officials.fullName,
       telegramId: users.telegramId,
       lang: users.lang,
-      onBehalfOfOfficialId: sql<number | null>`null::int`.as("on_behalf_of_official_id"),
+      unreachable: users.unreachable,
     })
     .from(officialRoles)
     .innerJoin(officials, eq(officials.id, officialRoles.officialId))
-    .innerJoin(users, eq(users.id, officials.userId))
-    .where(
-      and(
-        eq(officialRoles.role, role),
-        eq(officials.institutionId, institutionId),
-        eq(officials.active, true),
-        isNotNull(officials.userId),
-      ),
-    );
-  const acting = db
+    .innerJoin(users, eq(users.id, officials.userId));
+  const own = await (claimed
+    ? ownQ
+        .leftJoin(
+          digestsSent,
+          and(eq(digestsSent.officialId, officials.id), eq(digestsSent.localDate, claimed)),
+        )
+        .where(
+          and(
+            inArray(officials.institutionId, ids),
+            eq(officials.active, true),
+            isNotNull(officials.userId),
+            ownRole,
+            isNull(digestsSent.officialId),
+          ),
+        )
+    : ownQ.where(
+        and(
+          inArray(officials.institutionId, ids),
+          eq(officials.active, true),
+          isNotNull(officials.userId),
+          ownRole,
+        ),
+      ));
+
+  const delegate = alias(officials, "delegate");
+  const actingQ = db
     .select({
       officialId: delegate.id,
+      institutionId: delegations.institutionId,
+      role: delegations.role,
       fullName: delegate.fullName,
       telegramId: users.telegramId,
       lang: users.lang,
+      unreachable: users.unreachable,
       onBehalfOfOfficialId: delegations.fromOfficialId,
     })
     .from(delegations)
     .innerJoin(delegate, eq(delegate.id, delegations.toOfficialId))
-    .innerJoin(users, eq(users.id, delegate.userId))
-    .where(
-      and(
-        eq(delegations.institutionId, institutionId),
-        eq(delegations.role, role),
-        lte(delegations.startsOn, on),
-        gte(delegations.endsOn, on),
-        eq(delegate.active, true),
-      ),
-    );
-  const rows = (await unionAll(own, acting)) as Holder[];
-  const byId = new Map<number, Holder>();
-  // An official's own role wins over a delegation of the same role.
-  for (const h of rows) if (h.onBehalfOfOfficialId === null) byId.set(h.officialId, h);
-  for (const h of rows) if (!byId.has(h.officialId)) byId.set(h.officialId, h);
-  return [...byId.values()].sort((a, b) => a.officialId - b.officialId);
+    .innerJoin(users, eq(users.id, delegate.userId));
+  const actingWhere = and(
+    inArray(delegations.institutionId, ids),
+    actingRole,
+    lte(delegations.startsOn, on),
+    gte(delegations.endsOn, on),
+    eq(delegate.active, true),
+    // addDelegation keeps both officials in the delegation's institution; one digest per official relies on it.
+    eq(delegate.institutionId, delegations.institutionId),
+  );
+  const acting = await (claimed
+    ? actingQ
+        .leftJoin(
+          digestsSent,
+          and(eq(digestsSent.officialId, delegate.id), eq(digestsSent.localDate, claimed)),
+        )
+        .where(and(actingWhere, isNull(digestsSent.officialId)))
+    : actingQ.where(actingWhere));
+
+  const byKey = new Map<string, Holding>();
+  for (const h of own) {
+    byKey.set(`${h.institutionId}:${h.role}:${h.officialId}`, {
+      ...h,
+      role: h.role as Role,
+      onBehalfOfOfficialId: null,
+    });
+  }
+  for (const h of acting) {
+    const key = `${h.institutionId}:${h.role}:${h.officialId}`;
+    if (!byKey.has(key)) byKey.set(key, { ...h, role: h.role as Role });
+  }
+  return [...byKey.values()].sort((a, b) => a.officialId - b.officialId);
+}
+
+/** Holders per institution and role, for quick lookups: `${institutionId}:${role}` → holdings. */
+export function indexHoldings(list: readonly Holding[]): Map<string, Holding[]> {
+  const map = new Map<string, Holding[]>();
+  for (const h of list) {
+    const key = `${h.institutionId}:${h.role}`;
+    const arr = map.get(key);
+    if (arr) arr.push(h);
+    else map.set(key, [h]);
+  }
+  return map;
 }
 
 /** May this official act in this role today, and on whose behalf (null = in their own right). */
