@@ -130,19 +130,29 @@ export function validateInput(
   }
 }
 
+/** A refused or stale press changes nothing but is recorded. */
+export async function auditRefusal(
+  db: Executor,
+  cmd: Pick<ActInput, "stepId" | "action" | "actor">,
+  refusal: Exclude<AccessResult, { status: "ok" }>,
+  now: Date,
+): Promise<void> {
+  await audit(db, {
+    at: now,
+    action:
+      refusal.status === "not_allowed" || refusal.status === "not_found" ? "step.refused" : "step.stale",
+    actorUserId: cmd.actor.userId,
+    actorOfficialId: cmd.actor.officialId,
+    caseId: "caseId" in refusal ? refusal.caseId : null,
+    details: { stepId: cmd.stepId, action: cmd.action, result: refusal.status },
+  });
+}
+
 export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> {
   return db.transaction(async (tx) => {
     const access = await checkAccess(tx, cmd.stepId, cmd.action, cmd.actor, now, true);
     if (access.status !== "ok") {
-      await audit(tx, {
-        at: now,
-        action:
-          access.status === "not_allowed" || access.status === "not_found" ? "step.refused" : "step.stale",
-        actorUserId: cmd.actor.userId,
-        actorOfficialId: cmd.actor.officialId,
-        caseId: "caseId" in access ? access.caseId : null,
-        details: { stepId: cmd.stepId, action: cmd.action, result: access.status },
-      });
+      await auditRefusal(tx, cmd, access, now);
       return access;
     }
     const { ctx, step, def } = access;

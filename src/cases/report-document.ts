@@ -3,6 +3,7 @@
  * learner chooses (D10). Values are HTML-escaped by i18next; the layout is plain lines.
  */
 import { tFor } from "../i18n";
+import type { StudentEntry } from "../people/identity";
 import { formatDate } from "./validate";
 
 export interface ReportData {
@@ -13,15 +14,8 @@ export interface ReportData {
   lang: "kk" | "ru";
   date: string; // YYYY-MM-DD
   headTitle: string;
-  student: {
-    fullName: string;
-    rank: string;
-    category: string;
-    faculty: string;
-    course: string;
-    groupName: string;
-    sendingUnit: string;
-  };
+  /** The learner's roster data, filled into the document's header and signature. */
+  student: Omit<StudentEntry, "id" | "institutionId" | "personalNumber">;
 }
 
 type RosterFields = ReportData["student"] & { personalNumber: string };

@@ -9,6 +9,7 @@ import type { Db, Executor } from "../db/client";
 import { delegations, invites, officialRoles, officials, students } from "../db/schema";
 import { isLocalDate, isRole, type LocalDate, ROLES, type Role } from "../rules";
 import { type Holder, roleHolders } from "./holders";
+import type { StudentEntry } from "./identity";
 import { type Actor, by, InputError, textField, validate } from "./institutions";
 import { createInvite } from "./invites";
 
@@ -192,16 +193,7 @@ async function revokeUnusedInvites(
 
 // --- People -------------------------------------------------------------------------------------------------
 
-export interface StudentListing {
-  id: number;
-  personalNumber: string;
-  fullName: string;
-  rank: string;
-  category: string;
-  faculty: string;
-  course: string;
-  groupName: string;
-  sendingUnit: string;
+export interface StudentListing extends Omit<StudentEntry, "institutionId"> {
   active: boolean;
   /** Bound to a Telegram account. */
   bound: boolean;

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { Composer, InlineKeyboard } from "grammy";
 import { audit } from "../../audit";
-import { act, checkAccess } from "../../cases/act";
+import { act, auditRefusal, checkAccess } from "../../cases/act";
 import { actionsFor } from "../../cases/actions";
 import { dueLine, formatInstant } from "../../cases/format";
 import { auditTrail, caseForOfficial, inboxOf } from "../../cases/queries";
@@ -28,9 +28,9 @@ officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
   const now = ctx.deps.clock();
   const access = await checkAccess(ctx.deps.db, stepId, action, actor, now);
   if (access.status !== "ok") {
-    // Refused or stale: act() records the attempt in the audit trail and changes nothing.
-    const result = await act(ctx.deps.db, { stepId, action, actor }, now);
-    return replyActResult(ctx, result, (text) => ctx.answerCallbackQuery({ text, show_alert: true }));
+    // Refused or stale: recorded in the audit trail, nothing changes.
+    await auditRefusal(ctx.deps.db, { stepId, action, actor }, access, now);
+    return replyActResult(ctx, access, (text) => ctx.answerCallbackQuery({ text, show_alert: true }));
   }
   if (access.def.inputs.length > 0) {
     await ctx.answerCallbackQuery();
