@@ -12,7 +12,8 @@ import { dueLine, formatInstant } from "../../cases/format";
 import { auditTrail, caseForOfficial, inboxOf } from "../../cases/queries";
 import { officials } from "../../db/schema";
 import { loadCalendar } from "../../people/calendar-store";
-import type { StepKey } from "../../rules";
+import { holdingsOn } from "../../people/holders";
+import { localDateOf, type Role, type StepKey } from "../../rules";
 import type { BotContext } from "../context";
 import { STEP_INPUT_CONVERSATION, type StepInputArgs } from "../conversations/step-input";
 import { replyActResult } from "./officials-render";
@@ -108,16 +109,16 @@ async function showCase(ctx: BotContext, id: number) {
   }
   const now = ctx.deps.clock();
   const kb = new InlineKeyboard();
-  // Buttons for the pending steps this official may act on.
-  for (const s of cc.steps.filter((x) => x.state === "pending")) {
-    const access = await checkAccess(
-      ctx.deps.db,
-      s.id,
-      null,
-      { userId: ctx.identity.userId!, officialId: official.id },
-      now,
-    );
-    if (access.status !== "ok") continue;
+  // Buttons for the pending steps whose role this official holds today (own or delegated); the press
+  // itself is checked again in src/cases, so these are only a convenience.
+  const mine = new Set(
+    (await holdingsOn(ctx.deps.db, [cc.c.institutionId], localDateOf(now)))
+      .filter((h) => h.officialId === official.id)
+      .map((h) => h.role),
+  );
+  const open = ["open", "approved"].includes(cc.c.state);
+  for (const s of cc.steps.filter((x) => open && x.state === "pending")) {
+    if (!mine.has(s.role as Role)) continue;
     for (const a of actionsFor(s.key as StepKey))
       kb.text(ctx.t(`btn.${a.action}`), `s:${s.id}:${a.action}`).row();
   }
