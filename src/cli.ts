@@ -4,7 +4,7 @@
  */
 import "dotenv/config";
 import { Api } from "grammy";
-import { runCli } from "./cli/run";
+import { runCli, safeFailure } from "./cli/run";
 import { type Database, openDatabase } from "./db/client";
 import { InputError } from "./people/institutions";
 
@@ -19,7 +19,7 @@ async function main(): Promise<number> {
     try {
       database = await openDatabase({ url, dataDir: process.env.DATA_DIR || "./data" });
     } catch (err) {
-      throw new InputError(`cannot open the database: ${(err as Error).message}`);
+      throw new InputError(`cannot open the database: ${safeFailure(err)}`);
     }
     return database.db;
   };
@@ -46,7 +46,7 @@ main().then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`error: ${safeFailure(err)}\n`);
     process.exitCode = 1;
   },
 );

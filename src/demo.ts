@@ -1,14 +1,18 @@
 /**
  * `npm run demo`: no token, no database server. Starts a Bot API emulator on loopback, seeds an embedded
  * database with a demo institution, runs the real bot against them, walks an own-will report and a
- * contract-refusal report to closed cases, and prints each person's chat as a transcript.
+ * contract-refusal report to closed cases, prints each person's chat as a transcript, and writes the
+ * documents of both cases as DOCX files under ./demo-documents/.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import TelegramServer from "telegram-test-api";
 import { formatDate } from "./cases/format";
+import { runCli } from "./cli/run";
 import { openDatabase } from "./db/client";
+import { cases } from "./db/schema";
+import { supportDocuments } from "./demo/emulator-documents";
 import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "./demo/journey";
 import { freePort, startProgram, waitForOutput } from "./demo/program";
 import { seedDemo } from "./demo/seed";
@@ -20,6 +24,7 @@ async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "expulsion-demo-"));
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
+  supportDocuments(server);
   await server.start();
   const database = await openDatabase({ dataDir });
   const people = await seedDemo(database.db, new Date());
@@ -48,9 +53,29 @@ async function main() {
     );
   } finally {
     const code = await program.stop();
+    if (code === 0) await writeDocuments(dataDir);
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
     if (code !== 0) process.stderr.write(`bot exited with ${code}:\n${program.output()}\n`);
+  }
+}
+
+/** The documents of the demo cases, as an administrator gets them (`npm run admin -- case documents`). */
+async function writeDocuments(dataDir: string) {
+  const out = path.resolve("demo-documents");
+  const database = await openDatabase({ dataDir });
+  try {
+    const rows = await database.db.select({ id: cases.id }).from(cases).orderBy(cases.id);
+    for (const { id } of rows)
+      await runCli(["case", "documents", String(id), "--out", out], {
+        db: database.db,
+        out: () => {},
+        err: (s) => process.stderr.write(`${s}\n`),
+        now: () => new Date(),
+      });
+    process.stdout.write(`The documents of the demo cases (DOCX): ${out}\n`);
+  } finally {
+    await database.close();
   }
 }
 

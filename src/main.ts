@@ -2,7 +2,9 @@
  * `npm start`: load config, open the database (migrations applied), run the bot with long polling
  * through @grammyjs/runner (or a webhook server), run the jobs, and stop cleanly on SIGINT/SIGTERM:
  * in-flight updates finish, the jobs stop after their current batch, then the database closes.
+ * `npm start` execs node, so a SIGTERM sent to the npm process reaches this one (README, Reliability).
  */
+import { migrateToLawfulChain } from "./cases/chain-migration";
 import "dotenv/config";
 import type { Server } from "node:http";
 import { run } from "@grammyjs/runner";
@@ -13,15 +15,22 @@ import { createBot } from "./bot/create-bot";
 import { systemClock } from "./clock";
 import { loadConfigOrExit } from "./config";
 import { openDatabase } from "./db/client";
+import { SEND_TIMEOUT_SECONDS } from "./jobs/outbox-dispatcher";
 import { startJobs } from "./jobs/runner";
-import { createLogger } from "./logger";
+import { createLogger, safeError } from "./logger";
+import { installProcessPolicy } from "./process-policy";
 import { startWebhookServer } from "./server/webhook";
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger(config.LOG_LEVEL);
+  // Errors no handler caught: logged; the bot keeps serving unless our own code threw (see the module).
+  installProcessPolicy(log);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   log.info({ db: database.kind }, "database ready");
+  // Cases opened under the first chain move to the lawful one before anyone acts on them (idempotent).
+  const migrated = await migrateToLawfulChain(database.db, systemClock());
+  if (migrated.length > 0) log.info({ cases: migrated.length }, "open cases moved to the lawful chain");
   const deps: Deps = {
     db: database.db,
     clock: systemClock,
@@ -36,7 +45,7 @@ async function main(): Promise<void> {
     await bot.init();
   } catch (err) {
     log.fatal(
-      { err: String(err) },
+      { err: safeError(err) },
       "cannot reach Telegram with this BOT_TOKEN (check the token and the network)",
     );
     await database.close();
@@ -45,10 +54,11 @@ async function main(): Promise<void> {
   await installCommandMenus(bot.api, log);
 
   // The jobs send through their own Api without auto-retry: the outbox has its own retry policy.
-  const jobsApi = new Api(
-    config.BOT_TOKEN,
-    config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : undefined,
-  );
+  // A send must end well within the outbox lease (see SEND_TIMEOUT_SECONDS).
+  const jobsApi = new Api(config.BOT_TOKEN, {
+    ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+    timeoutSeconds: SEND_TIMEOUT_SECONDS,
+  });
   const stopJobs =
     config.JOBS === "inline"
       ? startJobs({

@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import type { Lang, T } from "../i18n";
 import type { Logger } from "../logger";
 import type { Identity } from "../people/identity";
+import type { RateLimiter } from "./middleware/rate-limit";
 
 /** What every handler may use; passed to createBot, never imported as a global. */
 export interface Deps {
@@ -15,6 +16,8 @@ export interface Deps {
   adminTelegramIds: readonly number[];
   /** Cross-instance per-chat lock (webhook mode with several instances); absent = in-process order only. */
   withLock?: <R>(key: string, fn: () => Promise<R>) => Promise<R>;
+  /** Per-sender rate limit (issue 12.17); a default one per bot when absent. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface BaseContext extends Context {

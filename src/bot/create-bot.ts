@@ -14,6 +14,7 @@ import { REPORT_CONVERSATION, reportConversation } from "./conversations/report"
 import { STEP_INPUT_CONVERSATION, stepInputConversation } from "./conversations/step-input";
 import { adminFeature } from "./features/admin";
 import { cancelFeature } from "./features/cancel";
+import { documentsFeature } from "./features/documents";
 import { fallbackFeature } from "./features/fallback";
 import { languageFeature } from "./features/language";
 import { officialsFeature } from "./features/officials";
@@ -29,6 +30,12 @@ export interface BotSettings {
   apiRoot?: string;
 }
 
+/**
+ * The interactive path's retry policy: short and capped (a learner is waiting; the outbox dispatcher has
+ * its own patient policy). Retries 429 up to 5 s, 5xx and network errors with the plugin's back-off.
+ */
+const interactiveRetry = () => autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 });
+
 /** Per-chat ordering for concurrent runners; updates without a chat use the user. */
 export const updateKey = (ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString();
 
@@ -41,8 +48,7 @@ export function createBot(
     ...botConfig,
     client: { ...(settings.apiRoot ? { apiRoot: settings.apiRoot } : {}), ...botConfig?.client },
   });
-  // Interactive path: short, capped retries; the outbox dispatcher has its own patient policy.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+  bot.api.config.use(interactiveRetry());
 
   const root = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
@@ -76,8 +82,16 @@ export function createBot(
         adapter: conversationStorage(deps.db, deps.clock),
         getStorageKey: (ctx) => ctx.chatId?.toString(),
       },
-      // Conversations build their own context objects: give them the same deps, identity and ctx.t.
-      plugins: [conversationIdentity(deps)],
+      // Conversations build their own context objects, each with a fresh Api that bot.api's transformers
+      // do not reach: give them the same retry policy (or one 429 or 502 on a reply throws the learner's
+      // draft away), and the same deps, identity and ctx.t.
+      plugins: [
+        async (ctx, next) => {
+          ctx.api.config.use(interactiveRetry());
+          await next();
+        },
+        conversationIdentity(deps),
+      ],
     }),
   );
   root.use(cancelFeature);
@@ -86,6 +100,7 @@ export function createBot(
   root.use(startFeature);
   root.use(studentFeature);
   root.use(officialsFeature);
+  root.use(documentsFeature);
   root.use(adminFeature);
   root.use(languageFeature);
   root.use(fallbackFeature);

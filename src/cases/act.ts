@@ -1,19 +1,43 @@
 /**
- * An official acts on a step (endorse, instruct, record, decide, record the order, done). One transaction
- * under the case's row lock; the step's completion is a conditional update (pending and same version),
- * so a double tap or two officials at once give exactly one transition and the other is told who did it.
+ * An official acts on a step (an opinion, the interview, the instruction, the conversation, the head's
+ * decision, an order, a letter, a sum, done). One transaction under the case's row lock; the step's
+ * completion is a conditional update (pending and same version), so a double tap or two officials at once
+ * give exactly one transition and the other is told who did it.
+ *
+ * Only the head decides (RULES.md §1): an opinion (D4) never ends, returns or holds up the case; it is shown
+ * to the head when given. The head approves, rejects with a reason (not in ch. 6) or sends the report back
+ * to the learner (D6); sending back keeps the case open and the decision step pending.
  */
 import { and, eq, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
-import { caseSteps, cases, officials } from "../db/schema";
+import { caseSteps, cases, officials, students } from "../db/schema";
 import { tFor } from "../i18n";
-import { actingCapacity } from "../people/holders";
-import { isComplete, type LocalDate, localDateOf, type Role, type StepKey } from "../rules";
-import { type ActionDef, actionDef, actionsFor, ORDER_STEPS, REASON_MAX, TEXT_MIN } from "./actions";
+import { actingCapacity, roleHolders } from "../people/holders";
+import {
+  dueDateFor,
+  type Ground,
+  isComplete,
+  type LocalDate,
+  localDateOf,
+  missingBefore,
+  type Role,
+  type StepKey,
+  stepOf,
+} from "../rules";
+import {
+  type ActionDef,
+  actionDef,
+  DOCUMENT_STEPS,
+  type InputKind,
+  ORDER_STEPS,
+  REASON_MAX,
+  TEXT_MIN,
+} from "./actions";
 import {
   type CaseContext,
   cancelPendingSteps,
+  caseWorkflow,
   doneKeys,
   loadCaseContext,
   noticeStudent,
@@ -21,8 +45,10 @@ import {
   type StepRow,
 } from "./common";
 import { formatDate, formatInstant } from "./format";
-import { retireTaskMessages } from "./outbox";
-import { checkPastDate, checkText, type Invalid, isInvalid } from "./validate";
+import { enqueue, retireTaskMessages } from "./outbox";
+import { isActive } from "./states";
+import { resultText } from "./task-card";
+import { checkAmount, checkConscript, checkPastDate, checkText, type Invalid, isInvalid } from "./validate";
 
 export interface Actor {
   userId: number;
@@ -33,7 +59,7 @@ export interface ActInput {
   stepId: number;
   action: string;
   actor: Actor;
-  input?: { date?: string; reason?: string; note?: string; number?: string };
+  input?: Partial<Record<InputKind, string>>;
 }
 
 export type AccessResult =
@@ -42,15 +68,19 @@ export type AccessResult =
       ctx: CaseContext;
       step: StepRow;
       def: ActionDef;
+      /** The answers this action still needs (D11: no conscript question once personnel confirmed it). */
+      inputs: InputKind[];
       onBehalfOfOfficialId: number | null;
       notBefore: LocalDate;
     }
   | { status: "not_found" | "not_allowed" }
   | { status: "already_done"; caseId: number; byName: string | null; at: Date | null }
-  | { status: "closed"; caseId: number; state: string };
+  | { status: "closed"; caseId: number; state: string }
+  /** D6: what the text puts before this step is not done yet (a case opened under the first chain). */
+  | { status: "waiting"; caseId: number; missing: StepKey[] };
 
 export type ActResult =
-  | { status: "done"; caseId: number; stepKey: StepKey; caseState: string }
+  | { status: "done"; caseId: number; stepKey: StepKey; action: string; caseState: string }
   | { status: "invalid"; error: Invalid }
   | Exclude<AccessResult, { status: "ok" }>;
 
@@ -69,8 +99,10 @@ export async function checkAccess(
   const ctx = await loadCaseContext(db, step.caseId, lock);
   if (!ctx) return { status: "not_found" };
   const fresh = ctx.steps.find((s) => s.id === stepId) ?? step;
-  const def = action === null ? actionsFor(fresh.key as StepKey)[0] : actionDef(fresh.key as StepKey, action);
-  if (!def || actor.officialId === null) return { status: "not_allowed" };
+  const key = fresh.key as StepKey;
+  const ground = ctx.c.ground as Ground;
+  const def = action === null ? undefined : actionDef(key, ground, action);
+  if ((action !== null && !def) || actor.officialId === null) return { status: "not_allowed" };
   const [official] = await db.select().from(officials).where(eq(officials.id, actor.officialId));
   if (
     !official?.active ||
@@ -78,6 +110,14 @@ export async function checkAccess(
     official.institutionId !== ctx.c.institutionId
   ) {
     return { status: "not_allowed" };
+  }
+  // Separation of duties (issue 12.8): nobody acts on a step of their own case, whatever roles they hold.
+  if (ctx.c.studentId !== null) {
+    const [learner] = await db
+      .select({ userId: students.userId })
+      .from(students)
+      .where(eq(students.id, ctx.c.studentId));
+    if (learner?.userId === actor.userId) return { status: "not_allowed" };
   }
   const capacity = await actingCapacity(
     db,
@@ -96,35 +136,44 @@ export async function checkAccess(
       : [];
     return { status: "already_done", caseId: ctx.c.id, byName: by?.name ?? null, at: fresh.doneAt };
   }
-  if (fresh.state !== "pending" || !["open", "approved"].includes(ctx.c.state)) {
+  if (fresh.state !== "pending" || !isActive(ctx.c.state)) {
     return { status: "closed", caseId: ctx.c.id, state: ctx.c.state };
   }
-  // Dates entered for this step can't be before the report (interview) or the decision (order).
-  const notBefore = (
-    ORDER_STEPS.has(fresh.key as StepKey) ? (ctx.c.decisionOn ?? ctx.c.registeredOn) : ctx.c.registeredOn
-  ) as LocalDate;
+  const missing = missingBefore(ctx.wf, key, doneKeys(ctx.steps));
+  if (missing.length > 0) return { status: "waiting", caseId: ctx.c.id, missing };
+  const chosen = def ?? actionDef(key, ground, "agree") ?? { action: "done" as const, inputs: [] };
+  // D11: the conscript answer is confirmed once (ch. 4 in the cl. 20 conversation, elsewhere before the order).
+  const inputs = chosen.inputs.filter((k) => k !== "conscript" || ctx.c.conscriptConfirmedAt === null);
   return {
     status: "ok",
     ctx,
     step: fresh,
-    def,
+    def: chosen,
+    inputs,
     onBehalfOfOfficialId: capacity.onBehalfOfOfficialId,
-    notBefore,
+    notBefore: notBeforeFor(ctx, key),
   };
 }
 
-/** Validates one free-text answer for an action's input. */
-export function validateInput(
-  kind: "date" | "reason" | "note" | "number",
-  text: string,
-  today: LocalDate,
-  notBefore: LocalDate,
-) {
+/** Dates entered for a step can't be before what it follows: the report, the decision, the order (cl. 7). */
+function notBeforeFor(ctx: CaseContext, key: StepKey): LocalDate {
+  const { c } = ctx;
+  if (key === "notify_personnel_dept") return (c.orderDate ?? c.decisionOn ?? c.registeredOn) as LocalDate;
+  if (DOCUMENT_STEPS.has(key) && c.decisionOn) return c.decisionOn as LocalDate;
+  return c.registeredOn as LocalDate;
+}
+
+/** Validates one answer for an action's input. */
+export function validateInput(kind: InputKind, text: string, today: LocalDate, notBefore: LocalDate) {
   switch (kind) {
     case "date":
       return checkPastDate(text, today, notBefore);
     case "number":
       return checkText(text, 1, 50);
+    case "amount":
+      return checkAmount(text);
+    case "conscript":
+      return checkConscript(text);
     default:
       return checkText(text, TEXT_MIN, REASON_MAX);
   }
@@ -158,9 +207,8 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
     const { ctx, step, def } = access;
     const today = localDateOf(now);
     const values: Record<string, string> = {};
-    for (const kind of def.inputs) {
-      const raw = cmd.input?.[kind] ?? "";
-      const v = validateInput(kind, raw, today, access.notBefore);
+    for (const kind of access.inputs) {
+      const v = validateInput(kind, cmd.input?.[kind] ?? "", today, access.notBefore);
       if (isInvalid(v)) return { status: "invalid" as const, error: v };
       values[kind] = v;
     }
@@ -168,6 +216,23 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
       step: { state: step.state, version: step.version },
       case: { state: ctx.c.state, version: ctx.c.version },
     };
+    const [me] = await tx
+      .select({ name: officials.fullName })
+      .from(officials)
+      .where(eq(officials.id, cmd.actor.officialId!));
+    const statusLine = (lang: string) => {
+      const t = tFor(lang);
+      return t("task.done", {
+        id: ctx.c.id,
+        step: t(`step.${step.key}`),
+        action: resultText(t, def.action, values),
+        name: me?.name ?? "",
+        at: formatInstant(now),
+      });
+    };
+
+    if (def.sendsBack) return sendBack(tx, cmd, access, values.reason ?? "", statusLine, before, now);
+
     const updated = await tx
       .update(caseSteps)
       .set({
@@ -194,10 +259,17 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
       casePatch.closedAt = now;
     } else if (def.action === "approve") {
       casePatch.state = "approved";
-      casePatch.decisionOn = today; // D2: cl. 21 and cl. 26 periods count from the decision
-    } else if (ORDER_STEPS.has(step.key as StepKey)) {
-      casePatch.orderDate = values.date; // D2: cl. 7 counts from the order's date
+      casePatch.decisionOn = today; // D2: cl. 15, 18, 21 and 26 periods count from the decision
+    }
+    if (ORDER_STEPS.has(step.key as StepKey)) {
+      casePatch.orderDate = values.date; // D2: cl. 7 counts from the order on expulsion, never a submission
       casePatch.orderNumber = values.number;
+    }
+    const conscriptCorrected =
+      values.conscript !== undefined && (values.conscript === "yes") !== ctx.c.conscriptServed;
+    if (values.conscript !== undefined) {
+      casePatch.conscriptServed = values.conscript === "yes"; // D11: personnel confirms or corrects
+      casePatch.conscriptConfirmedAt = now;
     }
     if (Object.keys(casePatch).length > 0) {
       const [c] = await tx
@@ -205,40 +277,39 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
         .set({ ...casePatch, version: sql`${cases.version} + 1` })
         .where(eq(cases.id, ctx.c.id))
         .returning();
-      if (c) ctx.c = c;
+      if (c) {
+        ctx.c = c;
+        ctx.wf = caseWorkflow(c); // the conscript answer may add or drop the cl. 7 referral (D11)
+      }
     }
 
-    const [me] = await tx
-      .select({ name: officials.fullName })
-      .from(officials)
-      .where(eq(officials.id, cmd.actor.officialId!));
-    await retireTaskMessages(
-      tx,
-      step.id,
-      (lang) => {
-        const t = tFor(lang);
-        const actionText = t(`action.${def.action}`, {
-          date: values.date ? formatDate(values.date) : "",
-          reason: values.reason ?? "",
-          number: values.number ?? "",
-        });
-        return t("task.done", {
-          id: ctx.c.id,
-          step: t(`step.${step.key}`),
-          action: actionText,
-          name: me?.name ?? "",
-          at: formatInstant(now),
-        });
-      },
-      now,
-    );
+    await retireTaskMessages(tx, step.id, statusLine, now);
+    // D2: cl. 7 counts from the order on expulsion; a step already open on an earlier date (a case moved
+    // from the first chain, where a submission's date stood in) is counted again from the order.
+    if (ORDER_STEPS.has(step.key as StepKey)) await redateFromOrder(tx, ctx);
 
     let opened: StepRow[] = [];
+    const def0 = stepOf(ctx.wf, step.key as StepKey);
     if (def.ends) {
       await cancelPendingSteps(tx, ctx, def.ends, now);
     } else {
+      if (def0?.terminal === "decision") {
+        // D4: opinions still pending when the head decides are no longer needed.
+        const late = ctx.steps.filter(
+          (s) => s.state === "pending" && stepOf(ctx.wf, s.key as StepKey)?.advisory,
+        );
+        await cancelPendingSteps(
+          tx,
+          ctx,
+          "decided",
+          now,
+          late.map((s) => s.id),
+        );
+      }
       opened = await openNextSteps(tx, ctx, now);
       if (isComplete(ctx.wf, doneKeys(ctx.steps))) {
+        // Opinions never given by the end (D4, advisory) are closed with the case.
+        await cancelPendingSteps(tx, ctx, "closed", now);
         const [c] = await tx
           .update(cases)
           .set({ state: "closed", closedAt: now, version: sql`${cases.version} + 1` })
@@ -247,6 +318,7 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
         if (c) ctx.c = c;
       }
     }
+    if (def0?.advisory) await tellHeadOfOpinion(tx, ctx, done, def.action, values, me?.name ?? "", now);
 
     await audit(tx, {
       at: now,
@@ -267,6 +339,7 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
         stepKey: step.key,
         inputs: Object.keys(values),
         opened: opened.map((s) => s.key),
+        ...(values.conscript !== undefined ? { conscriptCorrected } : {}),
       },
     });
     await tellStudent(tx, ctx, step.key as StepKey, def, values, now);
@@ -274,9 +347,117 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
       status: "done" as const,
       caseId: ctx.c.id,
       stepKey: step.key as StepKey,
+      action: def.action,
       caseState: ctx.c.state,
     };
   });
+}
+
+/**
+ * D6: the head sends the report back to the learner to complete it. The decision step stays pending (its
+ * version moves on, so the card's old buttons are stale); the case waits in "sent_back" until the learner
+ * re-submits (cases/resubmit.ts) or withdraws.
+ */
+async function sendBack(
+  tx: Executor,
+  cmd: ActInput,
+  access: Extract<AccessResult, { status: "ok" }>,
+  reason: string,
+  statusLine: (lang: string) => string,
+  before: unknown,
+  now: Date,
+): Promise<ActResult> {
+  const { ctx, step } = access;
+  const [bumped] = await tx
+    .update(caseSteps)
+    .set({ version: sql`${caseSteps.version} + 1` })
+    .where(
+      and(eq(caseSteps.id, step.id), eq(caseSteps.state, "pending"), eq(caseSteps.version, step.version)),
+    )
+    .returning();
+  if (!bumped) return { status: "already_done", caseId: ctx.c.id, byName: null, at: null };
+  const [c] = await tx
+    .update(cases)
+    .set({ state: "sent_back", outcomeReason: reason, version: sql`${cases.version} + 1` })
+    .where(eq(cases.id, ctx.c.id))
+    .returning();
+  if (c) ctx.c = c;
+  await retireTaskMessages(tx, step.id, statusLine, now);
+  await audit(tx, {
+    at: now,
+    action: "step.sendback",
+    actorUserId: cmd.actor.userId,
+    actorOfficialId: cmd.actor.officialId,
+    onBehalfOfOfficialId: access.onBehalfOfOfficialId,
+    institutionId: ctx.c.institutionId,
+    caseId: ctx.c.id,
+    before,
+    after: {
+      step: { state: bumped.state, version: bumped.version },
+      case: { state: ctx.c.state, version: ctx.c.version },
+    },
+    details: { stepId: step.id, stepKey: step.key, inputs: ["reason"], reportVersion: ctx.c.reportVersion },
+  });
+  await noticeStudent(tx, ctx.c, "notice.sent_back", () => ({ reason }), now, [
+    [{ textKey: "btn.complete_report", data: `rs:${ctx.c.id}` }],
+  ]);
+  return {
+    status: "done",
+    caseId: ctx.c.id,
+    stepKey: step.key as StepKey,
+    action: "sendback",
+    caseState: ctx.c.state,
+  };
+}
+
+/** D4, D6: an opinion goes to the head when it is given (the head's card also lists it). */
+async function tellHeadOfOpinion(
+  tx: Executor,
+  ctx: CaseContext,
+  step: StepRow,
+  action: string,
+  values: Record<string, string>,
+  name: string,
+  now: Date,
+) {
+  if (!isActive(ctx.c.state) || ctx.steps.some((s) => s.key === "decide" && s.state === "done")) return;
+  const heads = await roleHolders(tx, ctx.c.institutionId, "head", localDateOf(now));
+  await enqueue(
+    tx,
+    heads.map((h) => {
+      const t = tFor(h.lang);
+      return {
+        chatId: h.telegramId,
+        caseId: ctx.c.id,
+        text: t(action === "disagree" ? "opinion.notice_disagree" : "opinion.notice_agree", {
+          id: ctx.c.id,
+          role: t(`role.${step.role}`),
+          name,
+          reason: values.reason ?? "",
+        }),
+        buttons: [[{ text: t("btn.open", { id: ctx.c.id }), data: `c:${ctx.c.id}` }]],
+      };
+    }),
+    now,
+  );
+}
+
+async function redateFromOrder(tx: Executor, ctx: CaseContext) {
+  for (const s of ctx.steps.filter((x) => x.state === "pending")) {
+    const def = stepOf(ctx.wf, s.key as StepKey);
+    if (def?.deadline?.from !== "order_date" || !ctx.c.orderDate) continue;
+    const dueOn = dueDateFor(
+      def,
+      {
+        registered: ctx.c.registeredOn as LocalDate,
+        order_date: ctx.c.orderDate as LocalDate,
+        opened: s.openedOn as LocalDate,
+      },
+      ctx.calendar,
+    );
+    if (dueOn && dueOn !== s.dueOn)
+      await tx.update(caseSteps).set({ dueOn, breachNotifiedOn: null }).where(eq(caseSteps.id, s.id));
+  }
 }
 
 /** The learner hears of every milestone, in their language, with what comes next. */
@@ -289,29 +470,33 @@ async function tellStudent(
   now: Date,
 ) {
   const c = ctx.c;
-  const orderDoc = (t: ReturnType<typeof tFor>) =>
-    t(`step.${ctx.wf.steps.find((s) => ORDER_STEPS.has(s.key))?.key ?? "order"}`);
-  if (def.action === "return")
-    return noticeStudent(db, c, "notice.returned", () => ({ reason: values.reason ?? "" }), now);
   if (def.action === "reject")
     return noticeStudent(db, c, "notice.rejected", () => ({ reason: values.reason ?? "" }), now);
   if (c.state === "closed") return noticeStudent(db, c, "notice.closed", () => ({}), now);
-  if (key === "endorse") return noticeStudent(db, c, "notice.endorsed", () => ({}), now);
+  if (key === "interview")
+    return noticeStudent(db, c, "notice.interview", () => ({ date: formatDate(values.date ?? "") }), now);
   if (key === "instruct") return noticeStudent(db, c, "notice.instructed", () => ({}), now);
   if (key === "conversation") return noticeStudent(db, c, "notice.conversation", () => ({}), now);
-  if (def.action === "approve")
-    return noticeStudent(db, c, "notice.approved", (t) => ({ document: orderDoc(t) }), now);
-  if (ORDER_STEPS.has(key)) {
+  if (def.action === "approve") {
+    const docs = ctx.wf.steps.filter((s) => DOCUMENT_STEPS.has(s.key)).map((s) => s.key);
+    return noticeStudent(
+      db,
+      c,
+      "notice.approved",
+      (t) => ({ documents: docs.map((k) => t(`doc_name.${k}`)).join(t("list.and")) }),
+      now,
+    );
+  }
+  if (DOCUMENT_STEPS.has(key)) {
     const referral = ctx.wf.steps.some((s) => s.key === "military_referral");
     return noticeStudent(
       db,
       c,
-      "notice.order",
+      ORDER_STEPS.has(key) ? "notice.order" : "notice.submission",
       (t) => ({
-        document: t(`step.${key}`),
         number: values.number ?? "",
         date: formatDate(values.date ?? ""),
-        extra: referral ? `, ${t("step.military_referral")}` : "",
+        extra: referral ? t("notice.order_referral") : "",
       }),
       now,
     );

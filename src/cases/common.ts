@@ -1,5 +1,5 @@
 /** Pieces every use case shares: the case's workflow, opening steps and telling their holders. */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Executor } from "../db/client";
 import { caseSteps, cases, institutions, students, users } from "../db/schema";
@@ -19,9 +19,10 @@ import {
   type Workflow,
   workflowFor,
 } from "../rules";
-import { actionsFor } from "./actions";
-import { dueLine, formatInstant } from "./format";
+import { formatInstant } from "./format";
+import { alertNoHolder } from "./no-holder";
 import { enqueue, type OutMessage, retireTaskMessages } from "./outbox";
+import { type CardFacts, cardFacts, taskCard } from "./task-card";
 
 export type CaseRow = typeof cases.$inferSelect;
 export type StepRow = typeof caseSteps.$inferSelect;
@@ -49,6 +50,22 @@ export async function loadCaseContext(
   return caseContextOf(db, c, inst, steps);
 }
 
+/**
+ * The one way to build a case's workflow (the engine, the recompute after a calendar change and the chain
+ * migration all use it): from the case row alone, with what was snapshotted when it opened (D4 endorsers,
+ * D5 reimbursement map) and the conscript answer as it stands (D11).
+ */
+export function caseWorkflow(
+  c: Pick<CaseRow, "ground" | "category" | "conscriptServed" | "reimbursement" | "endorsers">,
+): Workflow {
+  return workflowFor(c.ground as Ground, {
+    category: c.category as Category,
+    conscriptServed: c.conscriptServed,
+    reimbursement: c.reimbursement as Partial<Record<Ground, boolean>>,
+    endorsers: c.endorsers as Role[],
+  });
+}
+
 /** The context of a case whose rows are already at hand (a case just inserted has no steps yet). */
 export async function caseContextOf(
   db: Executor,
@@ -56,14 +73,8 @@ export async function caseContextOf(
   inst: InstitutionRow,
   steps: StepRow[],
 ): Promise<CaseContext> {
-  const wf = workflowFor(c.ground as Ground, {
-    category: c.category as Category,
-    conscriptServed: c.conscriptServed,
-    reimbursement: inst.reimbursement as Partial<Record<Ground, boolean>>,
-    endorsers: c.endorsers as Role[],
-  });
   const calendar = await loadCalendar(db, inst.weekPattern);
-  return { c, inst, wf, steps, calendar };
+  return { c, inst, wf: caseWorkflow(c), steps, calendar };
 }
 
 export const doneKeys = (steps: StepRow[]) =>
@@ -89,38 +100,23 @@ export async function noticeStudent(
   key: string,
   params: (t: ReturnType<typeof tFor>) => Record<string, string | number>,
   now: Date,
+  buttons?: { textKey: string; data: string }[][],
 ) {
   const chat = await studentChat(db, c);
   if (!chat) return;
   const t = tFor(chat.lang);
-  await enqueue(db, [{ chatId: chat.chatId, text: t(key, { id: c.id, ...params(t) }), caseId: c.id }], now);
-}
-
-/** The task message an official gets for a step: the facts at a glance and one button per action. */
-export function taskMessage(
-  lang: string,
-  c: CaseRow,
-  step: StepRow,
-  now: Date,
-  calendar: Calendar,
-): Pick<OutMessage, "text" | "buttons"> {
-  const t = tFor(lang);
-  const s = c.studentSnapshot ?? {};
-  const text = t("task.text", {
-    id: c.id,
-    ground: t(`ground.${c.ground}`),
-    rank: s.rank ?? "",
-    name: s.fullName ?? "",
-    category: t(`category.${c.category}`),
-    group: s.groupName ?? "",
-    step: t(`step.${step.key}`),
-    due: dueLine(t, step, now, calendar),
-    reasons: c.reasons ?? "—",
-  });
-  const buttons = actionsFor(step.key as StepKey).map((a) => [
-    { text: t(`btn.${a.action}`), data: `s:${step.id}:${a.action}` },
-  ]);
-  return { text, buttons };
+  await enqueue(
+    db,
+    [
+      {
+        chatId: chat.chatId,
+        text: t(key, { id: c.id, ...params(t) }),
+        caseId: c.id,
+        buttons: buttons?.map((row) => row.map((b) => ({ text: t(b.textKey), data: b.data }))),
+      },
+    ],
+    now,
+  );
 }
 
 /** Opens every step whose predecessors are done, with its due date, and sends it to the role's holders. */
@@ -130,6 +126,9 @@ export async function openNextSteps(db: Executor, ctx: CaseContext, now: Date): 
   const existing = new Set(ctx.steps.map((s) => s.key as StepKey));
   const next = openableSteps(wf, doneKeys(ctx.steps), existing);
   const opened: StepRow[] = [];
+  // An official who gets several cards of this case at once (the opinion and the interview) reads the
+  // report on the first one only.
+  const shown = new Set<number>();
   for (const def of next) {
     const due = dueDateFor(
       def,
@@ -156,13 +155,19 @@ export async function openNextSteps(db: Executor, ctx: CaseContext, now: Date): 
       .returning();
     if (!row) continue;
     opened.push(row);
-    await sendTask(db, ctx, row, now);
+    await sendTask(db, ctx, row, now, shown);
   }
   ctx.steps.push(...opened);
   return opened;
 }
 
-export async function sendTask(db: Executor, ctx: CaseContext, step: StepRow, now: Date): Promise<number> {
+export async function sendTask(
+  db: Executor,
+  ctx: CaseContext,
+  step: StepRow,
+  now: Date,
+  shown?: Set<number>,
+): Promise<number> {
   const holders = await roleHolders(db, ctx.c.institutionId, step.role as Role, localDateOf(now));
   if (holders.length === 0) {
     await audit(db, {
@@ -172,39 +177,78 @@ export async function sendTask(db: Executor, ctx: CaseContext, step: StepRow, no
       caseId: ctx.c.id,
       details: { stepId: step.id, role: step.role },
     });
+    // D14: no case waits on nobody; the institution's administrators and head are told at once.
+    await alertNoHolder(
+      db,
+      {
+        caseId: ctx.c.id,
+        institutionId: ctx.c.institutionId,
+        stepId: step.id,
+        stepKey: step.key,
+        role: step.role,
+      },
+      now,
+    );
   }
-  await enqueue(
-    db,
-    holders.map((h) => ({
-      chatId: h.telegramId,
-      stepId: step.id,
-      caseId: ctx.c.id,
-      ...taskMessage(h.lang, ctx.c, step, now, ctx.calendar),
-    })),
-    now,
-  );
+  await sendTaskTo(db, ctx, step, holders, now, undefined, shown);
   return holders.length;
 }
 
-/** Cancels the pending steps of a case that ends early (return, rejection, withdrawal). */
+/** The step's task card (D4: with the report; D6: for the head, the opinions) to these officials. */
+export async function sendTaskTo(
+  db: Executor,
+  ctx: CaseContext,
+  step: StepRow,
+  to: readonly { telegramId: number; lang: string }[],
+  now: Date,
+  facts?: CardFacts,
+  /** Chats that already got the report in this batch (filled as cards go out). */
+  shown?: Set<number>,
+): Promise<void> {
+  if (to.length === 0) return;
+  const f = facts ?? (await cardFacts(db, ctx));
+  const msgs: OutMessage[] = [];
+  for (const h of to) {
+    const parts = taskCard(h.lang, ctx, step, now, f, !shown?.has(h.telegramId));
+    shown?.add(h.telegramId);
+    // Only the part with the buttons is the step's message (retired in place once the step is done).
+    for (const p of parts)
+      msgs.push({ chatId: h.telegramId, caseId: ctx.c.id, stepId: p.buttons ? step.id : null, ...p });
+  }
+  await enqueue(db, msgs, now);
+}
+
+/**
+ * Cancels pending steps: all of them when a case ends early (rejection, withdrawal), or only the given ones
+ * (D4: opinions still pending when the head decides are no longer needed). `state` names why, for the cards.
+ */
 export async function cancelPendingSteps(
   db: Executor,
   ctx: CaseContext,
   state: string,
   now: Date,
+  only?: readonly number[],
 ): Promise<StepRow[]> {
+  if (only && only.length === 0) return [];
   const cancelled = await db
     .update(caseSteps)
     .set({ state: "cancelled", version: sql`${caseSteps.version} + 1` })
-    .where(and(eq(caseSteps.caseId, ctx.c.id), eq(caseSteps.state, "pending")))
+    .where(
+      and(
+        eq(caseSteps.caseId, ctx.c.id),
+        eq(caseSteps.state, "pending"),
+        only ? inArray(caseSteps.id, [...only]) : undefined,
+      ),
+    )
     .returning();
+  ctx.steps = ctx.steps.map((s) => cancelled.find((x) => x.id === s.id) ?? s);
   for (const s of cancelled) {
     await retireTaskMessages(
       db,
       s.id,
       (lang) => {
         const t = tFor(lang);
-        return t("task.cancelled", { id: ctx.c.id, step: t(`step.${s.key}`), state: t(`state.${state}`) });
+        return t("task.cancelled", { id: ctx.c.id, step: t(`step.${s.key}`), why: t(`why.${state}`) });
       },
       now,
     );

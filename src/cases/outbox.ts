@@ -1,7 +1,11 @@
 /** Writes messages to the outbox inside the caller's transaction; the dispatcher (src/jobs) sends them. */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Executor } from "../db/client";
-import { outbox, stepMessages, users } from "../db/schema";
+import { caseSteps, outbox, stepMessages, users } from "../db/schema";
+import { splitHtml } from "./fit";
+
+/** last_error of a row Telegram refused with 403 because the user blocked the bot. */
+export const BLOCKED_BY_USER = "403: blocked by the user";
 
 export interface OutMessage {
   chatId: number;
@@ -11,10 +15,21 @@ export interface OutMessage {
   caseId?: number | null;
 }
 
+/**
+ * One row per message, in order. The safety net of issue 12.4: a text over Telegram's limit (which would
+ * fail with 400 and be dropped for good) becomes several rows, split at line breaks and never inside a tag
+ * or an entity (src/cases/fit.ts); the buttons go with the last part, and every part keeps the step and
+ * the case, so retiring a step's task message still cancels or edits each of them.
+ */
 export async function enqueue(db: Executor, msgs: OutMessage[], now: Date): Promise<void> {
   if (msgs.length === 0) return;
+  const fitted = msgs.flatMap((m) => {
+    const parts = splitHtml(m.text);
+    if (parts.length === 1) return [m];
+    return parts.map((text, i) => ({ ...m, text, buttons: i === parts.length - 1 ? m.buttons : undefined }));
+  });
   await db.insert(outbox).values(
-    msgs.map((m) => ({
+    fitted.map((m) => ({
       chatId: m.chatId,
       method: "sendMessage",
       payload: {
@@ -76,4 +91,28 @@ export async function langsOf(db: Executor, telegramIds: number[]): Promise<Map<
     .from(users)
     .where(inArray(users.telegramId, telegramIds));
   return new Map(rows.map((r) => [r.telegramId, r.lang]));
+}
+
+/**
+ * The user wrote to the bot again, so they unblocked it: what failed with 403 while they had blocked it is
+ * sent now, in its original order (the rows keep their ids). Task messages of steps that are no longer
+ * pending stay failed: their buttons would act on a finished step.
+ */
+export async function requeueBlocked(db: Executor, chatId: number, now: Date): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ state: "pending", nextAttemptAt: now, lastError: null })
+    .where(
+      and(
+        eq(outbox.chatId, chatId),
+        eq(outbox.state, "failed"),
+        eq(outbox.lastError, BLOCKED_BY_USER),
+        or(
+          isNull(outbox.stepId),
+          sql`exists (select 1 from ${caseSteps} where ${caseSteps.id} = ${outbox.stepId} and ${caseSteps.state} = 'pending')`,
+        ),
+      ),
+    )
+    .returning({ id: outbox.id });
+  return rows.length;
 }

@@ -6,6 +6,7 @@ import { holdingsOn } from "../people/holders";
 import type { OfficialEntry } from "../people/identity";
 import { type LocalDate, localDateOf } from "../rules";
 import { type CaseContext, loadCaseContext, type StepRow } from "./common";
+import { ACTIVE_STATES } from "./states";
 
 /** The learner's latest case (open or not), or null. */
 export async function latestCaseOfUser(db: Db, userId: number): Promise<CaseContext | null> {
@@ -49,7 +50,7 @@ export async function inboxOf(db: Db, official: OfficialEntry, now: Date): Promi
     .where(
       and(
         eq(cases.institutionId, official.institutionId),
-        inArray(cases.state, ["open", "approved"]),
+        inArray(cases.state, [...ACTIVE_STATES]),
         eq(caseSteps.state, "pending"),
         inArray(caseSteps.role, roles),
       ),

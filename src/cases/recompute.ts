@@ -18,19 +18,18 @@ import { loadCalendar } from "../people/calendar-store";
 import { roleHolders } from "../people/holders";
 import {
   type Calendar,
-  type Category,
   dueDateFor,
-  type Ground,
   type LocalDate,
   localDateOf,
   type Role,
   type StepKey,
   stepOf,
   type Workflow,
-  workflowFor,
 } from "../rules";
+import { caseWorkflow } from "./common";
 import { dueLine, formatDate } from "./format";
 import { enqueue, type OutMessage } from "./outbox";
+import { ACTIVE_STATES } from "./states";
 
 export interface DueChange {
   stepId: number;
@@ -43,7 +42,6 @@ export interface DueChange {
   after: LocalDate;
 }
 
-const OPEN_CASE_STATES = ["open", "approved"];
 /** Most steps listed in one official's message. */
 const MAX_LISTED = 20;
 
@@ -65,16 +63,17 @@ export async function recomputeDueDates(db: Db, now: Date): Promise<DueChange[]>
         ground: cases.ground,
         category: cases.category,
         conscriptServed: cases.conscriptServed,
+        caseReimbursement: cases.reimbursement,
+        endorsers: cases.endorsers,
         registeredOn: cases.registeredOn,
         decisionOn: cases.decisionOn,
         orderDate: cases.orderDate,
         weekPattern: institutions.weekPattern,
-        reimbursement: institutions.reimbursement,
       })
       .from(caseSteps)
       .innerJoin(cases, eq(cases.id, caseSteps.caseId))
       .innerJoin(institutions, eq(institutions.id, cases.institutionId))
-      .where(and(eq(caseSteps.state, "pending"), inArray(cases.state, OPEN_CASE_STATES)))
+      .where(and(eq(caseSteps.state, "pending"), inArray(cases.state, [...ACTIVE_STATES])))
       .orderBy(caseSteps.id);
     if (rows.length === 0) return [];
 
@@ -89,13 +88,22 @@ export async function recomputeDueDates(db: Db, now: Date): Promise<DueChange[]>
         calendar = await loadCalendar(tx, pattern);
         calendars.set(calKey, calendar);
       }
-      const wfKey = `${r.institutionId}|${r.ground}|${r.category}|${r.conscriptServed}`;
+      // The same workflow the engine built for the case (its snapshots included: D4 opinion-givers, D5 map).
+      const wfKey = JSON.stringify([
+        r.ground,
+        r.category,
+        r.conscriptServed,
+        r.caseReimbursement,
+        r.endorsers,
+      ]);
       let wf = workflows.get(wfKey);
       if (!wf) {
-        wf = workflowFor(r.ground as Ground, {
-          category: r.category as Category,
+        wf = caseWorkflow({
+          ground: r.ground,
+          category: r.category,
           conscriptServed: r.conscriptServed,
-          reimbursement: r.reimbursement as Partial<Record<Ground, boolean>>,
+          reimbursement: r.caseReimbursement,
+          endorsers: r.endorsers,
         });
         workflows.set(wfKey, wf);
       }

@@ -26,8 +26,24 @@ export function rosterSnapshot(s: RosterFields): Record<keyof RosterFields, stri
   return { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit };
 }
 
-export function renderReport(d: ReportData): string {
-  const t = tFor(d.lang);
+/** The report's parts, in its language: the address block, the title, the body lines, the signature line. */
+export interface ReportParts {
+  header: string[];
+  title: string;
+  body: string[];
+  signed: string;
+}
+
+/**
+ * The report as parts (D12: the one wording of the report, shared by the preview, the officials' cards and
+ * the DOCX file). `html`: values HTML-escaped for Telegram; false for a document file (raw text).
+ */
+export function reportParts(d: ReportData, html = true): ReportParts {
+  const base = tFor(d.lang);
+  const t = html
+    ? base
+    : (key: string, opts: Record<string, unknown> = {}) =>
+        base(key, { ...opts, interpolation: { escapeValue: false } });
   const s = d.student;
   const header = [
     t("doc.to", { headTitle: d.headTitle }),
@@ -47,10 +63,16 @@ export function renderReport(d: ReportData): string {
     t(d.conscriptServed ? "doc.conscript_yes" : "doc.conscript_no"),
   ];
   if (d.phone) body.push(t("doc.phone", { phone: d.phone }));
-  return [
-    header.join("\n"),
-    `<b>${t("doc.title")}</b>`,
-    body.join("\n"),
-    t("doc.signed", { date: formatDate(d.date), rank: s.rank, name: s.fullName }),
-  ].join("\n\n");
+  return {
+    header,
+    title: t("doc.title"),
+    body,
+    signed: t("doc.signed", { date: formatDate(d.date), rank: s.rank, name: s.fullName }),
+  };
+}
+
+/** The report as Telegram HTML (the preview, and the text stored with the case, D12). */
+export function renderReport(d: ReportData): string {
+  const p = reportParts(d);
+  return [p.header.join("\n"), `<b>${p.title}</b>`, p.body.join("\n"), p.signed].join("\n\n");
 }

@@ -1,22 +1,44 @@
 /**
- * D8 retention: a case's personal data is kept one year from the expulsion order date (`retentionEndsOn`),
- * then purged (`isRetentionOver`). Removed: the report's reasons, the phone, the learner's snapshot and the
- * link to the roster entry, the outcome reason, the order number, every step's result, the texts of the
- * case's outbox messages (replaced by a stub; unsent ones are cancelled) and the copies of its task
- * messages (step_messages; the copies in officials' chats are edited into the stub). Kept: the anonymised
- * record (institution, ground, category, rules edition, state, dates, step timings) and the audit skeleton.
+ * D8 (rev.) retention: a case's personal data is kept one year from the day the case ended (closed,
+ * rejected, withdrawn; the Asia/Almaty date of cases.closed_at: `retentionStartsOn`, `retentionEndsOn`),
+ * then purged (`isRetentionOver`). The order date plays no part. A running case (open, approved, sent_back)
+ * is never purged, however old, even with an end date set.
+ *
+ * Removed: the report's reasons, the phone, the learner's snapshot (names) and the link to the roster entry,
+ * the outcome reason, the order number, every step's result, the texts of every outbox message of the case,
+ * sent or not (replaced by a stub; unsent ones are cancelled), the copies of its task messages
+ * (step_messages; the copies in officials' chats are edited into the stub), the learner's conversation
+ * drafts (conversation_state of the learner's chat last touched before the case ended) and the stored
+ * versions of the report (report_versions). When the learner has no other case, the learner is
+ * pseudonymised too (issue 12.10, pseudonymiseLearner): the roster entry, the Telegram account's users row,
+ * the chat id and the sent texts that name them, so the ids the audit trail keeps join to nothing personal.
+ * Kept: the anonymised record (institution, ground, category, rules edition, state, dates, step timings) and
+ * the audit skeleton.
  *
  * One transaction per case, claimed with a conditional UPDATE … WHERE purged_at IS NULL RETURNING, so two
  * runners never purge (or audit) a case twice.
  */
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { audit } from "../audit";
-import type { Db } from "../db/client";
-import { caseSteps, cases, outbox, stepMessages } from "../db/schema";
+import { STRANGER_NOISE_DAYS } from "../audit/stranger";
+import type { Db, Executor } from "../db/client";
+import {
+  caseSteps,
+  cases,
+  conversationState,
+  invites,
+  officials,
+  outbox,
+  stepMessages,
+  strangerActivity,
+  students,
+  users,
+} from "../db/schema";
 import { tFor } from "../i18n";
 import {
   addCalendarDays,
   dueInstant,
+  ENDED_CASE_STATES,
   isRetentionOver,
   type LocalDate,
   localDateOf,
@@ -28,8 +50,10 @@ import {
 export interface PurgedCase {
   caseId: number;
   institutionId: number;
-  /** Null for a case that ended without an order (counted from the day it ended). */
-  orderDate: LocalDate | null;
+  /** The state the case ended in (closed, rejected, withdrawn, returned). */
+  state: string;
+  /** The day the case ended (Asia/Almaty date of closed_at): retention counts from it. */
+  endedOn: LocalDate;
   retentionEndedOn: LocalDate;
 }
 
@@ -46,37 +70,44 @@ export const PURGED_CASE_FIELDS = [
 /** The stub that replaces a purged message's text (D8). */
 export const purgeStub = (): string => tFor("kk")("purge.stub");
 
+/** The day a case row's retention counts from (D8), or null while it runs. */
+const startOf = (c: { state: string; closedAt: Date | null }): LocalDate | null =>
+  retentionStartsOn(c.state, c.closedAt ? localDateOf(c.closedAt) : null);
+
+/**
+ * Stranger noise (issue 12.17, src/audit/stranger.ts) is kept STRANGER_NOISE_DAYS: older rows are deleted
+ * with the daily purge. Returns the number of rows deleted.
+ */
+export async function pruneStrangerNoise(db: Executor, now: Date): Promise<number> {
+  const before = addCalendarDays(localDateOf(now), -STRANGER_NOISE_DAYS);
+  const gone = await db
+    .delete(strangerActivity)
+    .where(lt(strangerActivity.onDate, before))
+    .returning({ id: strangerActivity.telegramId });
+  return gone.length;
+}
+
 /** Purges every case whose retention is over at `now`; returns the cases purged by this call. */
 export async function purgeExpired(db: Db, now: Date, opts: { limit?: number } = {}): Promise<PurgedCase[]> {
-  // A year is at least 365 days, so an order dated on or after today − 365 days is never over: prefilter in
-  // SQL, decide with the rule.
+  await pruneStrangerNoise(db, now);
+  // A year is at least 365 days, so a case that ended on or after today − 365 days is never over: prefilter
+  // in SQL (ended states only, by closed_at), decide with the rule.
   const cutoff = addCalendarDays(localDateOf(now), -365);
   const candidates = (
     await db
-      .select({
-        id: cases.id,
-        institutionId: cases.institutionId,
-        orderDate: cases.orderDate,
-        closedAt: cases.closedAt,
-      })
+      .select({ id: cases.id, state: cases.state, closedAt: cases.closedAt })
       .from(cases)
       .where(
         and(
           isNull(cases.purgedAt),
-          or(
-            lt(cases.orderDate, cutoff),
-            // Ended without an order (rejected, returned, withdrawn): counted from the day it ended.
-            and(isNull(cases.orderDate), lt(cases.closedAt, dueInstant(cutoff))),
-          ),
+          inArray(cases.state, [...ENDED_CASE_STATES]),
+          lt(cases.closedAt, dueInstant(cutoff)),
         ),
       )
       .orderBy(cases.id)
       .limit(opts.limit ?? 10_000)
   ).filter((c) => {
-    const from = retentionStartsOn(
-      c.orderDate as LocalDate | null,
-      c.closedAt ? localDateOf(c.closedAt) : null,
-    );
+    const from = startOf(c);
     return from !== null && isRetentionOver(from, now);
   });
   const purged: PurgedCase[] = [];
@@ -92,13 +123,16 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
   const stub = purgeStub();
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ orderDate: cases.orderDate, closedAt: cases.closedAt, purgedAt: cases.purgedAt })
+      .select({
+        state: cases.state,
+        closedAt: cases.closedAt,
+        purgedAt: cases.purgedAt,
+        studentId: cases.studentId,
+      })
       .from(cases)
       .where(eq(cases.id, caseId));
-    const from = row
-      ? retentionStartsOn(row.orderDate as LocalDate | null, row.closedAt ? localDateOf(row.closedAt) : null)
-      : null;
-    if (!row || from === null || row.purgedAt || !isRetentionOver(from, now)) return null;
+    const from = row ? startOf(row) : null;
+    if (!row?.closedAt || from === null || row.purgedAt || !isRetentionOver(from, now)) return null;
     const [claimed] = await tx
       .update(cases)
       .set({
@@ -110,8 +144,9 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
         orderNumber: null,
         purgedAt: now,
       })
-      .where(and(eq(cases.id, caseId), isNull(cases.purgedAt)))
-      .returning({ id: cases.id, institutionId: cases.institutionId, orderDate: cases.orderDate });
+      // The state is checked again: a case reopened since the read above is running and never purged.
+      .where(and(eq(cases.id, caseId), isNull(cases.purgedAt), eq(cases.state, row.state)))
+      .returning({ id: cases.id, institutionId: cases.institutionId });
     if (!claimed) return null;
 
     const steps = await tx
@@ -127,8 +162,10 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
           .where(inArray(stepMessages.stepId, stepIds))
       : [];
 
-    // The case's messages: those written for it (case_id), its task messages (step_id) and the edits of
-    // its task messages into status lines (chat and message id of a copy).
+    // The case's messages, whatever their state (pending, sent, failed, cancelled): those written for it
+    // (case_id), its task messages (step_id) and the edits of its task messages into status lines (chat and
+    // message id of a copy). The whole payload is replaced (text, buttons, any other field), keeping only
+    // the message id an edit needs to be matched.
     const edits = copies.map((c) => sql`(${c.chatId}::bigint, ${String(c.messageId)}::text)`);
     const mine = or(
       eq(outbox.caseId, caseId),
@@ -140,7 +177,7 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
     const stubbed = await tx
       .update(outbox)
       .set({
-        payload: sql`jsonb_set(${outbox.payload} - 'reply_markup', '{text}', to_jsonb(${stub}::text))`,
+        payload: sql`jsonb_strip_nulls(jsonb_build_object('text', ${stub}::text, 'message_id', ${outbox.payload}->'message_id'))`,
         state: sql`CASE WHEN ${outbox.state} = 'pending' THEN 'cancelled' ELSE ${outbox.state} END`,
       })
       .where(mine)
@@ -159,7 +196,13 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
       );
     }
 
-    const orderDate = (claimed.orderDate ?? null) as LocalDate | null;
+    const drafts = await purgeLearnerDrafts(tx, row.studentId, row.closedAt);
+    const reportVersions = await purgeReportVersions(tx, caseId);
+    const learner =
+      row.studentId === null
+        ? { outcome: "no_entry" as const }
+        : await pseudonymiseLearner(tx, row.studentId, row.state, now, stub);
+
     const retentionEndedOn = retentionEndsOn(from);
     await audit(tx, {
       at: now,
@@ -169,14 +212,239 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
       after: { purged: true },
       details: {
         cite: RETENTION_CITE,
-        orderDate,
+        state: row.state,
+        endedOn: from,
         retentionEndedOn,
-        fields: [...PURGED_CASE_FIELDS, "case_steps.result", "outbox.payload.text", "step_messages"],
+        fields: [
+          ...PURGED_CASE_FIELDS,
+          "case_steps.result",
+          "outbox.payload",
+          "step_messages",
+          "conversation_state",
+          "report_versions",
+        ],
         steps: stepIds.length,
         outboxStubbed: stubbed.length,
         copiesEdited: copies.length,
+        conversationDrafts: drafts,
+        reportVersions,
+        learner,
       },
     });
-    return { caseId, institutionId: claimed.institutionId, orderDate, retentionEndedOn };
+    return {
+      caseId,
+      institutionId: claimed.institutionId,
+      state: row.state,
+      endedOn: from,
+      retentionEndedOn,
+    };
   });
 }
+
+/** What became of the learner's identity when a case of theirs was purged (audited with the purge). */
+export type LearnerPurge =
+  | { outcome: "no_entry" }
+  /** Another case of theirs is running or still retained: that case's purge does it. */
+  | { outcome: "other_case" }
+  /**
+   * Pseudonymised: the roster entry's names, numbers, rank and group are blanked and the Telegram account
+   * unlinked. `enrolled`: the learner is still studying (the case did not end in expulsion), so a fresh
+   * roster entry and users row carry on for them, under new ids the old audit rows do not name.
+   */
+  | {
+      outcome: "pseudonymised";
+      enrolled: boolean;
+      userRow: "deleted" | "rekeyed" | "none";
+      outboxChatsCleared: number;
+      outboxTextsStubbed: number;
+    };
+
+/** The roster entry as left behind: no name, no number (the id keeps the unique key unique), no rank or group. */
+const PSEUDONYM = (id: number) => ({
+  personalNumber: `PURGED-${id}`,
+  fullName: "",
+  rank: "",
+  faculty: "",
+  course: "",
+  groupName: "",
+  sendingUnit: "",
+});
+
+/**
+ * Issue 12.10: after the purge nothing may join back to the person. The audit trail keeps actor user ids
+ * and, in invite events, roster entry ids; the outbox keeps chat ids (the learner's Telegram id). So, when
+ * the learner has no other case (open or still retained; a purged case no longer names its learner):
+ *  - the roster entry is pseudonymised (PSEUDONYM, inactive, unlinked, its invites deleted);
+ *  - the learner's users row is deleted, or, when the account still needs one (the learner is still
+ *    enrolled, or the account is bound to something else), replaced by a new row with a new id: the old
+ *    id in the audit trail then joins to nothing;
+ *  - a learner still enrolled (the case ended without expulsion: rejected, withdrawn, returned) carries on
+ *    under a fresh copy of the roster entry (new id), bound to the new users row; their unused invites move
+ *    to it;
+ *  - the learner's chat id is cleared (0) on the messages of their purged cases (and, for one who left, on
+ *    every message already sent to them), and every sent message whose text names them is replaced by the
+ *    stub (a digest listing several cases, a notice to an administrator).
+ * A case ending in "closed" is an expulsion (the order was issued): the learner left. Conversation state
+ * touched after the case ended stays under purgeLearnerDrafts' rule (the idle-conversation prune drops it);
+ * its key, the Telegram id, joins to no users row once the row is gone.
+ */
+async function pseudonymiseLearner(
+  tx: Executor,
+  studentId: number,
+  endedState: string,
+  now: Date,
+  stub: string,
+): Promise<LearnerPurge> {
+  const [other] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.studentId, studentId)).limit(1);
+  if (other) return { outcome: "other_case" };
+  const [s] = await tx.select().from(students).where(eq(students.id, studentId)).for("update");
+  if (!s) return { outcome: "no_entry" };
+  if (s.pseudonymisedAt) return { outcome: "other_case" };
+  const enrolled = s.active && endedState !== "closed";
+  const [account] = s.userId
+    ? await tx.select().from(users).where(eq(users.id, s.userId)).for("update")
+    : [];
+
+  // The chat id on the messages of the learner's purged cases; for one who left, on every sent message.
+  let outboxChatsCleared = 0;
+  if (account) {
+    const cleared = await tx
+      .update(outbox)
+      .set({ chatId: 0 })
+      .where(
+        and(
+          eq(outbox.chatId, account.telegramId),
+          enrolled
+            ? sql`${outbox.caseId} in (select ${cases.id} from ${cases} where ${cases.purgedAt} is not null)`
+            : sql`${outbox.state} <> 'pending'`,
+        ),
+      )
+      .returning({ id: outbox.id });
+    outboxChatsCleared = cleared.length;
+  }
+  // Sent texts that name the learner (digests listing several cases carry no case id).
+  const needles = [s.fullName, ...(enrolled ? [] : [s.personalNumber])].filter((n) => n.length >= 3);
+  let outboxTextsStubbed = 0;
+  for (const needle of needles) {
+    const stubbed = await tx
+      .update(outbox)
+      .set({
+        payload: sql`jsonb_strip_nulls(jsonb_build_object('text', ${stub}::text, 'message_id', ${outbox.payload}->'message_id'))`,
+      })
+      .where(
+        and(
+          sql`${outbox.state} <> 'pending'`,
+          sql`strpos(${outbox.payload}->>'text', ${needle}::text) > 0`,
+        ),
+      )
+      .returning({ id: outbox.id });
+    outboxTextsStubbed += stubbed.length;
+  }
+
+  // The entry: pseudonymised in place (its id is what the audit trail names).
+  await tx
+    .update(students)
+    .set({ ...PSEUDONYM(s.id), userId: null, active: false, pseudonymisedAt: now, updatedAt: now })
+    .where(eq(students.id, s.id));
+  let carriesOn: number | null = null;
+  if (enrolled) {
+    const [fresh] = await tx
+      .insert(students)
+      .values({
+        institutionId: s.institutionId,
+        personalNumber: s.personalNumber,
+        fullName: s.fullName,
+        rank: s.rank,
+        category: s.category,
+        faculty: s.faculty,
+        course: s.course,
+        groupName: s.groupName,
+        sendingUnit: s.sendingUnit,
+        active: true,
+        updatedAt: now,
+      })
+      .returning({ id: students.id });
+    carriesOn = fresh!.id;
+    await tx
+      .update(invites)
+      .set({ studentId: carriesOn })
+      .where(and(eq(invites.studentId, s.id), isNull(invites.usedAt), isNull(invites.revokedAt)));
+  }
+  await tx.delete(invites).where(eq(invites.studentId, s.id));
+
+  // The account: a new users row (new id) if it is still needed, none otherwise.
+  let userRow: "deleted" | "rekeyed" | "none" = "none";
+  if (account) {
+    const stillNeeded =
+      carriesOn !== null ||
+      (await exists(tx, sql`select 1 from ${officials} where ${officials.userId} = ${account.id}`)) ||
+      (await exists(tx, sql`select 1 from ${students} where ${students.userId} = ${account.id}`)) ||
+      (await exists(tx, sql`select 1 from ${invites} where ${invites.usedByUserId} = ${account.id}`));
+    if (!stillNeeded) {
+      await tx.delete(users).where(eq(users.id, account.id));
+      userRow = "deleted";
+    } else {
+      // Free the Telegram id (unique) for the new row, move every reference, drop the old row.
+      await tx.update(users).set({ telegramId: -account.id }).where(eq(users.id, account.id));
+      const [fresh] = await tx
+        .insert(users)
+        .values({ telegramId: account.telegramId, lang: account.lang, unreachable: account.unreachable })
+        .returning({ id: users.id });
+      const to = fresh!.id;
+      await tx.update(officials).set({ userId: to }).where(eq(officials.userId, account.id));
+      await tx.update(students).set({ userId: to }).where(eq(students.userId, account.id));
+      await tx.update(invites).set({ usedByUserId: to }).where(eq(invites.usedByUserId, account.id));
+      if (carriesOn !== null)
+        await tx.update(students).set({ userId: to }).where(eq(students.id, carriesOn));
+      await tx.delete(users).where(eq(users.id, account.id));
+      userRow = "rekeyed";
+    }
+  }
+  return { outcome: "pseudonymised", enrolled, userRow, outboxChatsCleared, outboxTextsStubbed };
+}
+
+const exists = async (tx: Executor, q: ReturnType<typeof sql>): Promise<boolean> =>
+  rowCount(await tx.execute(sql`${q} limit 1`)) > 0;
+
+/**
+ * D8: the learner's conversation drafts. @grammyjs/conversations keeps one row per chat, keyed by the chat
+ * id in decimal (src/bot/create-bot.ts: `getStorageKey: ctx.chatId.toString()`, no prefix); the learner's
+ * chat with the bot is private, so its id is the learner's Telegram id. A row last touched no later than
+ * the case ended holds this case's report draft (or an older, stale state of that chat) and is deleted. A
+ * row touched after that belongs to what the learner did since (a new report being written) and is kept:
+ * it is not this case's data, and the daily prune of idle conversations drops it once abandoned.
+ * Returns the number of rows deleted.
+ */
+async function purgeLearnerDrafts(tx: Executor, studentId: number | null, endedAt: Date): Promise<number> {
+  if (studentId === null) return 0;
+  const [learner] = await tx
+    .select({ telegramId: users.telegramId })
+    .from(students)
+    .innerJoin(users, eq(users.id, students.userId))
+    .where(eq(students.id, studentId));
+  if (!learner) return 0;
+  const deleted = await tx
+    .delete(conversationState)
+    .where(
+      and(eq(conversationState.key, String(learner.telegramId)), lte(conversationState.updatedAt, endedAt)),
+    )
+    .returning({ key: conversationState.key });
+  return deleted.length;
+}
+
+/**
+ * D8: PURGE OF THE STORED REPORT VERSIONS (D12: every submitted version of the formal report, with its
+ * reasons and phone). Raw SQL on purpose: the report_versions table is being added to the schema by the
+ * lead; it must exist before this runs (the purge fails, and rolls back, otherwise).
+ * Returns the number of rows deleted.
+ */
+export async function purgeReportVersions(tx: Executor, caseId: number): Promise<number> {
+  const deleted = await tx.execute(
+    sql`DELETE FROM report_versions WHERE case_id = ${caseId} RETURNING case_id`,
+  );
+  return rowCount(deleted);
+}
+
+/** Rows returned by a raw statement: postgres.js gives an array, PGlite an object with `rows`. */
+const rowCount = (res: unknown): number =>
+  (Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? [])).length;

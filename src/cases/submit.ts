@@ -1,18 +1,47 @@
 /**
- * A learner files a report (cl. 19 own will, cl. 25 contract refusal). One transaction: the case, its
- * first steps with their deadlines, the audit event and the task messages to the first endorser (D4).
- * The learner's receipt is the conversation's own reply, sent right after the commit.
+ * A learner files a report (cl. 19 own will, cl. 25 contract refusal). One transaction: the case with what
+ * it is snapshotted under (D4 opinion-givers, D5 reimbursement map, D9 edition), the report as stored
+ * (D12, version 1), its first steps with their deadlines (D4: the opinions, the cl. 4 interview and, in
+ * ch. 4, the head's cl. 20 instruction, all at once), the audit event and the task cards. The learner's
+ * receipt is the conversation's own reply, sent right after the commit.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
 import { cases, institutions, students } from "../db/schema";
-import { type Ground, localDateOf, RULES_EDITION, STUDENT_FILED_GROUNDS } from "../rules";
+import {
+  DEFAULT_REIMBURSEMENT,
+  type Ground,
+  localDateOf,
+  RULES_EDITION,
+  STUDENT_FILED_GROUNDS,
+} from "../rules";
 import { caseContextOf, openNextSteps } from "./common";
 import { rosterSnapshot } from "./report-document";
+import { storeReportVersion } from "./report-versions";
+import { OPEN_STATES } from "./states";
+import { checkText, cleanText, isInvalid } from "./validate";
 
 export const REASONS_MIN = 20;
 export const REASONS_MAX = 2000;
+
+/** A phone number as typed: digits, spaces, brackets, hyphens, an optional "+"; at least 10 digits. */
+const PHONE_RE = /^\+?[\d \u00a0()-]{7,20}$/;
+export const isPhone = (v: string): boolean => PHONE_RE.test(v) && v.replace(/\D/g, "").length >= 10;
+
+/**
+ * The server side of what the report conversation checks (issue 12.5), with the same function: the reasons
+ * cleaned and counted in visible characters (checkText), a phone without control characters. null = refused.
+ */
+export function checkReportText(
+  reasons: string,
+  phone: string | null,
+): { reasons: string; phone: string | null } | null {
+  const r = checkText(reasons, REASONS_MIN, REASONS_MAX);
+  const p = phone === null ? null : cleanText(phone);
+  if (isInvalid(r) || isInvalid(p)) return null;
+  return { reasons: r, phone: p };
+}
 
 export interface SubmitInput {
   userId: number;
@@ -27,8 +56,6 @@ export type SubmitResult =
   | { ok: true; caseId: number; registeredOn: string }
   | { ok: false; reason: "not_student" | "open_case" | "bad_input"; caseId?: number };
 
-export const OPEN_STATES = ["open", "approved"] as const;
-
 export async function openCaseOf(db: Db, studentId: number): Promise<number | null> {
   const [row] = await db
     .select({ id: cases.id })
@@ -38,15 +65,11 @@ export async function openCaseOf(db: Db, studentId: number): Promise<number | nu
 }
 
 export async function submitReport(db: Db, input: SubmitInput, now: Date): Promise<SubmitResult> {
-  const reasons = input.reasons.trim();
-  if (
-    !STUDENT_FILED_GROUNDS.includes(input.ground) ||
-    reasons.length < REASONS_MIN ||
-    reasons.length > REASONS_MAX ||
-    !["kk", "ru"].includes(input.reportLang)
-  ) {
+  const text = checkReportText(input.reasons, input.phone);
+  if (!text || !STUDENT_FILED_GROUNDS.includes(input.ground) || !["kk", "ru"].includes(input.reportLang)) {
     return { ok: false, reason: "bad_input" };
   }
+  const { reasons, phone } = text;
   try {
     return await db.transaction(async (tx) => {
       // The student row is locked, so two submits of one learner queue here; a second open case is then
@@ -71,14 +94,16 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
           reportLang: input.reportLang,
           reasons,
           conscriptServed: input.conscriptServed,
-          phone: input.phone,
+          phone,
           studentSnapshot: rosterSnapshot(student),
           endorsers: inst.endorsers, // D4, frozen for the life of the case
+          reimbursement: { ...DEFAULT_REIMBURSEMENT, ...inst.reimbursement }, // D5, likewise
           registeredAt: now,
           registeredOn,
         })
         .returning();
       if (!c) throw new Error("case insert returned nothing");
+      await storeReportVersion(tx, c, inst, now);
       const ctx = await caseContextOf(tx, c, inst, []);
       const opened = await openNextSteps(tx, ctx, now);
       await audit(tx, {
@@ -89,6 +114,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
         caseId: c.id,
         after: { state: c.state, ground: c.ground, category: c.category, rulesEdition: c.rulesEdition },
         details: {
+          reportVersion: c.reportVersion,
           openedSteps: opened.map((s) => ({ id: s.id, key: s.key, dueOn: s.dueOn, dueKind: s.dueKind })),
         },
       });

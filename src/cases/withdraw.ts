@@ -1,4 +1,4 @@
-/** D6: the learner may withdraw the report until the head decides; the officials concerned are told. */
+/** D6: the learner may withdraw the report until the head decides (also while it is sent back to them); the officials concerned are told. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
@@ -8,6 +8,7 @@ import { roleHolders } from "../people/holders";
 import { canWithdraw, localDateOf, type Role } from "../rules";
 import { cancelPendingSteps, doneKeys, loadCaseContext } from "./common";
 import { enqueue, langsOf } from "./outbox";
+import { isOpen } from "./states";
 
 export type WithdrawResult = { status: "withdrawn" | "too_late" | "not_found" | "closed"; caseId?: number };
 
@@ -28,7 +29,7 @@ export async function withdrawCase(
       : [];
     // Someone else's case looks exactly like a missing one: no information leaks.
     if (!own) return { status: "not_found" as const };
-    if (!["open", "approved"].includes(ctx.c.state)) return { status: "closed" as const, caseId };
+    if (!isOpen(ctx.c.state)) return { status: "closed" as const, caseId };
     if (!canWithdraw(ctx.wf, doneKeys(ctx.steps))) return { status: "too_late" as const, caseId };
 
     const pendingIds = ctx.steps.filter((s) => s.state === "pending").map((s) => s.id);

@@ -6,14 +6,15 @@ import {
   FIVE_DAY_WEEK,
   isoWeekday,
   isWorkingDay,
-  KZ_SEED,
   KZ_SEED_YEARS,
+  kzSeedFor,
   statutoryHolidays,
 } from "../rules";
 import { type Command, int, str, table } from "./io";
 
 const WEEKDAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const seedNotes = new Map(KZ_SEED.map((o) => [o.date, o.note ?? ""]));
+/** The seed's notes as they apply to a week pattern (D15: a six-day week has its own substitutes, no transfers). */
+const seedNotesFor = (week: readonly number[]) => new Map(kzSeedFor(week).map((o) => [o.date, o.note]));
 const kindText = (k: string) => (k === "working" ? "working day" : "day off");
 
 const addDay = (kind: "day_off" | "working"): Command => ({
@@ -72,6 +73,7 @@ export const calendarCommands: Command[] = [
       const stored = new Map(entries.map((e) => [e.day, e]));
       const holidays = new Map(statutoryHolidays(year).map((h) => [h.date, h.name]));
       const seeded = KZ_SEED_YEARS.includes(year);
+      const seedNotes = seedNotesFor(week);
 
       ctx.out(`Calendar ${year}, working week ${week.join(",")}${code ? ` (${code.toUpperCase()})` : ""}`);
       ctx.out("");

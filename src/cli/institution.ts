@@ -1,13 +1,15 @@
+import { readiness, waitingOnNobody } from "../cases/no-holder";
 import {
   addInstitution,
   ENDORSER_ROLES,
   type Institution,
   type InstitutionPatch,
   listInstitutions,
+  requireInstitution,
   updateInstitution,
 } from "../people/institutions";
-import { GROUNDS } from "../rules";
-import { type Args, type Command, int, list, required, str, UsageError } from "./io";
+import { GROUNDS, localDateOf, STUDENT_FILED_GROUNDS } from "../rules";
+import { type Args, type Command, count, int, list, required, str, table, UsageError } from "./io";
 
 const week = (a: Args) => {
   const days = list(a, "week");
@@ -147,6 +149,63 @@ export const institutionCommands: Command[] = [
           : `institution ${institution.code}: nothing changed`,
       );
       for (const line of describe(institution).slice(1)) ctx.out(line);
+    },
+  },
+  {
+    name: "institution check",
+    args: ["code"],
+    summary: "check that every role of the procedure has an official in the bot (exit code 1 if not)",
+    details: [
+      `Roles checked: those of the reports learners file (${STUDENT_FILED_GROUNDS.join(", ")}), for every category,`,
+      "with the institution's endorsers (D4) and reimbursement map (D5), and admin (who invites officials).",
+      "A role is ready when an active official bound to Telegram holds it today (an acting delegate counts).",
+      "Prints each role, who holds it, the official records with the role not bound yet, and the open cases",
+      'waiting on nobody; the last line is "ready" (exit code 0) or "not ready: …" (exit code 1).',
+    ],
+    async run(ctx, a) {
+      const db = await ctx.db();
+      const inst = await requireInstitution(db, a.positionals[0]!);
+      const today = localDateOf(ctx.now());
+      const roles = await readiness(db, inst, today);
+      ctx.out(`institution ${inst.code}: roles of the procedure on ${today}`);
+      const rows = roles.map((r) => {
+        const holders =
+          r.holders.length === 0
+            ? "MISSING"
+            : r.holders
+                .map(
+                  (h) =>
+                    `${h.fullName} (${h.officialId})${h.acting ? " acting" : ""}${h.unreachable ? " blocked the bot" : ""}`,
+                )
+                .join("; ");
+        const unbound = r.unbound.map((u) =>
+          u.active
+            ? `${u.fullName} (${u.officialId}): official invite ${u.officialId}`
+            : `${u.fullName} (${u.officialId}, deactivated): official invite ${u.officialId} --reactivate`,
+        );
+        const next =
+          unbound.length > 0
+            ? unbound.join("; ")
+            : r.holders.length === 0
+              ? `nobody has the role: official add ${inst.code} --name "…" --position "…" --roles ${r.role}`
+              : "";
+        return [r.role, holders, next];
+      });
+      for (const line of table(["role", "in the bot", "not bound yet / what to do"], rows)) ctx.out(line);
+      const waiting = await waitingOnNobody(db, [inst.id], today);
+      if (waiting.length > 0) {
+        ctx.out(`open cases waiting on nobody: ${count(waiting.length, "step")}`);
+        for (const w of waiting) ctx.out(`  case ${w.caseId}: ${w.key} (${w.role})`);
+      }
+      const missing = roles.filter((r) => r.holders.length === 0).map((r) => r.role);
+      if (missing.length === 0) {
+        ctx.out("ready");
+        return 0;
+      }
+      ctx.out(
+        `not ready: ${count(missing.length, "role")} without an official bound to Telegram: ${missing.join(", ")}`,
+      );
+      return 1;
     },
   },
 ];

@@ -6,6 +6,7 @@ import {
   addOfficial,
   changeRoles,
   createOfficialInvite,
+  endDelegation,
   findStudent,
   listDelegations,
   listPeople,
@@ -215,7 +216,7 @@ export const peopleCommands: Command[] = [
         ctx.out("");
         ctx.out("Delegations");
         for (const line of table(
-          ["id", "role", "from", "to", "starts", "ends"],
+          ["id", "role", "from", "to", "starts", "ends", "ended early"],
           dels.map((d) => [
             String(d.id),
             d.role,
@@ -223,6 +224,7 @@ export const peopleCommands: Command[] = [
             String(d.toOfficialId),
             d.startsOn,
             d.endsOn,
+            d.endedAt ? localTime(d.endedAt) : "",
           ]),
         ))
           ctx.out(line);
@@ -282,6 +284,10 @@ export const peopleCommands: Command[] = [
     name: "revoke official",
     args: ["officialId"],
     summary: "unbind and deactivate an official and cancel their unused invites",
+    details: [
+      "Also cancels the messages still queued for them (task messages, digests) and ends every delegation",
+      "they gave or received.",
+    ],
     async run(ctx, a) {
       const officialId = id(a.positionals[0]!, "officialId");
       const r = await revokeAccess(await ctx.db(), { kind: "official", officialId }, ctx.now(), ctx.actor);
@@ -290,6 +296,9 @@ export const peopleCommands: Command[] = [
           ? `official ${officialId}: ${r.wasBound ? "Telegram account unbound" : "was not bound"}, deactivated; ${count(r.invitesRevoked, "unused invite")} cancelled`
           : `official ${officialId}: nothing to revoke (already deactivated)`,
       );
+      if (r.messagesCancelled) ctx.out(`${count(r.messagesCancelled, "queued message")} to them cancelled`);
+      if (r.delegationsEnded?.length)
+        ctx.out(`delegation${r.delegationsEnded.length === 1 ? "" : "s"} ${r.delegationsEnded.join(", ")} ended`);
     },
   },
   {
@@ -329,6 +338,22 @@ export const peopleCommands: Command[] = [
         ctx.err(
           `note: official ${d.toOfficialId} is not bound to Telegram yet (official invite ${d.toOfficialId})`,
         );
+    },
+  },
+  {
+    name: "delegation end",
+    args: ["delegationId"],
+    summary: "end a delegation now (the acting official no longer holds the role)",
+    details: [
+      "The delegation ids are listed by: people <code>. The delegation is kept with the time it ended,",
+      "and the change is in the audit trail. Revoking either official ends their delegations too.",
+    ],
+    async run(ctx, a) {
+      const delegationId = id(a.positionals[0]!, "delegationId");
+      const d = await endDelegation(await ctx.db(), delegationId, ctx.now(), ctx.actor);
+      ctx.out(
+        `delegation ${d.id} ended: official ${d.toOfficialId} no longer acts as ${d.role} for official ${d.fromOfficialId}`,
+      );
     },
   },
 ];

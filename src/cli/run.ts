@@ -5,9 +5,12 @@
  */
 import { parseArgs } from "node:util";
 import type { Db } from "../db/client";
+import { safeError } from "../logger";
 import { InputError } from "../people/institutions";
 import { auditCommands } from "./audit";
 import { calendarCommands } from "./calendar";
+import { dbCommands } from "./db";
+import { documentCommands } from "./documents";
 import { institutionCommands } from "./institution";
 import { type Args, type CliIo, type Command, type CommandContext, UsageError, usageOf } from "./io";
 import { peopleCommands } from "./people";
@@ -21,6 +24,8 @@ export const COMMANDS: readonly Command[] = [
   ...peopleCommands,
   ...calendarCommands,
   ...auditCommands,
+  ...documentCommands,
+  ...dbCommands,
 ];
 
 function generalHelp(): string[] {
@@ -114,7 +119,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       try {
         return await io.resolveBotUsername();
       } catch (err) {
-        io.err(`note: could not ask Telegram for the bot's username: ${(err as Error).message}`);
+        io.err(`note: could not ask Telegram for the bot's username: ${safeFailure(err)}`);
         return undefined;
       }
     },
@@ -155,11 +160,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     } else if (err instanceof InputError) {
       io.err(`error: ${err.message}`);
     } else {
-      io.err(
-        `error: ${command.name} failed: ${(err as Error)?.message ?? String(err)}`.replace(/\s*\n\s*/g, " "),
-      );
-      if (process.env.CLI_DEBUG) io.err(String((err as Error)?.stack ?? err));
+      // A failed query's message carries its bound parameters (a roster's personal numbers, names):
+      // safeError keeps the SQL with its placeholders and drops the parameters (issue 12.11).
+      io.err(`error: ${command.name} failed: ${safeFailure(err)}`);
+      if (process.env.CLI_DEBUG) io.err(safeStack(err));
     }
     return 1;
   }
+}
+
+/** The stack of an error without its message (which may carry query parameters): for CLI_DEBUG. */
+function safeStack(err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const frames = (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
+  return [`${e.name}: ${safeError(e).message}`, ...frames].join("\n");
+}
+
+/**
+ * One line for a failure: safeError's message (a failed query's SQL with placeholders, never its
+ * parameters), shortened, and the database's own reason (e.g. "canceling statement due to statement
+ * timeout") with any quoted value in it blanked ("invalid input syntax for type integer: \"…\"").
+ */
+export function safeFailure(err: unknown): string {
+  const safe = safeError(err);
+  const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ");
+  let text = oneLine(safe.message);
+  if (text.length > 300) text = `${text.slice(0, 300)}…`;
+  const cause = (err as { cause?: unknown })?.cause;
+  if (cause instanceof Error && cause.message)
+    text += `: ${oneLine(cause.message)
+      .replace(/"[^"]*"?|'[^']*'?|\([^)]*\)=\([^)]*\)/g, '"…"')
+      .slice(0, 200)}`;
+  return safe.code ? `${text} (${safe.code})` : text;
 }

@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -64,7 +65,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    await migratePostgres(db as never, { migrationsFolder: MIGRATIONS_DIR });
+    await migrateIfBehind(db, () => migratePostgres(db as never, { migrationsFolder: MIGRATIONS_DIR }));
     let lockClient: ReturnType<typeof postgres> | undefined;
     const withLock = async <R>(key: string, fn: () => Promise<R>): Promise<R> => {
       lockClient ??= postgres(opts.url!, { max: 20, onnotice: () => {} });
@@ -90,8 +91,40 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
+  await migrateIfBehind(db, () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR }));
   return { db, kind: "pglite", withLock: localLocks(), close: () => client.close() };
+}
+
+/**
+ * Applies the migrations of drizzle/ the database does not have yet. A database already up to date gets no
+ * DDL at all (drizzle's migrator always starts with CREATE SCHEMA/TABLE IF NOT EXISTS, which a role that
+ * owns nothing may not run), so the program can run as an application role without ownership: the owner
+ * migrates (`npm run admin -- db migrate`), the application only checks (README "A server PostgreSQL").
+ */
+async function migrateIfBehind(db: Db, migrate: () => Promise<void>): Promise<void> {
+  const latest = Math.max(
+    ...readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR }).map((m) => m.folderMillis),
+  );
+  let applied = Number.NEGATIVE_INFINITY;
+  try {
+    const res = await db.execute(sql`select max(created_at) as at from drizzle.__drizzle_migrations`);
+    const rows = (Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? [])) as { at: unknown }[];
+    if (rows[0]?.at !== null && rows[0]?.at !== undefined) applied = Number(rows[0].at);
+  } catch {
+    // No migrations table yet: a new database.
+  }
+  if (applied >= latest) return;
+  try {
+    await migrate();
+  } catch (err) {
+    const e = err as { code?: string; cause?: { code?: string } };
+    if ((e.code ?? e.cause?.code) === "42501")
+      throw new Error(
+        "the database is behind this program's migrations and this role may not apply them: " +
+          "run `npm run admin -- db migrate` with the owner's DATABASE_URL",
+      );
+    throw err;
+  }
 }
 
 /** Cheap liveness probe for health checks. */

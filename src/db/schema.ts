@@ -70,6 +70,11 @@ export const students = pgTable(
     sendingUnit: text("sending_unit").notNull().default(""),
     userId: integer("user_id").references(() => users.id),
     active: boolean("active").notNull().default(true),
+    /**
+     * D8: set when the retention purge pseudonymised this entry (names, numbers, rank, group blanked; the
+     * Telegram account unlinked), so the audit trail's ids join to nothing that names the learner.
+     */
+    pseudonymisedAt: tstz("pseudonymised_at"),
     createdAt: createdAt(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
   },
@@ -121,6 +126,8 @@ export const delegations = pgTable("delegations", {
     .references(() => officials.id),
   startsOn: date("starts_on", { mode: "string" }).notNull(),
   endsOn: date("ends_on", { mode: "string" }).notNull(),
+  /** Ended early by an administrator (`delegation end`) or by revoking either official; counts no more. */
+  endedAt: tstz("ended_at"),
   createdAt: createdAt(),
 });
 
@@ -153,14 +160,25 @@ export const cases = pgTable(
     category: text("category").notNull(),
     /** D9: the edition of the rules the case was opened under. */
     rulesEdition: text("rules_edition").notNull(),
-    /** open | approved | rejected | returned | withdrawn | closed */
+    /**
+     * open | approved | sent_back (D6: with the learner to complete; still open) | rejected | withdrawn |
+     * closed | returned (ended by a deputy head's return under the first chain; no longer produced)
+     */
     state: text("state").notNull().default("open"),
     version: integer("version").notNull().default(1),
     /** Language of the formal report document (kk | ru), D10. */
     reportLang: text("report_lang").notNull(),
     reasons: text("reasons"),
     conscriptServed: boolean("conscript_served").notNull(),
+    /** D11: personnel confirmed (or corrected) the learner's conscript answer from the personal file. */
+    conscriptConfirmedAt: tstz("conscript_confirmed_at"),
     phone: text("phone"),
+    /** D12: the current version of the report (report_versions); a re-submission adds one. */
+    reportVersion: integer("report_version").notNull().default(1),
+    /** D5: the reimbursement map in force when the case opened (a later change does not reshape it). */
+    reimbursement: jsonb("reimbursement").$type<Record<string, boolean>>().notNull().default({}),
+    /** 1: opened under the first chain (before the D4/D6 revision); 2: the lawful chain. See cases/chain-migration.ts. */
+    chainVersion: integer("chain_version").notNull().default(2),
     /** D4: the institution's extra endorsers when the case was filed (a later change does not reshape it). */
     endorsers: jsonb("endorsers").$type<string[]>().notNull().default([]),
     /** Snapshot of the student's roster data at filing time, for the report text. */
@@ -179,7 +197,9 @@ export const cases = pgTable(
   (t) => [
     index("cases_inst_state_idx").on(t.institutionId, t.state),
     // At most one open case per student (issue 5); enforced by the database, not only by the bot.
-    uniqueIndex("cases_one_open_per_student_uq").on(t.studentId).where(sql`state in ('open','approved')`),
+    uniqueIndex("cases_one_open_per_student_uq")
+      .on(t.studentId)
+      .where(sql`state in ('open','approved','sent_back')`),
   ],
 );
 
@@ -214,6 +234,28 @@ export const caseSteps = pgTable(
   ],
 );
 
+/**
+ * D12: the formal report as submitted, one row per version (a re-submission after the head sent it back is a
+ * new version; both are kept). `document` is the text every official reads, rendered once at submission.
+ */
+export const reportVersions = pgTable(
+  "report_versions",
+  {
+    id: serial("id").primaryKey(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    version: integer("version").notNull(),
+    lang: text("lang").notNull(),
+    reasons: text("reasons").notNull(),
+    conscriptServed: boolean("conscript_served").notNull(),
+    phone: text("phone"),
+    document: text("document").notNull(),
+    submittedAt: tstz("submitted_at").notNull(),
+  },
+  (t) => [uniqueIndex("report_versions_case_version_uq").on(t.caseId, t.version)],
+);
+
 /** Copies of a step's task message in officials' chats, edited into a status line once acted on. */
 export const stepMessages = pgTable(
   "step_messages",
@@ -227,7 +269,7 @@ export const stepMessages = pgTable(
   (t) => [primaryKey({ columns: [t.stepId, t.chatId] })],
 );
 
-/** Append-only (a trigger refuses UPDATE and DELETE). No personal data: ids, states, keys. */
+/** Append-only (triggers refuse UPDATE, DELETE and TRUNCATE). No personal data: ids, states, keys. */
 export const auditEvents = pgTable(
   "audit_events",
   {
@@ -297,4 +339,24 @@ export const digestsSent = pgTable(
     sentAt: tstz("sent_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.officialId, t.localDate] })],
+);
+
+/**
+ * What people who are nobody to us (not bound, not an administrator) did, one row per Telegram account and
+ * local date with a count per kind (forged presses, guessed invite tokens): the noise costs one row a day,
+ * not one per press. The audit trail gets one `stranger.noise` row for the first of the day. Rows older than
+ * STRANGER_NOISE_DAYS are deleted by the retention job.
+ */
+export const strangerActivity = pgTable(
+  "stranger_activity",
+  {
+    telegramId: bigint("telegram_id", { mode: "number" }).notNull(),
+    onDate: date("on_date", { mode: "string" }).notNull(),
+    count: integer("count").notNull().default(0),
+    /** Count per kind, e.g. {"step.refused": 12, "invite.refused": 3}. */
+    kinds: jsonb("kinds").$type<Record<string, number>>().notNull().default({}),
+    firstAt: tstz("first_at").notNull(),
+    lastAt: tstz("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.telegramId, t.onDate] })],
 );

@@ -67,13 +67,18 @@ export class EmulatorChat {
     }
   }
 
-  /** Presses the first not-yet-pressed button whose callback data matches, on the newest message that has it. */
+  /**
+   * Presses the first not-yet-pressed button whose callback data matches, on the newest message that has it.
+   * A keyboard offers one choice (the bot retires a card once acted on): its other buttons count as used.
+   */
   async press(match: string | RegExp) {
     const found = this.unpressed(match);
     if (!found)
       throw new Error(`${this.name}: no button ${String(match)} in ${JSON.stringify(this.received.at(-1))}`);
     const { msg, button } = found;
-    this.pressed.add(`${msg.messageId}:${button.data}`);
+    // "📄" (d:, dc:, dr:) only sends files: the card's choice is still open.
+    if (/^d[cr]?:/.test(button.data)) this.pressed.add(`${msg.messageId}:${button.data}`);
+    else for (const b of msg.buttons) this.pressed.add(`${msg.messageId}:${b.data}`);
     this.cursor = this.received.length;
     this.transcript.push(`  ${this.name} ▶ [${button.text}]`);
     const cb = this.client.makeCallbackQuery(button.data, {

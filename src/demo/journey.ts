@@ -69,39 +69,91 @@ export async function fileReport(
   await chat.waitFor("📨");
 }
 
+/** A typed answer, or a press on one of the prompt's buttons (e.g. the conscript confirmation "si:no"). */
+type Answer = string | { press: string };
+
 /** Presses a task button (s:<step>:<action>) once it arrives, then answers the prompts that follow. */
-async function act(chat: EmulatorChat, action: string, answers: string[] = []) {
+async function act(chat: EmulatorChat, action: string, answers: Answer[] = []) {
   await chat.waitForButton(new RegExp(`^s:\\d+:${action}$`));
   await chat.press(new RegExp(`^s:\\d+:${action}$`));
   for (const a of answers) {
-    await chat.waitFor("/cancel");
-    await chat.text(a);
+    if (typeof a === "string") {
+      await chat.waitFor("/cancel");
+      await chat.text(a);
+    } else {
+      await chat.waitForButton(a.press);
+      await chat.press(a.press);
+    }
   }
-  // One-tap actions are answered with a toast (answerCallbackQuery); typed answers get a message.
-  if (answers.length) await chat.waitFor(/Жазылды|Записано|Recorded/);
+  // One-tap actions are answered with a toast (answerCallbackQuery); answered prompts get a message.
+  if (answers.length) await chat.waitFor(/Жазылды|Записано|Recorded|қайтарылды|возвращено|sent back/);
 }
 
+/** The personnel subdivision's steps after the order (D11): the cl. 7 letter, the sum, the rest done. */
+async function afterOrder(chat: EmulatorChat, today: string, steps: number) {
+  await act(chat, "letter", ["7-3/112", today]);
+  await act(chat, "amount", ["2 480 000"]);
+  for (let i = 0; i < steps - 2; i++) await act(chat, "done");
+}
+
+/**
+ * Ch. 4, a master's student (kk): the deputy head disagrees with a written reason and holds the interview;
+ * both reach the head with the report; the head instructs, personnel holds the cl. 20 conversation and
+ * confirms the conscript answer; the head approves; personnel records the order on expulsion and the
+ * submission (D7), then the cl. 7 letter and the rest.
+ */
 export async function walkOwnWill(cast: Cast, today: string) {
-  await fileReport(cast.cadet, "own_will", "Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.", "kk");
-  await act(cast.deputy, "interview", [today]);
-  await act(cast.head, "instruct");
-  await act(cast.personnel, "record", ["Баянаттағы фактілер әңгімеде расталды."]);
-  await act(cast.head, "approve");
-  await act(cast.personnel, "order", ["17-ж", today]);
-  for (const step of ["done", "done", "done", "done"]) await act(cast.personnel, step);
-  await cast.cadet.waitFor(/жабылды|закрыто|closed/);
-}
-
-export async function walkContractRefusal(cast: Cast, today: string) {
   await fileReport(
     cast.master,
+    "own_will",
+    "Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.",
+    "kk",
+  );
+  await act(cast.deputy, "disagree", ["Оқудың соңғы жылы; оқуды аяқтауға мүмкіндігі бар."]);
+  await cast.head.waitFor(/келіспейді|не поддерживает|disagrees/);
+  await act(cast.deputy, "interview", [today]);
+  await act(cast.head, "instruct");
+  await act(cast.personnel, "record", ["Баянаттағы фактілер әңгімеде расталды.", { press: "si:no" }]);
+  // The head reads the report as a file too (D12), then decides.
+  await cast.head.waitForButton(/^s:\d+:approve$/);
+  await cast.head.press(/^d:\d+$/);
+  await cast.head.waitFor("📄");
+  await act(cast.head, "approve");
+  await act(cast.personnel, "submission", ["12/3", today]);
+  await act(cast.personnel, "order", ["17-ж", today]);
+  await afterOrder(cast.personnel, today, 3); // letter, sum, transcript: no referral, she returns to her unit
+  await cast.master.waitFor(/жабылды|закрыто|closed/);
+}
+
+/**
+ * Ch. 6, a cadet (ru): the head sends the report back to complete the reasons (cl. 25); the cadet completes
+ * the same report and re-submits; the head, who cannot reject on the merits, approves; the dismissal order
+ * and the steps after it.
+ */
+export async function walkContractRefusal(cast: Cast, today: string) {
+  await fileReport(
+    cast.cadet,
     "contract_refusal",
     "Келісімшарттың шарттарымен келіспеймін, себебі отбасым басқа қалада.",
     "ru",
   );
+  await act(cast.deputy, "agree");
   await act(cast.deputy, "interview", [today]);
+  await act(cast.head, "sendback", ["Укажите подробно причины отказа от контракта (п. 25 Правил)."]);
+  await cast.cadet.waitForButton(/^rs:\d+$/);
+  await cast.cadet.press(/^rs:\d+$/);
+  await cast.cadet.waitFor("r:e:reasons");
+  await cast.cadet.press("r:e:reasons");
+  await cast.cadet.waitFor(/\d+–\d+/);
+  await cast.cadet.text(
+    "Келісімшарттың шарттарымен келіспеймін, себебі отбасым басқа қалада: анам науқас, оған күтім қажет, ал қызмет орны Алматыда.",
+  );
+  await cast.cadet.waitFor("r:submit");
+  await cast.cadet.press("r:submit");
+  await cast.cadet.waitFor("📨");
+  await cast.deputy.waitFor(/2-нұсқа|редакция 2|Version 2/);
   await act(cast.head, "approve");
-  await act(cast.personnel, "order", ["18-ж", today]);
-  for (const step of ["done", "done", "done", "done"]) await act(cast.personnel, step);
-  await cast.master.waitFor(/жабылды|закрыто|closed/);
+  await act(cast.personnel, "order", ["18-ж", today, { press: "si:no" }]);
+  await afterOrder(cast.personnel, today, 4); // letter, sum, referral, transcript
+  await cast.cadet.waitFor(/жабылды|закрыто|closed/);
 }

@@ -13,10 +13,15 @@ export interface DemoPerson {
   token: string;
 }
 
-const OFFICIALS: { key: DemoPerson["key"]; name: string; roles: Role[] }[] = [
-  { key: "deputy", name: "Полковник Серіков Д.А.", roles: ["deputy_personnel"] },
-  { key: "head", name: "Генерал-майор Оспанов Е.Т.", roles: ["head"] },
-  { key: "personnel", name: "Майор Жұмабаева А.К.", roles: ["personnel_officer"] },
+const OFFICIALS: { key: DemoPerson["key"]; name: string; position: string; roles: Role[] }[] = [
+  {
+    key: "deputy",
+    name: "Полковник Серіков Д.А.",
+    position: "Академия бастығының кадр жұмысы жөніндегі орынбасары",
+    roles: ["deputy_personnel"],
+  },
+  { key: "head", name: "Генерал-майор Оспанов Е.Т.", position: "ҰҚК Академиясының бастығы", roles: ["head"] },
+  { key: "personnel", name: "Майор Жұмабаева А.К.", position: "Кадр бөлімшесінің бастығы", roles: ["personnel_officer"] },
 ];
 
 export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {
@@ -70,7 +75,7 @@ export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {
   for (const o of OFFICIALS) {
     const [row] = await db
       .insert(officials)
-      .values({ institutionId: inst!.id, fullName: o.name, position: o.roles.join(",") })
+      .values({ institutionId: inst!.id, fullName: o.name, position: o.position })
       .returning();
     await db.insert(officialRoles).values(o.roles.map((role) => ({ officialId: row!.id, role })));
     const { token } = await createInvite(db, { institutionId: inst!.id, officialId: row!.id }, now);

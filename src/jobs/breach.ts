@@ -12,6 +12,7 @@
  */
 import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { audit } from "../audit";
+import { MESSAGE_BUDGET, packLines, textLength } from "../cases/fit";
 import { dueLine } from "../cases/format";
 import { enqueue, type OutMessage } from "../cases/outbox";
 import type { Db } from "../db/client";
@@ -34,6 +35,8 @@ export interface BreachNotice {
 
 /** Most steps listed in one notice. */
 const MAX_LISTED = 20;
+/** How much of an escalation item the holders' names may take (characters). */
+const NAMES_BUDGET = 150;
 
 interface Candidate {
   id: number;
@@ -69,10 +72,27 @@ export async function sendBreachNotices(
   const holders = indexHoldings(await holdingsOn(db, instIds, today));
   const holdersOf = (inst: number, role: Role): Holding[] => holders.get(`${inst}:${role}`) ?? [];
 
-  const namesOf = (s: Candidate) =>
-    [...new Set(holdersOf(s.institutionId, s.role as Role).map((h) => h.fullName))].join(", ") || "—";
-  /** One step: the full notice; several (one tick, one recipient): a list, at most MAX_LISTED items. */
-  const render = (h: Holding, steps: Candidate[], escalation: boolean): OutMessage => {
+  /** The holders' names, as many as fit NAMES_BUDGET (always the first), then "+N" (issue 12.4). */
+  const namesOf = (s: Candidate) => {
+    const all = [...new Set(holdersOf(s.institutionId, s.role as Role).map((h) => h.fullName))];
+    if (all.length === 0) return "—";
+    const shown = [all[0]!];
+    let len = all[0]!.length;
+    for (const n of all.slice(1)) {
+      if (len + 2 + n.length > NAMES_BUDGET) break;
+      shown.push(n);
+      len += 2 + n.length;
+    }
+    return all.length > shown.length
+      ? `${shown.join(", ")}, +${all.length - shown.length}`
+      : shown.join(", ");
+  };
+  /**
+   * One step: the full notice; several (one tick, one recipient): a list of at most MAX_LISTED items. A list
+   * too long for one message (long names) goes as several, whole items each, every part with its header
+   * and the buttons of its own cases.
+   */
+  const render = (h: Holding, steps: Candidate[], escalation: boolean): OutMessage[] => {
     const t = tFor(h.lang);
     const args = (s: Candidate) => ({
       id: s.caseId,
@@ -81,23 +101,32 @@ export async function sendBreachNotices(
       names: namesOf(s),
       due: dueLine(t, s, now, calendars.get(s.institutionId)!),
     });
+    const message = (text: string, caseIds: number[]): OutMessage => {
+      const buttons: { text: string; data: string }[][] = [];
+      for (let i = 0; i < caseIds.length; i += 2)
+        buttons.push(caseIds.slice(i, i + 2).map((id) => ({ text: t("btn.open", { id }), data: `c:${id}` })));
+      return { chatId: h.telegramId, caseId: caseIds.length === 1 ? caseIds[0] : null, text, buttons };
+    };
+    if (steps.length === 1)
+      return [
+        message(t(escalation ? "breach.escalation" : "breach.holder", args(steps[0]!)), [steps[0]!.caseId]),
+      ];
     const shown = steps.slice(0, MAX_LISTED);
-    const caseIds = [...new Set(shown.map((s) => s.caseId))];
-    const buttons: { text: string; data: string }[][] = [];
-    for (let i = 0; i < caseIds.length; i += 2)
-      buttons.push(caseIds.slice(i, i + 2).map((id) => ({ text: t("btn.open", { id }), data: `c:${id}` })));
-    let text: string;
-    if (steps.length === 1) {
-      text = t(escalation ? "breach.escalation" : "breach.holder", args(steps[0]!));
-    } else {
-      const lines = shown.map((s) => t(escalation ? "breach.escalation_item" : "breach.item", args(s)));
-      if (steps.length > shown.length) lines.push(t("breach.more", { count: steps.length - shown.length }));
-      text = t(escalation ? "breach.escalation_many" : "breach.holder_many", {
-        count: steps.length,
-        items: lines.join("\n"),
-      });
-    }
-    return { chatId: h.telegramId, caseId: caseIds.length === 1 ? caseIds[0] : null, text, buttons };
+    const lines = shown.map((s) => ({
+      caseId: s.caseId,
+      text: t(escalation ? "breach.escalation_item" : "breach.item", args(s)),
+    }));
+    if (steps.length > shown.length)
+      lines.push({ caseId: 0, text: t("breach.more", { count: steps.length - shown.length }) });
+    const wrap = (items: string) =>
+      t(escalation ? "breach.escalation_many" : "breach.holder_many", { count: steps.length, items });
+    const budget = MESSAGE_BUDGET - textLength(wrap(""));
+    return packLines(lines, budget).map((chunk) =>
+      message(
+        wrap(chunk.map((l) => l.text).join("\n")),
+        [...new Set(chunk.map((l) => l.caseId))].filter((id) => id > 0),
+      ),
+    );
   };
 
   const notices: BreachNotice[] = [];
@@ -175,8 +204,8 @@ export async function sendBreachNotices(
       }
       const msgs: OutMessage[] = [];
       for (const { h, own, escalated } of inbox.values()) {
-        if (own.length) msgs.push(render(h, own, false));
-        if (escalated.length) msgs.push(render(h, escalated, true));
+        if (own.length) msgs.push(...render(h, own, false));
+        if (escalated.length) msgs.push(...render(h, escalated, true));
       }
       await enqueue(tx, msgs, now);
     });

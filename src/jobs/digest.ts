@@ -12,9 +12,13 @@
  * message, so several runners on one database and restarts never double-send. Officials with nothing to
  * report are claimed too (no message): the day's digest is settled for them, and later ticks skip them.
  * A bot that was down at the reminder hour catches up on its next tick of the same local day only.
+ *
+ * D14: the institution's head and administrators also get, every day until someone can act, the pending
+ * steps whose role nobody at the institution holds in the bot today (even with nothing else to report).
  */
 import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { dueLine, formatDate } from "../cases/format";
+import { NO_HOLDER_RECIPIENT_ROLES, waitingOnNobody } from "../cases/no-holder";
 import { enqueue, type OutMessage } from "../cases/outbox";
 import type { Db } from "../db/client";
 import { caseSteps, digestsSent } from "../db/schema";
@@ -41,6 +45,8 @@ export interface DigestGroups {
   soon: DigestStep[];
   /** Overdue statutory steps of other roles that escalate to a role this official holds. */
   escalations: DigestStep[];
+  /** D14, for the head and administrators: the institution's pending steps whose role nobody holds today. */
+  noHolder: DigestStep[];
 }
 
 export interface BuiltDigest {
@@ -78,7 +84,7 @@ export function groupDigest(
   horizon: LocalDate,
   now: Date,
 ): DigestGroups {
-  const g: DigestGroups = { overdue: [], today: [], soon: [], escalations: [] };
+  const g: DigestGroups = { overdue: [], today: [], soon: [], escalations: [], noHolder: [] };
   for (const role of roles) {
     for (const s of stepsByRole.get(role) ?? []) {
       if (isOverdue(s.dueOn, now)) g.overdue.push(s);
@@ -98,9 +104,12 @@ export function groupDigest(
 }
 
 export const isEmptyDigest = (g: DigestGroups): boolean =>
-  g.overdue.length + g.today.length + g.soon.length + g.escalations.length === 0;
+  g.overdue.length + g.today.length + g.soon.length + g.escalations.length + g.noHolder.length === 0;
 
-/** Renders a digest (HTML; values escaped by i18next) with a button per listed case (c:<caseId>). */
+/**
+ * Renders a digest (HTML; values escaped by i18next) with a button per listed case (c:<caseId>).
+ * `institutionCode` goes into the D14 section's hint (the readiness check's command line).
+ */
 export function renderDigest(
   lang: string,
   g: DigestGroups,
@@ -108,6 +117,7 @@ export function renderDigest(
   now: Date,
   calendar: Calendar,
   lineCache: Map<string, string> = new Map(),
+  institutionCode = "",
 ): Pick<OutMessage, "text" | "buttons"> {
   const t = tFor(lang);
   // i18next calls dominate at scale: labels and due lines are shared by many items, so each is made once.
@@ -119,38 +129,55 @@ export function renderDigest(
     }
     return v;
   };
-  const line = (s: DigestStep, escalation: boolean): string =>
-    cached(`${escalation ? "e" : "i"}|${lang}|${s.id}`, () => {
+  type Kind = "own" | "escalation" | "no_holder";
+  const line = (s: DigestStep, kind: Kind): string =>
+    cached(`${kind}|${lang}|${s.id}`, () => {
       const step = cached(`s|${lang}|${s.key}`, () => t(`step.${s.key}`));
       const due = cached(`d|${lang}|${s.dueOn}|${s.dueKind}|${s.cite}`, () => dueLine(t, s, now, calendar));
-      return escalation
-        ? t("digest.escalation_item", {
-            id: s.caseId,
-            step,
-            role: cached(`r|${lang}|${s.role}`, () => t(`role.${s.role}`)),
-            due,
-          })
-        : t("digest.item", { id: s.caseId, step, due });
+      if (kind === "own") return t("digest.item", { id: s.caseId, step, due });
+      const role = cached(`r|${lang}|${s.role}`, () => t(`role.${s.role}`));
+      return t(kind === "escalation" ? "digest.escalation_item" : "no_holder.digest_item", {
+        id: s.caseId,
+        step,
+        role,
+        due,
+      });
     });
   const parts: string[] = [t("digest.header", { date: formatDate(today) })];
   let length = parts[0]!.length;
   let shown = 0;
   let hidden = 0;
   const caseIds: number[] = [];
-  const sections: [string, DigestStep[], boolean][] = [
-    ["digest.overdue", g.overdue, false],
-    ["digest.today", g.today, false],
-    ["digest.soon", g.soon, false],
-    ["digest.escalations", g.escalations, true],
+  // D14 first: nobody can act on those steps, and /inbox (by role) does not list them to the reader.
+  const sections: [string, DigestStep[], Kind][] = [
+    ["no_holder.digest_header", g.noHolder, "no_holder"],
+    ["digest.overdue", g.overdue, "own"],
+    ["digest.today", g.today, "own"],
+    ["digest.soon", g.soon, "own"],
+    ["digest.escalations", g.escalations, "escalation"],
   ];
-  for (const [key, items, escalation] of sections) {
-    if (items.length === 0) continue;
-    const head = t(key, { count: items.length });
+  // Issue 12.4: the text never exceeds MAX_TEXT. Each item fits only if what must still follow fits too:
+  // its section's hint, the headers (and hint) of the sections after it, and the "…and N more" line.
+  const active = sections
+    .filter(([, items]) => items.length > 0)
+    .map(([key, items, kind]) => ({
+      items,
+      kind,
+      head: t(key, { count: items.length }),
+      // What to do, once under the D14 section (always shown: without it the section is only a complaint).
+      hint: kind === "no_holder" ? t("no_holder.digest_hint", { code: institutionCode }) : null,
+    }));
+  const total = active.reduce((n, x) => n + x.items.length, 0);
+  const moreLength = t("digest.more", { count: total }).length + 2;
+  const fixedLength = (x: (typeof active)[number]) => x.head.length + 2 + (x.hint ? x.hint.length + 1 : 0);
+  for (const [k, { items, kind, head, hint }] of active.entries()) {
     parts.push(`\n${head}`);
     length += head.length + 2;
+    const reserve =
+      (hint ? hint.length + 1 : 0) + active.slice(k + 1).reduce((n, x) => n + fixedLength(x), 0) + moreLength;
     for (const s of items) {
-      const text = shown < DIGEST_MAX_ITEMS ? line(s, escalation) : "";
-      if (shown >= DIGEST_MAX_ITEMS || length + text.length + 1 > MAX_TEXT) {
+      const text = shown < DIGEST_MAX_ITEMS ? line(s, kind) : "";
+      if (shown >= DIGEST_MAX_ITEMS || length + text.length + 1 + reserve > MAX_TEXT) {
         hidden++;
         continue;
       }
@@ -158,6 +185,10 @@ export function renderDigest(
       length += text.length + 1;
       shown++;
       if (!caseIds.includes(s.caseId)) caseIds.push(s.caseId);
+    }
+    if (hint) {
+      parts.push(hint);
+      length += hint.length + 1;
     }
   }
   if (hidden > 0) parts.push(`\n${t("digest.more", { count: hidden })}`);
@@ -213,6 +244,19 @@ export async function buildDigests(db: Db, now: Date): Promise<DigestBuild> {
     if (escalates(s) && isOverdue(s.dueOn, now)) e.overdueStatutory.push(s);
   }
 
+  // D14: the steps waiting on nobody, read only for institutions whose head or administrators are due.
+  const noHolderByInst = new Map<number, DigestStep[]>();
+  const told = new Set(
+    holdings.filter((h) => NO_HOLDER_RECIPIENT_ROLES.includes(h.role)).map((h) => h.institutionId),
+  );
+  // The holdings at hand (officials not yet claimed today) already show most roles held.
+  const held = new Set(holdings.map((h) => `${h.institutionId}:${h.role}`));
+  for (const s of await waitingOnNobody(db, [...told], today, { held })) {
+    const list = noHolderByInst.get(s.institutionId);
+    if (list) list.push(s as DigestStep);
+    else noHolderByInst.set(s.institutionId, [s as DigestStep]);
+  }
+
   // Officials with the roles they hold today.
   const officialsById = new Map<number, { h: Holding; roles: Set<Role> }>();
   for (const h of holdings) {
@@ -234,6 +278,8 @@ export async function buildDigests(db: Db, now: Date): Promise<DigestBuild> {
     if (!groups) {
       const e = stepsByInst.get(h.institutionId) ?? empty;
       groups = groupDigest(roles, e.byRole, e.overdueStatutory, today, inst.horizon, now);
+      if (NO_HOLDER_RECIPIENT_ROLES.some((r) => roles.has(r)))
+        groups.noHolder = noHolderByInst.get(h.institutionId) ?? [];
       groupCache.set(roleKey, groups);
     }
     let message: BuiltDigest["message"] = null;
@@ -246,7 +292,7 @@ export async function buildDigests(db: Db, now: Date): Promise<DigestBuild> {
           cache = new Map();
           lineCaches.set(h.institutionId, cache);
         }
-        message = renderDigest(h.lang, groups, today, now, inst.calendar, cache);
+        message = renderDigest(h.lang, groups, today, now, inst.calendar, cache, inst.inst.code);
         messageCache.set(msgKey, message);
       }
     }

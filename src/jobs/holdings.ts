@@ -2,8 +2,10 @@
  * The jobs' shared timing and escalation rules, and the pending-step query digests and breaches share.
  * Who holds which role lives in src/people/holders.ts (holdingsOn).
  */
+
 import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { DateTime } from "luxon";
+import { ACTIVE_STATES } from "../cases/states";
 import type { Executor } from "../db/client";
 import { caseSteps, cases, institutions } from "../db/schema";
 import { loadCalendar } from "../people/calendar-store";
@@ -87,7 +89,7 @@ export function pendingSteps(db: Executor, institutionIds: number[], where: SQL 
       and(
         eq(caseSteps.state, "pending"),
         inArray(cases.institutionId, institutionIds),
-        inArray(cases.state, ["open", "approved"]),
+        inArray(cases.state, [...ACTIVE_STATES]),
         where,
       ),
     );

@@ -2,18 +2,22 @@
  * Sends what use cases wrote to the outbox. At-least-once with a lease: rows are claimed with
  * FOR UPDATE SKIP LOCKED (so several instances never take the same row), sent, then marked. Only the
  * oldest pending row of each chat is claimed, so a chat's messages keep their order through retries.
+ * A claim is fenced by the row's attempt count: right before each send the dispatcher re-checks and extends
+ * it in one UPDATE, so a flood wait (or any stall) longer than the lease never lets two dispatchers send
+ * the same row; the row is dropped if another dispatcher has claimed it meanwhile.
  *   429 → wait retry_after (and slow everyone down); 5xx and network errors → back off, never give up;
- *   403 → the user blocked the bot: mark them unreachable and tell the administrators;
+ *   403 → the user blocked the bot: mark them unreachable and tell the administrators (the row is kept as
+ *         failed; it is sent again when the user writes to the bot, see requeueBlocked);
  *   "message is not modified" → success.
  */
 import { and, eq, sql } from "drizzle-orm";
 import { type Api, GrammyError, HttpError } from "grammy";
-import { enqueue, langsOf } from "../cases/outbox";
+import { BLOCKED_BY_USER, enqueue, langsOf } from "../cases/outbox";
 import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { outbox, stepMessages, users } from "../db/schema";
 import { tFor } from "../i18n";
-import { type Logger, safeError } from "../logger";
+import { type Logger, redactTelegramText, safeError } from "../logger";
 
 export interface DispatcherDeps {
   db: Db;
@@ -26,7 +30,7 @@ export interface DispatcherDeps {
 
 export interface DispatchOptions {
   batchSize?: number;
-  /** How long a claimed row stays invisible to other dispatchers. */
+  /** How long a claimed row stays invisible to other dispatchers (renewed right before each send). */
   leaseMs?: number;
   /** Sustained send rate across all chats (Telegram allows about 30/s in bulk). */
   ratePerSecond?: number;
@@ -42,7 +46,17 @@ export interface DispatchStats {
   sent: number;
   retried: number;
   failed: number;
+  /** Claimed, but another dispatcher claimed them while this one waited (its lease ran out): not sent. */
+  released: number;
 }
+
+/** The default lease on a claimed row; renewed right before each send (holdClaim). */
+export const LEASE_MS = 60_000;
+/**
+ * The HTTP timeout of the dispatcher's Api (src/main.ts, src/jobs/main.ts): a send must end within the
+ * lease it was started under, or another dispatcher could claim the row while it is still in flight.
+ */
+export const SEND_TIMEOUT_SECONDS = 30;
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 export const backoffMs = (attempts: number) =>
@@ -146,13 +160,14 @@ export async function dispatchOnce(
   const { db, clock, log } = deps;
   const sleep = opts.sleep ?? realSleep;
   const gate = pacer ?? new Pacer(opts.ratePerSecond ?? 25, sleep);
-  const batch = await claimBatch(db, clock(), opts.batchSize ?? 50, opts.leaseMs ?? 60_000);
-  const stats: DispatchStats = { claimed: batch.length, sent: 0, retried: 0, failed: 0 };
+  const leaseMs = opts.leaseMs ?? LEASE_MS;
+  const batch = await claimBatch(db, clock(), opts.batchSize ?? 50, leaseMs);
+  const stats: DispatchStats = { claimed: batch.length, sent: 0, retried: 0, failed: 0, released: 0 };
   const queue = [...batch];
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
       await gate.take();
-      const outcome = await sendOne(deps, row, gate);
+      const outcome = await sendOne(deps, row, gate, leaseMs);
       stats[outcome]++;
     }
   };
@@ -161,9 +176,29 @@ export async function dispatchOnce(
   return stats;
 }
 
-async function sendOne(deps: DispatcherDeps, row: Row, gate: Pacer): Promise<"sent" | "retried" | "failed"> {
+/**
+ * Re-checks the claim right before a send and extends it by a full lease. The pacer may have held the row
+ * past its lease (a 429's retry_after can be minutes), and another dispatcher may have claimed it since:
+ * that claim raised `attempts`, so ours no longer matches and the row is left to it.
+ */
+async function holdClaim(db: Db, row: Row, now: Date, leaseMs: number): Promise<boolean> {
+  const held = await db
+    .update(outbox)
+    .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
+    .where(and(eq(outbox.id, row.id), eq(outbox.state, "pending"), eq(outbox.attempts, row.attempts)))
+    .returning({ id: outbox.id });
+  return held.length > 0;
+}
+
+async function sendOne(
+  deps: DispatcherDeps,
+  row: Row,
+  gate: Pacer,
+  leaseMs: number,
+): Promise<"sent" | "retried" | "failed" | "released"> {
   const { db, api, clock, log } = deps;
   const payload = { chat_id: row.chatId, ...(row.payload as Record<string, unknown>) };
+  if (!(await holdClaim(db, row, clock(), leaseMs))) return "released";
   try {
     const res = (await (api.raw as unknown as Record<string, (p: unknown) => Promise<unknown>>)[row.method]!(
       payload,
@@ -194,10 +229,12 @@ async function sendOne(deps: DispatcherDeps, row: Row, gate: Pacer): Promise<"se
         await db.update(outbox).set({ state: "sent", sentAt: now }).where(eq(outbox.id, row.id));
         return "sent";
       }
+      // Telegram's description can quote the message text: store and log it redacted.
+      const description = redactTelegramText(err.description);
       if (err.error_code === 429) {
         const wait = (err.parameters.retry_after ?? 1) * 1000;
         gate.tooMany(wait);
-        await retryAt(db, row.id, new Date(now.getTime() + wait), err.description);
+        await retryAt(db, row.id, new Date(now.getTime() + wait), `${err.error_code}: ${description}`);
         return "retried";
       }
       if (err.error_code === 403) {
@@ -205,22 +242,28 @@ async function sendOne(deps: DispatcherDeps, row: Row, gate: Pacer): Promise<"se
         return "failed";
       }
       if (err.error_code >= 500) {
-        await retryAt(db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), err.description);
+        await retryAt(
+          db,
+          row.id,
+          new Date(now.getTime() + backoffMs(row.attempts)),
+          `${err.error_code}: ${description}`,
+        );
         return "retried";
       }
       // Any other 4xx will not get better by retrying.
       log.warn(
-        { outboxId: row.id, code: err.error_code, description: err.description },
+        { outboxId: row.id, method: row.method, code: err.error_code, description },
         "outbox message refused",
       );
       await db
         .update(outbox)
-        .set({ state: "failed", lastError: err.description })
+        .set({ state: "failed", lastError: `${err.error_code}: ${description}` })
         .where(eq(outbox.id, row.id));
       return "failed";
     }
-    const message = err instanceof HttpError ? String(err.error) : String(err);
-    await retryAt(db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), message.slice(0, 500));
+    // A network error's text can carry the request URL, and with it the bot token: redacted too.
+    const message = redactTelegramText(err instanceof HttpError ? String(err.error) : String(err));
+    await retryAt(db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), message);
     return "retried";
   }
 }
@@ -233,10 +276,7 @@ async function markUnreachable(deps: DispatcherDeps, row: Row) {
   const { db, clock, adminTelegramIds } = deps;
   const now = clock();
   await db.transaction(async (tx) => {
-    await tx
-      .update(outbox)
-      .set({ state: "failed", lastError: "403: blocked by the user" })
-      .where(eq(outbox.id, row.id));
+    await tx.update(outbox).set({ state: "failed", lastError: BLOCKED_BY_USER }).where(eq(outbox.id, row.id));
     const flipped = await tx
       .update(users)
       .set({ unreachable: true })

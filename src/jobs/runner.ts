@@ -69,6 +69,7 @@ export async function runTick(
     result.digests = await sendDigests(deps.db, now);
   });
   if (opts.purge) {
+    // D8: cases that ended more than a year ago lose their personal data, with their learners' drafts.
     await step("purge", async () => {
       result.purged = await purgeExpired(deps.db, now);
     });

@@ -1,8 +1,9 @@
 /**
  * Who holds a role at an institution on a date: active officials bound to Telegram who have the role,
- * plus acting officials whose delegation (D4 "or their acting delegate") covers the date.
+ * plus acting officials whose delegation (D4 "or their acting delegate") covers the date, has not been
+ * ended, and comes from an official who is still active and still holds the role.
  */
-import { and, eq, gte, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../db/client";
 import { delegations, digestsSent, officialRoles, officials, users } from "../db/schema";
@@ -102,6 +103,7 @@ export async function holdingsOn(
       ));
 
   const delegate = alias(officials, "delegate");
+  const delegator = alias(officials, "delegator");
   const actingQ = db
     .select({
       officialId: delegate.id,
@@ -115,6 +117,7 @@ export async function holdingsOn(
     })
     .from(delegations)
     .innerJoin(delegate, eq(delegate.id, delegations.toOfficialId))
+    .innerJoin(delegator, eq(delegator.id, delegations.fromOfficialId))
     .innerJoin(users, eq(users.id, delegate.userId));
   const actingWhere = and(
     inArray(delegations.institutionId, ids),
@@ -124,6 +127,11 @@ export async function holdingsOn(
     eq(delegate.active, true),
     // addDelegation keeps both officials in the delegation's institution; one digest per official relies on it.
     eq(delegate.institutionId, delegations.institutionId),
+    // Issue 12.7: a delegation counts only while it is not ended and the official who delegated is still
+    // active and still holds the role: nobody acts "on behalf of" a revoked head.
+    isNull(delegations.endedAt),
+    eq(delegator.active, true),
+    sql`exists (select 1 from ${officialRoles} where ${officialRoles.officialId} = ${delegations.fromOfficialId} and ${officialRoles.role} = ${delegations.role})`,
   );
   const acting = await (claimed
     ? actingQ

@@ -4,6 +4,7 @@
  * effect on the next update.
  */
 import { and, eq, sql } from "drizzle-orm";
+import { requeueBlocked } from "../cases/outbox";
 import type { Executor } from "../db/client";
 import { officialRoles, officials, students, users } from "../db/schema";
 import { DEFAULT_LANG, isLang, type Lang } from "../i18n";
@@ -93,13 +94,14 @@ function identityQuery(db: Executor) {
 const prepared = new WeakMap<object, ReturnType<typeof identityQuery>>();
 
 /**
- * Finds or creates the users row (only the Telegram id and language are stored) and loads roles.
- * One round trip for a known user: this runs on every update.
+ * Finds the users row (only the Telegram id and language are stored) and loads roles; an unknown account
+ * gets no row (userId null), except a listed administrator. One round trip: this runs on every update.
  */
 export async function loadIdentity(
   db: Executor,
   telegramId: number,
   adminIds: readonly number[],
+  now: Date = new Date(),
 ): Promise<Identity> {
   let query = prepared.get(db);
   if (!query) {
@@ -107,22 +109,22 @@ export async function loadIdentity(
     prepared.set(db, query);
   }
   const [row] = await query.execute({ telegramId });
-  let userId: number;
+  let userId: number | null = null;
   let lang: string = DEFAULT_LANG;
+  const isListedAdmin = adminIds.includes(telegramId);
   if (!row) {
-    const [created] = await db
-      .insert(users)
-      .values({ telegramId })
-      .onConflictDoUpdate({ target: users.telegramId, set: { telegramId } })
-      .returning();
-    if (!created) throw new Error("user upsert returned nothing");
-    userId = created.id;
-    lang = created.lang;
+    // Someone we do not know gets no users row (issue 12.17): a stranger's presses and guesses must not
+    // cost a row each. A row is made when an invite binds them (redeemInvite), when they choose a language
+    // (setLanguage), or here for an administrator of ADMIN_TELEGRAM_IDS (their actions are audited by id).
+    if (isListedAdmin) userId = await ensureUser(db, telegramId);
   } else {
     userId = row.userId;
     lang = row.lang;
-    // They wrote to us, so they unblocked the bot.
-    if (row.unreachable) await db.update(users).set({ unreachable: false }).where(eq(users.id, userId));
+    // They wrote to us, so they unblocked the bot: what failed with 403 meanwhile goes out now.
+    if (row.unreachable) {
+      await db.update(users).set({ unreachable: false }).where(eq(users.id, row.userId));
+      await requeueBlocked(db, telegramId, now);
+    }
   }
   const official: OfficialEntry | null = row?.official
     ? { ...row.official, roles: ((row.roles ?? []) as string[]).filter(isRole) }
@@ -133,10 +135,36 @@ export async function loadIdentity(
     lang: isLang(lang) ? lang : DEFAULT_LANG,
     student: row?.student ?? null,
     official,
-    isAdmin: adminIds.includes(telegramId) || (official?.roles.includes("admin") ?? false),
+    isAdmin: isListedAdmin || (official?.roles.includes("admin") ?? false),
   };
 }
 
-export async function setLanguage(db: Executor, userId: number, lang: Lang): Promise<void> {
-  await db.update(users).set({ lang }).where(eq(users.id, userId));
+/** Nobody to us: bound to no roster entry and no official, not an administrator (issue 12.17). */
+export const isStranger = (i: Identity): boolean => !i.student && !i.official && !i.isAdmin;
+
+/** The users row of a Telegram account, created if missing; its id. */
+export async function ensureUser(db: Executor, telegramId: number): Promise<number> {
+  const [row] = await db
+    .insert(users)
+    .values({ telegramId })
+    .onConflictDoUpdate({ target: users.telegramId, set: { telegramId } })
+    .returning({ id: users.id });
+  if (!row) throw new Error("user upsert returned nothing");
+  return row.id;
+}
+
+/** Stores the language; a Telegram account with no users row yet gets one (a choice worth keeping). */
+export async function setLanguage(
+  db: Executor,
+  who: number | { telegramId: number },
+  lang: Lang,
+): Promise<void> {
+  if (typeof who === "number") {
+    await db.update(users).set({ lang }).where(eq(users.id, who));
+    return;
+  }
+  await db
+    .insert(users)
+    .values({ telegramId: who.telegramId, lang })
+    .onConflictDoUpdate({ target: users.telegramId, set: { lang } });
 }

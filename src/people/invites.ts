@@ -6,8 +6,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import { audit } from "../audit";
-import type { Db } from "../db/client";
-import { invites, officials, students } from "../db/schema";
+import { sendWaitingTasks } from "../cases/no-holder";
+import type { Db, Executor } from "../db/client";
+import { invites, officials, students, users } from "../db/schema";
 
 export const INVITE_TTL_DAYS = 14;
 const TOKEN_RE = /^[A-Za-z0-9_-]{32}$/;
@@ -20,18 +21,26 @@ export interface InviteTarget {
   officialId?: number;
 }
 
+/** A new token and the hash stored for it. */
+export function newToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(24).toString("base64url");
+  return { token, tokenHash: hashToken(token) };
+}
+
+export const inviteExpiry = (now: Date, ttlDays = INVITE_TTL_DAYS) => new Date(now.getTime() + ttlDays * 86_400_000);
+
 export async function createInvite(
-  db: Db,
+  db: Executor,
   target: InviteTarget,
   now: Date,
   ttlDays = INVITE_TTL_DAYS,
 ): Promise<{ token: string; expiresAt: Date }> {
   if (!target.studentId === !target.officialId)
     throw new Error("an invite is for one student or one official");
-  const token = randomBytes(24).toString("base64url");
-  const expiresAt = new Date(now.getTime() + ttlDays * 86_400_000);
+  const { token, tokenHash } = newToken();
+  const expiresAt = inviteExpiry(now, ttlDays);
   await db.insert(invites).values({
-    tokenHash: hashToken(token),
+    tokenHash,
     kind: target.studentId ? "student" : "official",
     institutionId: target.institutionId,
     studentId: target.studentId ?? null,
@@ -44,64 +53,116 @@ export async function createInvite(
 export const inviteLink = (botUsername: string, token: string) =>
   `https://t.me/${botUsername}?start=${token}`;
 
+export type RedeemRefusal = "invalid" | "expired" | "used" | "taken" | "already_bound" | "duties";
+
 export type RedeemResult =
   | { ok: true; kind: "student" | "official" }
-  | { ok: false; reason: "invalid" | "expired" | "used" | "taken" | "already_bound" };
+  | {
+      ok: false;
+      reason: RedeemRefusal;
+      /** The locale key of the answer to the user. */
+      messageKey: string;
+    };
 
-export async function redeemInvite(db: Db, token: string, userId: number, now: Date): Promise<RedeemResult> {
-  if (!TOKEN_RE.test(token)) return { ok: false, reason: "invalid" };
+/**
+ * Who redeems: a users row, or a Telegram account that has none yet (a stranger: the row is created only
+ * when the invite binds, so a guessed token leaves no users row behind, issue 12.17).
+ */
+export type Redeemer = number | { telegramId: number };
+
+export async function redeemInvite(db: Db, token: string, who: Redeemer, now: Date): Promise<RedeemResult> {
+  const knownUserId = typeof who === "number" ? who : null;
+  if (!TOKEN_RE.test(token)) return { ok: false, reason: "invalid", messageKey: "invite.invalid" };
   const tokenHash = hashToken(token);
   return db.transaction(async (tx) => {
     const [inv] = await tx.select().from(invites).where(eq(invites.tokenHash, tokenHash)).for("update");
-    const fail = async (reason: "invalid" | "expired" | "used" | "taken" | "already_bound") => {
+    // A refusal by someone who is nobody to us is stranger noise: the audit layer counts it (one row a
+    // day per account, src/audit/stranger.ts) instead of one audit row per attempt.
+    const fail = async (reason: RedeemRefusal, messageKey = `invite.${reason}`) => {
       await audit(tx, {
         at: now,
         action: "invite.refused",
-        actorUserId: userId,
+        actorUserId: knownUserId,
         institutionId: inv?.institutionId ?? null,
         details: { reason, inviteId: inv?.id ?? null },
       });
-      return { ok: false as const, reason };
+      return { ok: false as const, reason, messageKey };
     };
     if (!inv || inv.revokedAt) return fail("invalid");
     if (inv.usedAt) return fail("used");
     if (inv.expiresAt <= now) return fail("expired");
+    // Separation of duties (issue 12.8): one Telegram account is a learner or an official, never both, so
+    // nobody files a report and then gives an opinion on it or decides it.
+    const [asStudent] = knownUserId
+      ? await tx
+          .select({ id: students.id })
+          .from(students)
+          .where(and(eq(students.userId, knownUserId), eq(students.active, true)))
+      : [];
+    const [asOfficial] = knownUserId
+      ? await tx
+          .select({ id: officials.id })
+          .from(officials)
+          .where(and(eq(officials.userId, knownUserId), eq(officials.active, true)))
+      : [];
     if (inv.kind === "student" && inv.studentId) {
-      const [mine] = await tx
-        .select({ id: students.id })
-        .from(students)
-        .where(and(eq(students.userId, userId), eq(students.active, true)));
-      if (mine && mine.id !== inv.studentId) return fail("already_bound");
+      if (asOfficial) return fail("duties", "duties.official_as_learner");
+      if (asStudent && asStudent.id !== inv.studentId) return fail("already_bound");
+      // Already this learner's own entry: nothing to bind, the invite is used up.
+      if (asStudent) return done(tx, inv, knownUserId!, now);
+      const userId = knownUserId ?? (await userRowFor(tx, (who as { telegramId: number }).telegramId));
       const bound = await tx
         .update(students)
         .set({ userId, updatedAt: now })
         .where(and(eq(students.id, inv.studentId), eq(students.active, true), isNull(students.userId)))
         .returning({ id: students.id });
-      if (bound.length === 0 && mine?.id !== inv.studentId) return fail("taken");
-    } else if (inv.kind === "official" && inv.officialId) {
-      const [mine] = await tx
-        .select({ id: officials.id })
-        .from(officials)
-        .where(and(eq(officials.userId, userId), eq(officials.active, true)));
-      if (mine && mine.id !== inv.officialId) return fail("already_bound");
+      if (bound.length === 0) return fail("taken");
+      return done(tx, inv, userId, now);
+    }
+    if (inv.kind === "official" && inv.officialId) {
+      if (asStudent) return fail("duties", "duties.learner_as_official");
+      if (asOfficial && asOfficial.id !== inv.officialId) return fail("already_bound");
+      if (asOfficial?.id === inv.officialId) return done(tx, inv, knownUserId!, now);
+      const userId = knownUserId ?? (await userRowFor(tx, (who as { telegramId: number }).telegramId));
       const bound = await tx
         .update(officials)
         .set({ userId })
         .where(and(eq(officials.id, inv.officialId), eq(officials.active, true), isNull(officials.userId)))
         .returning({ id: officials.id });
-      if (bound.length === 0 && mine?.id !== inv.officialId) return fail("taken");
-    } else {
-      return fail("invalid");
+      if (bound.length === 0) return fail("taken");
+      // D14: an official who joins late receives the tasks already waiting for their roles.
+      await sendWaitingTasks(tx, inv.officialId, now);
+      return done(tx, inv, userId, now);
     }
-    // The row is locked FOR UPDATE above, so no one else can use it between the check and here.
-    await tx.update(invites).set({ usedAt: now, usedByUserId: userId }).where(eq(invites.id, inv.id));
-    await audit(tx, {
-      at: now,
-      action: "invite.redeemed",
-      actorUserId: userId,
-      institutionId: inv.institutionId,
-      details: { inviteId: inv.id, kind: inv.kind, studentId: inv.studentId, officialId: inv.officialId },
-    });
-    return { ok: true as const, kind: inv.kind as "student" | "official" };
+    return fail("invalid");
   });
+}
+
+/** The users row of a Telegram account, created if missing (inside the transaction that binds it). */
+async function userRowFor(tx: Executor, telegramId: number): Promise<number> {
+  const [row] = await tx
+    .insert(users)
+    .values({ telegramId })
+    .onConflictDoUpdate({ target: users.telegramId, set: { telegramId } })
+    .returning({ id: users.id });
+  if (!row) throw new Error("user upsert returned nothing");
+  return row.id;
+}
+
+/** Marks the invite used (its row is locked FOR UPDATE above, so no one else can use it meanwhile). */
+async function done(
+  tx: Executor,
+  inv: typeof invites.$inferSelect,
+  userId: number,
+  now: Date,
+): Promise<RedeemResult> {
+  await tx.update(invites).set({ usedAt: now, usedByUserId: userId }).where(eq(invites.id, inv.id));
+  await audit(tx, {
+    at: now,
+    action: "invite.redeemed",
+    actorUserId: userId,
+    institutionId: inv.institutionId,
+    details: { inviteId: inv.id, kind: inv.kind, studentId: inv.studentId, officialId: inv.officialId },
+  });
+  return { ok: true, kind: inv.kind as "student" | "official" };
 }

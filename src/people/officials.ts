@@ -2,11 +2,13 @@
  * Officials and their roles, the people of an institution, revoking access and delegations (an acting
  * official holds another's role for a period). Every change is audited (ids and roles, no names).
  */
-import { and, asc, eq, gte, inArray, isNull, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, or } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit";
+import { sendWaitingTasks } from "../cases/no-holder";
+import { BLOCKED_BY_USER } from "../cases/outbox";
 import type { Db, Executor } from "../db/client";
-import { delegations, invites, officialRoles, officials, students } from "../db/schema";
+import { delegations, invites, officialRoles, officials, outbox, students, users } from "../db/schema";
 import { isLocalDate, isRole, type LocalDate, ROLES, type Role } from "../rules";
 import { type Holder, roleHolders } from "./holders";
 import type { StudentEntry } from "./identity";
@@ -116,6 +118,9 @@ export async function changeRoles(
         .delete(officialRoles)
         .where(and(eq(officialRoles.officialId, officialId), inArray(officialRoles.role, remove)));
     const after = await rolesOf(tx, officialId);
+    // D14: roles given to an official already in the bot bring the tasks already waiting for them.
+    const given = after.filter((r) => !before.includes(r));
+    if (given.length > 0 && o.userId !== null && o.active) await sendWaitingTasks(tx, officialId, now, given);
     if (JSON.stringify(before) !== JSON.stringify(after))
       await audit(tx, {
         at: now,
@@ -286,8 +291,17 @@ export async function revokeAccess(
   target: AccessTarget,
   now: Date,
   actor?: Actor,
-): Promise<{ changed: boolean; wasBound: boolean; invitesRevoked: number }> {
+): Promise<{
+  changed: boolean;
+  wasBound: boolean;
+  invitesRevoked: number;
+  /** An official: queued messages to their chat cancelled, delegations ended (ids). */
+  messagesCancelled?: number;
+  delegationsEnded?: number[];
+}> {
   return db.transaction(async (tx) => {
+    let messagesCancelled = 0;
+    let delegationsEnded: number[] = [];
     let institutionId: number;
     let before: Record<string, unknown>;
     let after: Record<string, unknown>;
@@ -312,20 +326,65 @@ export async function revokeAccess(
       changed = o.userId !== null || o.active;
       if (changed)
         await tx.update(officials).set({ userId: null, active: false }).where(eq(officials.id, o.id));
+      // Issue 12.7: what was queued for them before the revocation no longer reaches them, and the
+      // delegations they gave or received end (holders.ts would ignore them anyway; ending them keeps a
+      // later reactivation from reviving them).
+      messagesCancelled = o.userId === null ? 0 : await cancelQueuedFor(tx, o.userId);
+      delegationsEnded = (
+        await tx
+          .update(delegations)
+          .set({ endedAt: now })
+          .where(
+            and(
+              isNull(delegations.endedAt),
+              or(eq(delegations.fromOfficialId, o.id), eq(delegations.toOfficialId, o.id)),
+            ),
+          )
+          .returning({ id: delegations.id })
+      ).map((d) => d.id);
     }
     const invitesRevoked = await revokeUnusedInvites(tx, ids, now);
     const wasBound = before.userId !== null;
+    const extra = target.kind === "official" ? { messagesCancelled, delegationsEnded } : {};
     if (changed || invitesRevoked > 0)
       await audit(tx, {
         at: now,
         action: "access.revoked",
-        ...by(actor, { ...ids, invitesRevoked }),
+        ...by(actor, { ...ids, invitesRevoked, ...extra }),
         institutionId,
         before,
         after,
       });
-    return { changed: changed || invitesRevoked > 0, wasBound, invitesRevoked };
+    return { changed: changed || invitesRevoked > 0, wasBound, invitesRevoked, ...extra };
   });
+}
+
+/**
+ * The messages still queued for a revoked official's chat are cancelled: their task messages (a step's
+ * buttons), and, unless the same account is also an active learner (bound before separation of duties,
+ * issue 12.8), everything else queued for them as an official (digests, breach notices). Messages that
+ * failed because the official had blocked the bot are cancelled too, so unblocking does not bring them.
+ */
+async function cancelQueuedFor(tx: Executor, userId: number): Promise<number> {
+  const [u] = await tx.select({ telegramId: users.telegramId }).from(users).where(eq(users.id, userId));
+  if (!u) return 0;
+  const [learner] = await tx
+    .select({ id: students.id })
+    .from(students)
+    .where(and(eq(students.userId, userId), eq(students.active, true)));
+  const rows = await tx
+    .update(outbox)
+    .set({ state: "cancelled" })
+    .where(
+      and(
+        eq(outbox.chatId, u.telegramId),
+        eq(outbox.method, "sendMessage"),
+        or(eq(outbox.state, "pending"), and(eq(outbox.state, "failed"), eq(outbox.lastError, BLOCKED_BY_USER))),
+        learner ? isNotNull(outbox.stepId) : undefined,
+      ),
+    )
+    .returning({ id: outbox.id });
+  return rows.length;
 }
 
 // --- Delegations --------------------------------------------------------------------------------------------
@@ -376,6 +435,7 @@ export async function addDelegation(
           eq(delegations.fromOfficialId, input.fromOfficialId),
           lte(delegations.startsOn, input.endsOn),
           gte(delegations.endsOn, input.startsOn),
+          isNull(delegations.endedAt),
         ),
       );
     const clash = overlapping[0];
@@ -410,6 +470,34 @@ export async function addDelegation(
       },
     });
     return row;
+  });
+}
+
+/**
+ * Ends a delegation now (issue 12.7): from this moment the delegate no longer holds the role for the
+ * delegating official. The row stays, with its end time, and the change is audited.
+ */
+export async function endDelegation(db: Db, delegationId: number, now: Date, actor?: Actor): Promise<Delegation> {
+  return db.transaction(async (tx) => {
+    const [d] = await tx.select().from(delegations).where(eq(delegations.id, delegationId)).for("update");
+    if (!d) throw new InputError(`no delegation with id ${delegationId} (see: people <code>)`);
+    if (d.endedAt) throw new InputError(`delegation ${delegationId} has already ended`);
+    const [ended] = await tx
+      .update(delegations)
+      .set({ endedAt: now })
+      .where(eq(delegations.id, delegationId))
+      .returning();
+    if (!ended) throw new Error("delegation update returned nothing");
+    await audit(tx, {
+      at: now,
+      action: "delegation.ended",
+      ...by(actor, { delegationId }),
+      onBehalfOfOfficialId: d.fromOfficialId,
+      institutionId: d.institutionId,
+      before: { endedAt: null },
+      after: { endedAt: now.toISOString() },
+    });
+    return ended;
   });
 }
 

@@ -168,3 +168,20 @@ export function expulsionOutcome(ground: Ground, category: Category): { outcome:
   };
   return { outcome: "dismissal", cite: cite[ground] };
 }
+
+/**
+ * What an order on expulsion cites (D12, the draft order; cl. 7, the letter): the clause of the Rules that
+ * orders it, and the article of the Law "On special state bodies of the Republic of Kazakhstan".
+ * [I] Ch. 6: Art. 10 p. 11 (those who refuse the contract are subject to expulsion). Ch. 5: Art. 51 p. 10, as
+ * cl. 24 says. Elsewhere the Rules' own basis, Art. 10 p. 12 (cl. 1).
+ */
+export const ORDER_BASIS: Readonly<
+  Record<Ground, { clause: number; article: number; paragraph: number } & Cited>
+> = Object.freeze({
+  academic_failure: { clause: 15, article: 10, paragraph: 12, cite: "cl. 1, 15" },
+  negative_reasons: { clause: 18, article: 10, paragraph: 12, cite: "cl. 1, 18" },
+  own_will: { clause: 21, article: 10, paragraph: 12, cite: "cl. 1, 21" },
+  citizenship: { clause: 24, article: 51, paragraph: 10, cite: "cl. 24" },
+  contract_refusal: { clause: 26, article: 10, paragraph: 11, cite: "cl. 26; Law Art. 10 p. 11" },
+  foreign_org: { clause: 2, article: 10, paragraph: 12, cite: "cl. 1, 2 (88/қе)" },
+});

@@ -1,6 +1,6 @@
 // Order 75/қе as code: pure (no I/O, no clock), imports nothing from the rest of the project; luxon only.
 // Read in this order: grounds.ts (who and why), workflows.ts (the procedures), calendar.ts and
-// deadlines.ts (how periods are counted), decisions.ts (the product decisions D1–D11).
+// deadlines.ts (how periods are counted), decisions.ts (the product decisions D1–D15).
 
 export {
   type Calendar,
@@ -11,8 +11,11 @@ export {
   isWorkingDay,
   KURBAN_AIT,
   KZ_SEED,
+  KZ_SEED_DAYS,
   KZ_SEED_YEARS,
+  kzSeedFor,
   makeCalendar,
+  type SeedDay,
   statutoryDaysOff,
   statutoryHolidays,
 } from "./calendar";
@@ -43,10 +46,14 @@ export {
   DEFAULT_LANGUAGE,
   type DecisionId,
   DOCUMENT_LANGUAGES,
+  ENDED_CASE_STATES,
+  type HeadDecision,
+  headDecisions,
   INTERFACE_LANGUAGES,
   isRetentionOver,
   LANGUAGES_CITE,
   type Language,
+  OPEN_CASE_STATES,
   REJECTION_REQUIRES_REASON,
   RETENTION_CITE,
   retentionEndsOn,
@@ -66,6 +73,7 @@ export {
   isCategory,
   isGround,
   isRole,
+  ORDER_BASIS,
   REIMBURSEMENT_CITE,
   ROLES,
   type Role,
@@ -82,7 +90,11 @@ export {
   type DocumentKey,
   decisionStep,
   isComplete,
+  MAX_EXTRA_ENDORSERS,
+  missingBefore,
+  needsMilitaryReferral,
   openableSteps,
+  opinionSteps,
   STEP_KEYS,
   type StepDef,
   type StepKey,

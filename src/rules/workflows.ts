@@ -1,8 +1,14 @@
 // Each ground's procedure as data: who acts, when a step opens, its period, what it produces, and why.
 // Statutory periods are the ones the text states; every other step gets an institution target (D3).
+//
+// The principle (RULES.md §1, revised): only the head decides on a report addressed to the head (cl. 19,
+// 23, 25). Nobody below the head can end, return or hold up such a report: the opinions asked of the
+// deputy head and of the institution's other officials are advisory (they never gate a step), and no step
+// below the head consumes a statutory period that belongs to someone else.
 import {
   type Category,
   type Cited,
+  expulsionOutcome,
   type Ground,
   isCategory,
   isGround,
@@ -14,6 +20,7 @@ import {
 
 export type StepKey =
   | "endorse"
+  | "interview"
   | "instruct"
   | "conversation"
   | "decide"
@@ -36,6 +43,7 @@ export type StepKey =
 
 export const STEP_KEYS: readonly StepKey[] = Object.freeze([
   "endorse",
+  "interview",
   "instruct",
   "conversation",
   "decide",
@@ -57,17 +65,19 @@ export const STEP_KEYS: readonly StepKey[] = Object.freeze([
   "pre_endorse_3",
 ]);
 
-/** D4: an institution may put up to three endorsers (e.g. the faculty or course chief) before the deputy head. */
+/** D4: an institution may ask up to three more officials (e.g. the faculty or course chief) for an opinion. */
 export const MAX_EXTRA_ENDORSERS = 3;
-const PRE_ENDORSE_KEYS = ["pre_endorse_1", "pre_endorse_2", "pre_endorse_3"] as const;
-/** Roles that can't be an extra endorser: they already act in the chain, or are not part of it. */
+/** The keys of the extra opinions (named "pre_endorse" since the first chain; kept so stored cases still read). */
+const EXTRA_OPINION_KEYS = ["pre_endorse_1", "pre_endorse_2", "pre_endorse_3"] as const;
+/** Roles that can't give an extra opinion: they already act in the chain, or are not part of it. */
 const NOT_EXTRA_ENDORSERS: readonly Role[] = ["head", "deputy_personnel", "admin"];
 
 /**
  * What a period is counted from (D2). "registered": the case's trigger date (the report's receipt; for
  * ch. 2 the day the academic-debt deadline passed, as entered by the academic-methods head). "opened": the
- * day the step opened. "decision": the head's decision (also the cl. 26 instruction). "order_date": the date
- * of the expulsion order, entered by the personnel officer (cl. 7).
+ * day the step opened (a step that opens with the head's instruction counts from the instruction).
+ * "decision": the head's decision (also the cl. 26 instruction). "order_date": the date of the order on
+ * expulsion, entered by the personnel officer (cl. 7; never a submission's date).
  */
 export type DeadlineAnchor = "registered" | "opened" | "decision" | "order_date";
 
@@ -88,19 +98,24 @@ export interface StepDef extends Cited {
   deadline: DeadlineRule | null;
   /** Documents the step needs or produces (see DOCUMENT_KEYS). */
   produces: readonly string[];
-  /** The head's decision (approve / reject, D6). */
+  /** The head's decision (D6). */
   terminal?: "decision";
+  /**
+   * D4: an opinion to the head. It never gates another step and is not needed to close the case; one still
+   * pending when the head decides is closed as no longer needed (the head is shown that it is missing).
+   */
+  advisory?: true;
 }
 
 export interface WorkflowContext {
   category: Category;
   /** Whether the learner has served the statutory term of conscript service (cl. 7; D11: learner says, personnel confirms). */
   conscriptServed: boolean;
-  /** The institution's D5 map; missing grounds use DEFAULT_REIMBURSEMENT. */
+  /** The D5 map snapshotted in the case when it opened; missing grounds use DEFAULT_REIMBURSEMENT. */
   reimbursement?: Partial<Record<Ground, boolean>>;
   /**
-   * D4: extra endorsers, in order, before the deputy head for personnel, for reports the learner files
-   * (ch. 4, ch. 6). Snapshotted in the case when it is filed, so a later change does not reshape it.
+   * D4: roles of the institution's extra opinion-givers for reports the learner files (ch. 4, ch. 6), asked
+   * at the same time as the deputy head. Snapshotted in the case when it is filed.
    */
   endorsers?: readonly Role[];
   /** D3: the institution's target in working days per step (default DEFAULT_TARGET_WORKING_DAYS). Statutory periods cannot be changed. */
@@ -119,11 +134,12 @@ export const DEFAULT_TARGET_WORKING_DAYS = 2;
 /** Short keys of the documents steps need or produce (for templates and translations). */
 export const DOCUMENT_KEYS = Object.freeze([
   "report", // the learner's report to the head (cl. 19, 23, 25)
+  "opinion", // D4: the deputy head's (or another official's) opinion to the head
   "interview_sheet", // cl. 5
   "instruction", // cl. 20
   "conversation_record", // cl. 20: result of the fact check
   "decision", // cl. 12, 16, 19, 23, 25
-  "order", // dismissal and exclusion from the personnel lists (cl. 2, 15, 18, 21, 24, 26)
+  "order", // on expulsion, dismissal and exclusion from the personnel lists (cl. 2, 15, 18, 21, 24, 26)
   "submission", // release from post, at the disposal of the sending unit (cl. 2, 15, 21)
   "personnel_dept_notification", // cl. 7
   "military_referral", // cl. 7
@@ -161,12 +177,15 @@ function target(ctx: WorkflowContext, key: StepKey): DeadlineRule {
   return { kind: "target", workingDays, from: "opened", cite: "D3" };
 }
 
-/** The head's decision on the report or submission (D6: approve, or reject with a reason; withdrawable before). */
-function decide(ctx: WorkflowContext, after: StepKey, cite: string): Draft {
+/**
+ * D6: the head's decision, once what the text puts before it is done (`after`: the cl. 4 interview on
+ * reimbursement grounds, the cl. 20 conversation, the decree check). Never after an opinion (D4).
+ */
+function decide(ctx: WorkflowContext, after: StepKey[], cite: string): Draft {
   return {
     key: "decide",
     role: "head",
-    opensAfter: [after],
+    opensAfter: after,
     deadline: target(ctx, "decide"),
     produces: ["decision"],
     terminal: "decision",
@@ -174,62 +193,123 @@ function decide(ctx: WorkflowContext, after: StepKey, cite: string): Draft {
   };
 }
 
-/** Cl. 4–5 interview by the deputy head for personnel (D5), as its own step where no D4 endorsement exists. */
-function interview(ctx: WorkflowContext, after: StepKey[]): Draft {
-  return {
-    key: "endorse",
-    role: "deputy_personnel",
-    opensAfter: after,
-    deadline: target(ctx, "endorse"),
-    produces: ["interview_sheet"],
-    cite: "cl. 4–5; D5",
-  };
-}
-
-/** D4: the learner's report goes first to the deputy head for personnel, who also holds the cl. 4 interview. */
-function endorseReport(ground: Ground, ctx: WorkflowContext): Draft {
-  const reimbursed = requiresReimbursement(ground, ctx.reimbursement);
-  return {
-    key: "endorse",
-    role: "deputy_personnel",
-    opensAfter: [],
-    deadline: target(ctx, "endorse"),
-    produces: reimbursed ? ["report", "interview_sheet"] : ["report"],
-    cite: reimbursed ? "D4; cl. 4–5; D5" : "D4",
-  };
+/**
+ * Cl. 4–5: the deputy head for personnel explains the duty to reimburse the state and signs the interview
+ * sheet with the learner. D5: mandatory on reimbursement grounds, never waived; [] where nothing comes first.
+ */
+function interview(ground: Ground, ctx: WorkflowContext, after: StepKey[]): Draft[] {
+  if (!requiresReimbursement(ground, ctx.reimbursement)) return [];
+  return [
+    {
+      key: "interview",
+      role: "deputy_personnel",
+      opensAfter: after,
+      deadline: target(ctx, "interview"),
+      produces: ["interview_sheet"],
+      cite: "cl. 4–5; D5",
+    },
+  ];
 }
 
 /**
- * Cl. 15 / 21: the personnel subdivision issues the dismissal order (cadets) or sends the submission for
- * release from post (master's, doctoral), within 2 working days. [I] The text does not say from when; D2
- * counts from the head's decision.
+ * D4: the report, in full, goes at once to the deputy head for personnel for an opinion to the head ("agree",
+ * or "disagree" with a written reason), and to the institution's extra opinion-givers at the same time.
  */
-function orderOrSubmission(ctx: WorkflowContext, clause: string, submissionCite: string): Draft {
-  const deadline = statutory(2, "decision", `${clause}; D2`);
-  if (ctx.category === "cadet") {
-    return {
+function opinions(ground: Ground, ctx: WorkflowContext): Draft[] {
+  const steps: Draft[] = [
+    {
+      key: "endorse",
+      role: "deputy_personnel",
+      opensAfter: [],
+      deadline: target(ctx, "endorse"),
+      produces: ["opinion"],
+      advisory: true,
+      cite: "D4",
+    },
+  ];
+  // D4: reports registered for the head from the learner (ch. 4, 5, 6) get the extra opinions too.
+  const extra =
+    STUDENT_FILED_GROUNDS.includes(ground) || ground === "citizenship" ? (ctx.endorsers ?? []) : [];
+  if (extra.length > MAX_EXTRA_ENDORSERS)
+    throw new RangeError(`At most ${MAX_EXTRA_ENDORSERS} extra endorsers (D4)`);
+  extra.forEach((role, i) => {
+    if (!isRole(role) || NOT_EXTRA_ENDORSERS.includes(role))
+      throw new RangeError(`Not an extra endorser (D4): ${role}`);
+    const key = EXTRA_OPINION_KEYS[i]!;
+    steps.push({
+      key,
+      role,
+      opensAfter: [],
+      deadline: target(ctx, key),
+      produces: ["opinion"],
+      advisory: true,
+      cite: "D4",
+    });
+  });
+  return steps;
+}
+
+/**
+ * Cl. 15 / 21 (D7): cadets get the order on expulsion and dismissal within the statutory 2 working days of
+ * the decision [I: the text does not say from when; D2 counts from the decision]. Master's and doctoral
+ * students get an order on expulsion (an institution target) and the submission on release from post,
+ * which carries the statutory period.
+ */
+function orderAndSubmission(ground: Ground, ctx: WorkflowContext, clause: string): Draft[] {
+  const outcome = expulsionOutcome(ground, ctx.category);
+  if (outcome.outcome === "dismissal") {
+    return [
+      {
+        key: "order",
+        role: "personnel_officer",
+        opensAfter: ["decide"],
+        deadline: statutory(2, "decision", `${clause}; D2`),
+        produces: ["order"],
+        cite: `${clause}; D7`,
+      },
+    ];
+  }
+  return [
+    {
       key: "order",
       role: "personnel_officer",
       opensAfter: ["decide"],
-      deadline,
+      deadline: target(ctx, "order"),
       produces: ["order"],
-      cite: clause,
-    };
-  }
-  return {
-    key: "submission",
-    role: "personnel_officer",
-    opensAfter: ["decide"],
-    deadline,
-    produces: ["submission"],
-    cite: submissionCite,
-  };
+      cite: `${clause}; D7`,
+    },
+    {
+      key: "submission",
+      role: "personnel_officer",
+      opensAfter: ["decide"],
+      deadline: statutory(2, "decision", `${clause}; D2`),
+      produces: ["submission"],
+      cite: `${outcome.cite}`,
+    },
+  ];
 }
 
-/** D11: the tracked steps after the expulsion order; they run in parallel. */
+/**
+ * D11: cl. 7 referral to the local military administration body only for those who leave the service
+ * (dismissal; not master's or doctoral students returned to their units, D7), are RK citizens (not ch. 5)
+ * and have not served the conscript term (the learner says so; personnel confirms or corrects it).
+ */
+export function needsMilitaryReferral(
+  ground: Ground,
+  ctx: Pick<WorkflowContext, "category" | "conscriptServed">,
+): boolean {
+  return (
+    expulsionOutcome(ground, ctx.category).outcome === "dismissal" &&
+    ground !== "citizenship" &&
+    !ctx.conscriptServed
+  );
+}
+
+/** D11: the tracked steps after the order on expulsion (`after`); they run in parallel. */
 function afterOrder(ground: Ground, after: StepKey, ctx: WorkflowContext): Draft[] {
   const steps: Draft[] = [
     {
+      // Cl. 7 (88/қе): within 5 working days of the order on expulsion, never of a submission (D2).
       key: "notify_personnel_dept",
       role: "personnel_officer",
       opensAfter: [after],
@@ -238,8 +318,7 @@ function afterOrder(ground: Ground, after: StepKey, ctx: WorkflowContext): Draft
       cite: "cl. 7; D11",
     },
   ];
-  // Cl. 7 does not tell categories apart; personnel confirms the learner's answer (D11). [I]
-  if (!ctx.conscriptServed) {
+  if (needsMilitaryReferral(ground, ctx)) {
     steps.push({
       key: "military_referral",
       role: "personnel_officer",
@@ -279,42 +358,50 @@ function afterOrder(ground: Ground, after: StepKey, ctx: WorkflowContext): Draft
 
 /** Ch. 4, cl. 19–22: expulsion at the learner's own will. */
 function ownWill(ctx: WorkflowContext): Draft[] {
-  const order = orderOrSubmission(ctx, "cl. 21", "cl. 21, 22; D7");
+  const talk = interview("own_will", ctx, []);
   return [
-    endorseReport("own_will", ctx),
+    ...opinions("own_will", ctx),
+    ...talk,
     {
-      // [I] Cl. 20 reads most naturally as "the head gives the instruction within 2 WD" of the report's
-      // receipt (D2), so the D4 endorsement target eats into that period.
+      // D3: cl. 20 read both ways. The head's instruction within 2 WD of registration; it opens at
+      // registration, alongside the opinions, so nobody below the head eats into the head's period (D4).
       key: "instruct",
       role: "head",
-      opensAfter: ["endorse"],
-      deadline: statutory(2, "registered", "cl. 20; D2"),
+      opensAfter: [],
+      deadline: statutory(2, "registered", "cl. 20; D2; D3"),
       produces: ["instruction"],
       cite: "cl. 20",
     },
     {
-      // The personnel subdivision holds the conversation and records whether the report's facts hold (cl. 20).
+      // ...and the conversation within 2 WD of the instruction: the step opens with the instruction, so
+      // "opened" is the instruction's date. Personnel also confirms the conscript answer here (D11).
       key: "conversation",
       role: "personnel_officer",
       opensAfter: ["instruct"],
-      deadline: target(ctx, "conversation"),
+      deadline: statutory(2, "opened", "cl. 20; D2; D3"),
       produces: ["conversation_record"],
-      cite: "cl. 20; D3",
+      cite: "cl. 20; D11",
     },
-    decide(ctx, "conversation", "cl. 19"),
-    order,
-    ...afterOrder("own_will", order.key, ctx),
+    decide(ctx, ["conversation", ...talk.map((s) => s.key)], "cl. 19"),
+    ...orderAndSubmission("own_will", ctx, "cl. 21"),
+    ...afterOrder("own_will", "order", ctx),
   ];
 }
 
 /** Ch. 6, cl. 25–26: refusal to conclude the service contract. */
 function contractRefusal(ctx: WorkflowContext): Draft[] {
+  const talk = interview("contract_refusal", ctx, []);
   return [
-    endorseReport("contract_refusal", ctx),
+    ...opinions("contract_refusal", ctx),
+    ...talk,
     // D2: the cl. 26 instruction to the personnel subdivision is given together with the decision.
-    decide(ctx, "endorse", "cl. 25; cl. 26; D2"),
+    decide(
+      ctx,
+      talk.map((s) => s.key),
+      "cl. 25; cl. 26; D2",
+    ),
     {
-      // D7: a dismissal order for every category, as cl. 26 says (no return to the sending unit).
+      // D7: an order on expulsion and dismissal for every category, as cl. 26 says.
       key: "order",
       role: "personnel_officer",
       opensAfter: ["decide"],
@@ -330,8 +417,8 @@ function contractRefusal(ctx: WorkflowContext): Draft[] {
 function academicFailure(ctx: WorkflowContext): Draft[] {
   const steps: Draft[] = [
     {
-      // Cl. 14: no later than 3 WD from the moment the grounds arose; D2: "registered" is the day the debt
-      // deadline passed. Cl. 13 lists the attachments.
+      // Cl. 14: no later than 3 WD from the moment the grounds arose; D2: "registered" is the last day of
+      // the debt-clearing period. Cl. 13 lists the attachments.
       key: "submit_academic",
       role: "academic_methods_head",
       opensAfter: [],
@@ -340,6 +427,7 @@ function academicFailure(ctx: WorkflowContext): Draft[] {
       cite: "cl. 12–14",
     },
     {
+      // Cl. 12: here the text itself puts the deputy's agreement before the head (D4).
       key: "agree_academic",
       role: "deputy_academic",
       opensAfter: ["submit_academic"],
@@ -348,13 +436,13 @@ function academicFailure(ctx: WorkflowContext): Draft[] {
       cite: "cl. 12; D4",
     },
   ];
-  let last: StepKey = "agree_academic";
-  if (requiresReimbursement("academic_failure", ctx.reimbursement)) {
-    steps.push(interview(ctx, ["agree_academic"]));
-    last = "endorse";
-  }
-  const order = orderOrSubmission(ctx, "cl. 15", "cl. 15; D7");
-  steps.push(decide(ctx, last, "cl. 12"), order, ...afterOrder("academic_failure", order.key, ctx));
+  const talk = interview("academic_failure", ctx, ["agree_academic"]);
+  steps.push(
+    ...talk,
+    decide(ctx, talk.length > 0 ? ["interview"] : ["agree_academic"], "cl. 12"),
+    ...orderAndSubmission("academic_failure", ctx, "cl. 15"),
+    ...afterOrder("academic_failure", "order", ctx),
+  );
   return steps;
 }
 
@@ -371,6 +459,7 @@ function negativeReasons(ctx: WorkflowContext): Draft[] {
       cite: "cl. 16; cl. 17",
     },
     {
+      // Cl. 16: the report reaches the head agreed with the deputy for upbringing work (D4).
       key: "agree_upbringing",
       role: "deputy_upbringing",
       opensAfter: ["submit_negative"],
@@ -379,12 +468,8 @@ function negativeReasons(ctx: WorkflowContext): Draft[] {
       cite: "cl. 16; D4",
     },
   ];
-  let last: StepKey = "agree_upbringing";
-  if (requiresReimbursement("negative_reasons", ctx.reimbursement)) {
-    steps.push(interview(ctx, ["agree_upbringing"]));
-    last = "endorse";
-  }
-  steps.push(decide(ctx, last, "cl. 16"), {
+  const talk = interview("negative_reasons", ctx, ["agree_upbringing"]);
+  steps.push(...talk, decide(ctx, talk.length > 0 ? ["interview"] : ["agree_upbringing"], "cl. 16"), {
     // Cl. 18 makes no cadet / master's distinction: every learner is dismissed (D7).
     key: "order",
     role: "personnel_officer",
@@ -398,19 +483,21 @@ function negativeReasons(ctx: WorkflowContext): Draft[] {
 
 /** Ch. 5, cl. 23–24: termination of citizenship of the Republic of Kazakhstan. */
 function citizenship(ctx: WorkflowContext): Draft[] {
+  const talk = interview("citizenship", ctx, []);
   return [
-    // [I] D4 names ch. 5 among the reports that go first to the deputy head for personnel.
-    endorseReport("citizenship", ctx),
+    // [I] D4 names ch. 5 among the reports pushed at once to the deputy head for an opinion.
+    ...opinions("citizenship", ctx),
+    ...talk,
     {
       // Cl. 23: if a copy of the Decree is given, personnel compares it with the original.
       key: "verify_decree",
       role: "personnel_officer",
-      opensAfter: ["endorse"],
+      opensAfter: [],
       deadline: target(ctx, "verify_decree"),
       produces: ["decree"],
       cite: "cl. 23",
     },
-    decide(ctx, "verify_decree", "cl. 23"),
+    decide(ctx, ["verify_decree", ...talk.map((s) => s.key)], "cl. 23"),
     {
       // Cl. 24: a single order of the head (expulsion, dismissal, exclusion), Art. 51 p. 10 of the Law; no
       // period is stated, so a target (D3). The personnel officer records it.
@@ -427,30 +514,34 @@ function citizenship(ctx: WorkflowContext): Draft[] {
 
 /** Cl. 2 (as amended by 88/қе): expulsion by a foreign educational organisation under the treaty. */
 function foreignOrg(ctx: WorkflowContext): Draft[] {
-  const steps: Draft[] = [];
   // Cl. 4 covers foreign organisations too; the interview comes before the dismissal order. [I]
-  if (requiresReimbursement("foreign_org", ctx.reimbursement)) steps.push(interview(ctx, []));
-  const after: StepKey[] = steps.length > 0 ? ["endorse"] : [];
+  const talk = interview("foreign_org", ctx, []);
+  const after = talk.map((s) => s.key);
   // No head's decision: the foreign organisation has expelled the learner. No period is stated (D3).
-  const order: Draft =
-    ctx.category === "cadet"
-      ? {
-          key: "foreign_order",
-          role: "personnel_officer",
-          opensAfter: after,
-          deadline: target(ctx, "foreign_order"),
-          produces: ["order"],
-          cite: "cl. 2",
-        }
-      : {
-          key: "foreign_submission",
-          role: "personnel_officer",
-          opensAfter: after,
-          deadline: target(ctx, "foreign_submission"),
-          produces: ["submission"],
-          cite: "cl. 2; D7",
-        };
-  return [...steps, order, ...afterOrder("foreign_org", order.key, ctx)];
+  // D7: everyone gets the order (cadets: dismissal; master's and doctoral: expulsion); master's and doctoral
+  // students also the submission on release from post. Cl. 2 and cl. 7 follow the order, never the submission.
+  const steps: Draft[] = [
+    ...talk,
+    {
+      key: "foreign_order",
+      role: "personnel_officer",
+      opensAfter: after,
+      deadline: target(ctx, "foreign_order"),
+      produces: ["order"],
+      cite: "cl. 2; D7",
+    },
+  ];
+  if (ctx.category !== "cadet") {
+    steps.push({
+      key: "foreign_submission",
+      role: "personnel_officer",
+      opensAfter: after,
+      deadline: target(ctx, "foreign_submission"),
+      produces: ["submission"],
+      cite: "cl. 2; D7",
+    });
+  }
+  return [...steps, ...afterOrder("foreign_org", "foreign_order", ctx)];
 }
 
 const BUILDERS: Readonly<Record<Ground, (ctx: WorkflowContext) => Draft[]>> = {
@@ -476,7 +567,7 @@ export function workflowFor(ground: Ground, ctx: WorkflowContext): Workflow {
   if (!isGround(ground)) throw new RangeError(`Unknown ground: ${String(ground)}`);
   if (!isCategory(ctx.category)) throw new RangeError(`Unknown category: ${String(ctx.category)}`);
   if (typeof ctx.conscriptServed !== "boolean") throw new RangeError("conscriptServed must be a boolean");
-  const steps = withExtraEndorsers(ground, BUILDERS[ground](ctx), ctx).map((s) =>
+  const steps = BUILDERS[ground](ctx).map((s) =>
     Object.freeze({
       ...s,
       opensAfter: Object.freeze([...s.opensAfter]),
@@ -485,29 +576,6 @@ export function workflowFor(ground: Ground, ctx: WorkflowContext): Workflow {
     }),
   );
   return Object.freeze({ ground, ...WORKFLOW_CITES[ground], steps: Object.freeze(steps) });
-}
-
-/** D4: the institution's extra endorsers go first, one after another; the deputy head's step follows them. */
-function withExtraEndorsers(ground: Ground, steps: Draft[], ctx: WorkflowContext): Draft[] {
-  const extra = ctx.endorsers ?? [];
-  if (extra.length === 0 || !STUDENT_FILED_GROUNDS.includes(ground)) return steps;
-  if (extra.length > MAX_EXTRA_ENDORSERS)
-    throw new RangeError(`At most ${MAX_EXTRA_ENDORSERS} extra endorsers (D4)`);
-  const pre: Draft[] = extra.map((role, i) => {
-    if (!isRole(role) || NOT_EXTRA_ENDORSERS.includes(role))
-      throw new RangeError(`Not an extra endorser (D4): ${role}`);
-    const key = PRE_ENDORSE_KEYS[i]!;
-    return {
-      key,
-      role,
-      opensAfter: i === 0 ? [] : [PRE_ENDORSE_KEYS[i - 1]!],
-      deadline: target(ctx, key),
-      produces: ["report"],
-      cite: "D4",
-    };
-  });
-  const last = pre[pre.length - 1]!.key;
-  return [...pre, ...steps.map((s) => (s.key === "endorse" ? { ...s, opensAfter: [last] } : s))];
 }
 
 /** Steps not yet opened (nor done) whose opensAfter are all done, in workflow order. */
@@ -521,9 +589,9 @@ export function openableSteps(
   );
 }
 
-/** Every step of the workflow is done. */
+/** Every step the case needs is done: opinions (D4, advisory) are not needed to close it. */
 export function isComplete(wf: Workflow, done: ReadonlySet<StepKey>): boolean {
-  return wf.steps.every((s) => done.has(s.key));
+  return wf.steps.every((s) => s.advisory === true || done.has(s.key));
 }
 
 /** The step with this key, if the workflow has it. */
@@ -534,4 +602,17 @@ export function stepOf(wf: Workflow, key: StepKey): StepDef | undefined {
 /** The head's decision step (D6); undefined for cl. 2 (foreign), where there is none. */
 export function decisionStep(wf: Workflow): StepDef | undefined {
   return wf.steps.find((s) => s.terminal === "decision");
+}
+
+/** D4: the opinions to the head (the deputy head's and the institution's extra ones), in workflow order. */
+export function opinionSteps(wf: Workflow): StepDef[] {
+  return wf.steps.filter((s) => s.advisory === true);
+}
+
+/**
+ * D6: what the text puts before a step that is not done yet (a case opened under an earlier chain may have a
+ * step open before it; it can't be completed until these are).
+ */
+export function missingBefore(wf: Workflow, key: StepKey, done: ReadonlySet<StepKey>): StepKey[] {
+  return (stepOf(wf, key)?.opensAfter ?? []).filter((k) => !done.has(k));
 }

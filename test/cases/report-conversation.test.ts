@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, caseSteps, cases, outbox } from "../../src/db/schema";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { fileReport, REASONS } from "../support/flows";
+import { fileReport, REASONS, stepButton } from "../support/flows";
 import { useHarness } from "../support/harness";
 
 describe("the report conversation (ch. 4 and ch. 6)", () => {
@@ -224,7 +224,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     const status = h.tg.lastTextTo(tg.id);
     expect(status).toContain("№ 1 іс");
     expect(status).toContain("нысаналы мерзім"); // the endorsement is a target (D3), not a statutory deadline
-    expect(h.buttonsTo(tg.id)).toEqual(["w:1"]);
+    expect(h.buttonsTo(tg.id)).toEqual(["w:1", "dr:1"]);
     await h.press(tg, "w:1");
     await h.press(tg, "wn");
     expect((await h.db.select().from(cases))[0]?.state).toBe("open");
@@ -249,15 +249,42 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     const { h, tg, staff } = await setup();
     await fileReport(h, tg, "contract_refusal");
     await h.flush();
-    await h.press(staff.deputy.tg, h.buttonsTo(staff.deputy.tg.id).find((b) => b.endsWith(":waive"))!);
-    await h.text(staff.deputy.tg, "Әңгімелесу бұрын өткізілген.");
+    // Ch. 6: the decision waits only for the cl. 4 interview (D5); the deputy's opinion is advisory (D4).
+    await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "interview"));
+    await h.text(staff.deputy.tg, "20.03.2026");
     await h.flush();
-    await h.press(staff.head.tg, h.buttonsTo(staff.head.tg.id).find((b) => b.endsWith(":approve"))!);
+    // Until the head decides the learner may withdraw (D6): /status offers it.
     await h.command(tg, "status");
-    expect(h.buttonsTo(tg.id)).toEqual([]);
+    expect(h.buttonsTo(tg.id)).toContain("w:1");
+    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+    const before = await h.db.select().from(caseSteps).orderBy(caseSteps.id);
+    expect(before.map((x) => [x.key, x.state])).toEqual([
+      ["endorse", "cancelled"],
+      ["interview", "done"],
+      ["decide", "done"],
+      ["order", "pending"],
+    ]);
+    await h.flush();
+    const told = (id: number) => h.tg.textsTo(id).length;
+    const officialsTold = [staff.head, staff.deputy, staff.personnel].map((o) => told(o.tg.id));
+    // After the decision: no withdrawal offered; the stale button of the earlier /status, confirmed, is
+    // refused in words.
+    await h.command(tg, "status");
+    expect(h.tg.lastTextTo(tg.id)).toContain("№ 1 іс");
+    expect(h.buttonsTo(tg.id).filter((b) => /^w[ynr]?:/.test(b))).toEqual([]);
+    await h.press(tg, "w:1");
     await h.press(tg, "wy:1");
-    expect(h.tg.lastTextTo(tg.id)).toContain("D6");
-    expect((await h.db.select().from(cases))[0]?.state).toBe("approved");
+    const refusal = h.tg.lastTextTo(tg.id);
+    expect(refusal).toContain("Бастық № 1 іс бойынша шешім қабылдап қойды");
+    expect(refusal).not.toMatch(/\bD\d{1,2}\b/); // D13: no decision codes shown
+    expect((await h.db.select().from(cases))[0]).toMatchObject({ state: "approved", closedAt: null });
+    expect(await h.db.select().from(caseSteps).orderBy(caseSteps.id)).toEqual(before);
+    expect(
+      await h.db.select().from(auditEvents).where(eq(auditEvents.action, "case.withdrawn")),
+    ).toHaveLength(0);
+    await h.flush();
+    // Nobody was told of a withdrawal that did not happen.
+    expect([staff.head, staff.deputy, staff.personnel].map((o) => told(o.tg.id))).toEqual(officialsTold);
     expect(await h.db.select().from(outbox).where(eq(outbox.state, "failed"))).toHaveLength(0);
   });
 

@@ -108,7 +108,7 @@ describe("help and command-line mistakes (no database needed)", () => {
       [["frobnicate"], 'error: unknown command "frobnicate"; see: help'],
       [
         ["institution", "rename"],
-        'error: unknown command "institution rename"; did you mean: institution add, institution list, institution set?',
+        'error: unknown command "institution rename"; did you mean: institution add, institution list, institution set, institution check?',
       ],
       [
         ["institution", "list", "--colour"],
@@ -476,7 +476,7 @@ describe("admin commands", () => {
       'error: "10.04.2026" is not a date: use YYYY-MM-DD',
     ]);
     expect((await run("people", "akad")).out.join("\n")).toMatch(
-      /Delegations\nid\s+role\s+from\s+to\s+starts\s+ends\n1\s+head\s+1\s+2\s+2026-04-01\s+2026-04-10/,
+      /Delegations\nid\s+role\s+from\s+to\s+starts\s+ends\s+ended early\n1\s+head\s+1\s+2\s+2026-04-01\s+2026-04-10\n/,
     );
   });
 
@@ -542,14 +542,26 @@ describe("admin commands", () => {
       },
       NOW,
     );
-    // Endorsement target: Fri 20.03 + 2 WD (23–25 March off) = Fri 27.03; a day off on Thu 26.03 moves it to Mon 30.03.
+    // At registration (Fri 20.03) three steps open: the deputy's opinion and the cl. 4 interview (targets,
+    // 2 WD) and the head's cl. 20 instruction (statutory, 2 WD from registration). With 23–25 March off all
+    // are due Fri 27.03; a day off on Thu 26.03 moves each to Mon 30.03.
     const res = await run("calendar", "add-day-off", "2026-03-26");
     expect(res.out.slice(1)).toEqual([
-      "due dates recomputed: 1 open step(s) moved",
+      "due dates recomputed: 3 open step(s) moved",
       "  case 1, endorse: 2026-03-27 → 2026-03-30",
+      "  case 1, interview: 2026-03-27 → 2026-03-30",
+      "  case 1, instruct: 2026-03-27 → 2026-03-30",
     ]);
-    const [step] = await db.select().from(caseSteps);
-    expect(step?.dueOn).toBe("2026-03-30");
+    const steps = await db.select().from(caseSteps).orderBy(caseSteps.id);
+    expect(steps.map((s) => [s.key, s.dueKind, s.dueOn])).toEqual([
+      ["endorse", "target", "2026-03-30"],
+      ["interview", "target", "2026-03-30"],
+      ["instruct", "statutory", "2026-03-30"],
+    ]);
+    // The same day again: nothing changed, so nothing is recomputed or moved.
+    expect((await run("calendar", "add-day-off", "2026-03-26")).out).toEqual([
+      "2026-03-26: already a day off; nothing changed",
+    ]);
   });
 
   it("calendar: mistakes", async () => {

@@ -5,12 +5,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { eq } from "drizzle-orm";
+import { unzipSync } from "fflate";
 import TelegramServer from "telegram-test-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDate } from "../../src/cases/format";
 import { openDatabase } from "../../src/db/client";
-import { cases, students } from "../../src/db/schema";
+import { caseSteps, cases, reportVersions, students } from "../../src/db/schema";
 import { EmulatorChat } from "../../src/demo/emulator-chat";
+import { type ReceivedFiles, supportDocuments } from "../../src/demo/emulator-documents";
 import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "../../src/demo/journey";
 import { freePort, type Program, startProgram, waitForOutput } from "../../src/demo/program";
 import { type DemoPerson, seedDemo } from "../../src/demo/seed";
@@ -20,6 +23,7 @@ const TOKEN = "123456789:E2E-token-for-the-local-emulator-only";
 
 describe("the program against a Bot API emulator", () => {
   let server: TelegramServer;
+  let files: ReceivedFiles;
   let dataDir: string;
   let people: DemoPerson[];
   let env: Record<string, string>;
@@ -28,6 +32,7 @@ describe("the program against a Bot API emulator", () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "e2e-"));
     const port = await freePort();
     server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
+    files = supportDocuments(server);
     await server.start();
     const database = await openDatabase({ dataDir });
     people = await seedDemo(database.db, new Date());
@@ -71,6 +76,15 @@ describe("the program against a Bot API emulator", () => {
       const today = formatDate(localDateOf(new Date()));
       await walkOwnWill(cast, today);
       await walkContractRefusal(cast, today);
+      // The deputy head's opinion reached the head with the report, before the head decided (D4, D6).
+      const headChat = cast.head.transcript.join("\n");
+      expect(headChat).toContain("Оқудың соңғы жылы");
+      expect(headChat).toContain("Отбасылық жағдайыма байланысты");
+      // D12: the head received the report as a DOCX file, in the learner's language, word for word.
+      const [report] = files.get(2002) ?? [];
+      expect(report?.filename).toBe("Баянат_Ахметова_Д_Б_№1.docx");
+      const xml = Buffer.from(unzipSync(new Uint8Array(report!.data))["word/document.xml"]!).toString("utf8");
+      expect(xml).toContain("Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.");
 
       const code = await program.stop("SIGTERM");
       expect(code).toBe(0);
@@ -79,12 +93,23 @@ describe("the program against a Bot API emulator", () => {
 
       // Restarting keeps every stored row (PGlite files under DATA_DIR).
       const database = await openDatabase({ dataDir });
-      const rows = await database.db.select().from(cases);
+      const rows = await database.db.select().from(cases).orderBy(cases.id);
       expect(rows.map((r) => [r.ground, r.state])).toEqual([
         ["own_will", "closed"],
         ["contract_refusal", "closed"],
       ]);
       expect((await database.db.select().from(students)).every((s) => s.userId !== null)).toBe(true);
+      // D7: the master's student got the order on expulsion and the submission; D6, D12: the cadet's report
+      // was sent back and re-submitted, both versions kept.
+      const steps = await database.db.select().from(caseSteps).where(eq(caseSteps.caseId, rows[0]!.id));
+      expect(steps.filter((s) => s.state === "done").map((s) => s.key)).toEqual(
+        expect.arrayContaining(["order", "submission", "decide", "interview", "conversation"]),
+      );
+      const versions = await database.db
+        .select()
+        .from(reportVersions)
+        .where(eq(reportVersions.caseId, rows[1]!.id));
+      expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
       await database.close();
     } finally {
       await program?.stop("SIGKILL");

@@ -11,7 +11,7 @@ import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock";
 import { type Database, openDatabase } from "../../src/db/client";
-import { caseSteps, cases } from "../../src/db/schema";
+import { auditEvents, caseSteps, cases } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
 import { resetDatabase, testDatabase } from "../support/db";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
@@ -79,20 +79,50 @@ describe("fault: the database restarts mid-run", () => {
       expect(h.tg.lastTextTo(tg.id)).toContain(REASONS); // the answer given before the restart
       await h.press(tg, "r:submit");
       await h.flush();
-      const button = stepButton(h, staff.deputy.tg, "waive");
+      // The deputy's opinion to the head (D4): "disagree" asks for a reason, so the press opens an input
+      // that has to survive the restart.
+      const disagree = stepButton(h, staff.deputy.tg, "disagree");
+      const interview = stepButton(h, staff.deputy.tg, "interview");
+      const dissent = "Себептері дәлелсіз, оқуды жалғастыруға мүмкіндігі бар.";
 
       database = await restart(database, dataDir);
       h = new Harness(database, h.clock, [], h.tg);
-      await retrying(h, () => h.press(staff.deputy.tg, button));
-      await retrying(h, () => h.text(staff.deputy.tg, "Әңгімелесу бұрын өткізілген."));
+      await retrying(h, () => h.press(staff.deputy.tg, disagree));
+      await retrying(h, () => h.text(staff.deputy.tg, dissent));
       // A second press of the same button (as a nervous user would): answered, never a second transition.
-      await h.press(staff.deputy.tg, button);
-      await h.text(staff.deputy.tg, "Әңгімелесу бұрын өткізілген.");
+      await retrying(h, () => h.press(staff.deputy.tg, disagree));
+      await retrying(h, () => h.text(staff.deputy.tg, dissent));
+      // The cl. 4 interview, pressed twice too.
+      await retrying(h, () => h.press(staff.deputy.tg, interview));
+      await retrying(h, () => h.text(staff.deputy.tg, "20.03.2026"));
+      await retrying(h, () => h.press(staff.deputy.tg, interview));
+      await h.flush();
+      const instruct = stepButton(h, staff.head.tg, "instruct");
+
+      // Again while the head instructs: the instruction opens the cl. 20 conversation, exactly once.
+      database = await restart(database, dataDir);
+      h = new Harness(database, h.clock, [], h.tg);
+      await retrying(h, () => h.press(staff.head.tg, instruct));
+      await retrying(h, () => h.press(staff.head.tg, instruct));
+      await h.flush();
 
       expect(await h.db.select().from(cases)).toHaveLength(1);
-      const endorse = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "endorse"));
-      expect(endorse.map((s) => s.state)).toEqual(["done"]);
-      expect(await h.db.select().from(caseSteps).where(eq(caseSteps.key, "instruct"))).toHaveLength(1);
+      expect((await h.db.select().from(cases))[0]?.state).toBe("open");
+      const steps = await h.db.select().from(caseSteps).orderBy(caseSteps.id);
+      expect(steps.map((s) => [s.key, s.state])).toEqual([
+        ["endorse", "done"],
+        ["interview", "done"],
+        ["instruct", "done"],
+        ["conversation", "pending"],
+      ]);
+      expect(steps[0]?.result).toEqual({ action: "disagree", reason: dissent });
+      expect(steps[1]?.result).toEqual({ action: "interview", date: "2026-03-20" });
+      for (const action of ["step.disagree", "step.interview", "step.instruct"]) {
+        const rows = await h.db.select().from(auditEvents).where(eq(auditEvents.action, action));
+        expect(rows, action).toHaveLength(1);
+      }
+      // The opinion reached the head once, with its reason.
+      expect(h.tg.textsTo(staff.head.tg.id).filter((x) => x.includes(dissent))).toHaveLength(1);
     } finally {
       if (database.kind === "pglite") await database.close();
       rmSync(dataDir, { recursive: true, force: true });

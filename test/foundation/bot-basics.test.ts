@@ -39,8 +39,10 @@ describe("/start, /help, /lang", () => {
     const u = newUser();
     await h.current.command(u, "start");
     await h.current.press(u, "lang:xx");
+    // Nothing stored: a stranger has no users row (issue 12.17), and a forged code does not make one.
     const [row] = await h.current.db.select().from(users).where(eq(users.telegramId, u.id));
-    expect(row?.lang).toBe("kk");
+    expect(row).toBeUndefined();
+    expect(String(h.current.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("батырма");
   });
 
   it("answers plain text with a pointer to /help", async () => {

@@ -11,6 +11,7 @@ import {
   digestsTo,
   escalationsTo,
   fileCase,
+  interviewAndApprove,
   staff,
   stepOf,
   tick,
@@ -26,9 +27,10 @@ describe("breach notices", () => {
     const s = await staff(h, inst.id);
     at(h, "2026-03-02 10:00");
     const id = await fileCase(h, inst.id, "contract_refusal");
-    await actOn(h, s.deputy, id, "endorse", "interview", { date: "02.03.2026" });
-    await actOn(h, s.head, id, "decide", "approve");
+    await interviewAndApprove(h, s, id);
     expect(await stepOf(h.db, id, "order")).toMatchObject({ dueOn: "2026-03-05", dueKind: "statutory" });
+    // The deputy's opinion was never given: the decision closed it (D4), so nothing of it can breach.
+    expect((await stepOf(h.db, id, "endorse")).state).toBe("cancelled");
     await h.flush();
     return { h, inst, s, id };
   }
@@ -49,13 +51,16 @@ describe("breach notices", () => {
     ]);
     const [own] = breachesTo(h, s.personnel.tg.id);
     expect(own?.text).toContain("Statutory deadline missed");
-    expect(own?.text).toContain(`Case No. ${id} · order on dismissal`);
-    expect(own?.text).toContain("statutory deadline 05.03.2026 (cl. 26; D2) · ⚠️ overdue by 1 working day(s)");
+    expect(own?.text).toContain(`Case No. ${id} · order on expulsion`);
+    expect(own?.text).toContain("statutory deadline 05.03.2026 (cl. 26) · ⚠️ overdue by 1 working day(s)");
+    // D13: the clause is cited; the product decision behind the period is never shown as a code.
+    expect(own?.text).not.toMatch(/\bD\d{1,2}\b/);
     expect(buttonsOf(own!)).toEqual([`c:${id}`]);
     for (const who of [s.head, s.deputy]) {
       const [e] = escalationsTo(h, who.tg.id);
       expect(e?.text).toContain("Escalation: statutory deadline missed");
       expect(e?.text).toContain("Responsible: personnel subdivision (Personnel P.P.)");
+      expect(e?.text).not.toMatch(/\bD\d{1,2}\b/);
       expect(buttonsOf(e!)).toEqual([`c:${id}`]);
     }
     expect(breachesTo(h, s.head.tg.id)).toHaveLength(0);
@@ -95,7 +100,12 @@ describe("breach notices", () => {
 
     // Once the order is recorded, the escalation is gone from the next digest.
     at(h, "2026-03-11 11:00");
-    await actOn(h, s.personnel, id, "order", "order", { number: "12-к", date: "10.03.2026" });
+    // D11: in ch. 6 personnel confirms the conscript answer with the order.
+    await actOn(h, s.personnel, id, "order", "order", {
+      number: "12-к",
+      date: "10.03.2026",
+      conscript: "no",
+    });
     at(h, "2026-03-12 09:00");
     await tick(h);
     // Nothing left to report to the head: no digest at all.
@@ -107,19 +117,28 @@ describe("breach notices", () => {
     const inst = await addInstitution(h.db);
     const s = await staff(h, inst.id);
     at(h, "2026-03-02 10:00");
-    const id = await fileCase(h, inst.id); // endorse: target, due 04.03
+    // Ch. 6: at registration only targets open (the deputy's opinion, D4, and the cl. 4 interview, D5), both
+    // due 04.03; the head's decision waits for the interview.
+    const id = await fileCase(h, inst.id, "contract_refusal");
+    const opened = await h.db.select().from(caseSteps).where(eq(caseSteps.caseId, id));
+    expect(opened.map((x) => [x.key, x.dueKind, x.dueOn])).toEqual([
+      ["endorse", "target", "2026-03-04"],
+      ["interview", "target", "2026-03-04"],
+    ]);
     at(h, "2026-03-10 09:00");
     const r = await tick(h);
     expect(r.breaches).toEqual([]);
     expect(breachesTo(h, s.deputy.tg.id)).toHaveLength(0);
     expect(escalationsTo(h, s.head.tg.id)).toHaveLength(0);
     expect(digestsTo(h, s.head.tg.id)).toHaveLength(0);
-    // The target shows in its holder's digest as overdue, labelled as a target.
+    // The targets show in their holder's digest as overdue, named as the institution's target (D13).
     const [d] = digestsTo(h, s.deputy.tg.id);
-    expect(d?.text).toContain("Overdue: 1");
-    expect(d?.text).toContain("target 04.03.2026 (D3)");
+    expect(d?.text).toContain("Overdue: 2");
+    expect(d?.text).toContain("the institution's target: 04.03.2026 · ⚠️ overdue by 3 working day(s)");
     expect(d?.text).not.toContain("statutory");
-    expect((await stepOf(h.db, id, "endorse")).breachNotifiedOn).toBeNull();
+    expect(d?.text).not.toMatch(/\bD\d{1,2}\b/);
+    for (const key of ["endorse", "interview"])
+      expect((await stepOf(h.db, id, key)).breachNotifiedOn).toBeNull();
   });
 
   it("escalates a head's own statutory step to nobody else (cl. 20 instruction)", async () => {
@@ -128,14 +147,70 @@ describe("breach notices", () => {
     const s = await staff(h, inst.id);
     at(h, "2026-03-02 10:00");
     const id = await fileCase(h, inst.id);
-    await actOn(h, s.deputy, id, "endorse", "interview", { date: "02.03.2026" });
-    expect(await stepOf(h.db, id, "instruct")).toMatchObject({ dueOn: "2026-03-04", dueKind: "statutory" });
+    // The instruction opened at registration, alongside the deputy's steps (D4): the deputy acting on time
+    // neither opens nor moves it; the head's 2 WD count from registration (D2).
+    await actOn(h, s.deputy, id, "endorse", "agree");
+    await actOn(h, s.deputy, id, "interview", "interview", { date: "02.03.2026" });
+    expect(await stepOf(h.db, id, "instruct")).toMatchObject({
+      dueOn: "2026-03-04",
+      dueKind: "statutory",
+      openedOn: "2026-03-02",
+    });
     at(h, "2026-03-05 09:00");
     const r = await tick(h);
     expect(r.breaches).toMatchObject([{ caseId: id, stepKey: "instruct", role: "head", recipients: 1 }]);
+    const [own] = breachesTo(h, s.head.tg.id);
     expect(breachesTo(h, s.head.tg.id)).toHaveLength(1);
+    expect(own?.text).toContain("instruction to hold the fact-check conversation (cl. 20)");
+    expect(own?.text).toContain("statutory deadline 04.03.2026 (cl. 20) · ⚠️ overdue by 1 working day(s)");
     expect(escalationsTo(h, s.deputy.tg.id)).toHaveLength(0);
     expect(escalationsTo(h, s.head.tg.id)).toHaveLength(0);
+    expect(breachesTo(h, s.deputy.tg.id)).toHaveLength(0);
+  });
+
+  it("notifies and escalates an overdue cl. 20 conversation, statutory 2 WD from the instruction (D3)", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    const s = await staff(h, inst.id);
+    at(h, "2026-03-02 10:00");
+    const id = await fileCase(h, inst.id);
+    // The head instructs on Tue 03.03: the conversation opens then and is due 2 WD later, Thu 05.03
+    // (counted from the instruction, not from registration: that would be 04.03).
+    at(h, "2026-03-03 11:00");
+    await actOn(h, s.head, id, "instruct", "instruct");
+    expect(await stepOf(h.db, id, "conversation")).toMatchObject({
+      role: "personnel_officer",
+      openedOn: "2026-03-03",
+      dueOn: "2026-03-05",
+      dueKind: "statutory",
+    });
+    // The last day of the period is still in time.
+    at(h, "2026-03-05 23:59");
+    expect((await tick(h)).breaches).toEqual([]);
+    at(h, "2026-03-06 09:00");
+    const r = await tick(h);
+    // Only the conversation breaches: the deputy's overdue opinion and interview are targets (D3).
+    expect(r.breaches).toMatchObject([
+      { caseId: id, stepKey: "conversation", role: "personnel_officer", dueOn: "2026-03-05", recipients: 3 },
+    ]);
+    const [own] = breachesTo(h, s.personnel.tg.id);
+    expect(own?.text).toContain(`Case No. ${id} · fact-check conversation with the learner (cl. 20)`);
+    expect(own?.text).toContain("statutory deadline 05.03.2026 (cl. 20) · ⚠️ overdue by 1 working day(s)");
+    expect(own?.text).not.toMatch(/\bD\d{1,2}\b/);
+    // Escalated to the head and to the deputy head for personnel, who supervises the subdivision.
+    for (const who of [s.head, s.deputy]) {
+      const [e] = escalationsTo(h, who.tg.id);
+      expect(escalationsTo(h, who.tg.id)).toHaveLength(1);
+      expect(e?.text).toContain("fact-check conversation with the learner (cl. 20)");
+      expect(e?.text).toContain("Responsible: personnel subdivision (Personnel P.P.)");
+      expect(buttonsOf(e!)).toEqual([`c:${id}`]);
+    }
+    expect(breachesTo(h, s.deputy.tg.id)).toHaveLength(0);
+    expect((await stepOf(h.db, id, "conversation")).breachNotifiedOn).toBe("2026-03-06");
+    // Once only.
+    at(h, "2026-03-10 09:00");
+    expect((await tick(h)).breaches).toEqual([]);
+    expect(breachesTo(h, s.personnel.tg.id)).toHaveLength(1);
   });
 
   it("waits for a working day (a weekend after a Friday deadline)", async () => {
@@ -144,8 +219,7 @@ describe("breach notices", () => {
     const s = await staff(h, inst.id);
     at(h, "2026-03-04 10:00");
     const id = await fileCase(h, inst.id, "contract_refusal");
-    await actOn(h, s.deputy, id, "endorse", "waive", { reason: "Отказ от беседы" });
-    await actOn(h, s.head, id, "decide", "approve");
+    await interviewAndApprove(h, s, id);
     // 3 WD from Wed 04.03: 05, 06, then Mon 09.03 is a day off → Tue 10.03.
     expect((await stepOf(h.db, id, "order")).dueOn).toBe("2026-03-10");
     await h.db.update(caseSteps).set({ dueOn: "2026-03-06" }).where(eq(caseSteps.caseId, id));
@@ -166,8 +240,7 @@ describe("breach notices", () => {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
       const id = await fileCase(h, inst.id, "contract_refusal");
-      await actOn(h, s.deputy, id, "endorse", "interview", { date: "02.03.2026" });
-      await actOn(h, s.head, id, "decide", "approve");
+      await interviewAndApprove(h, s, id);
       ids.push(id);
     }
     await h.flush();
@@ -178,7 +251,7 @@ describe("breach notices", () => {
     const [own] = breachesTo(h, s.personnel.tg.id);
     expect(breachesTo(h, s.personnel.tg.id)).toHaveLength(1);
     expect(own?.text).toContain("Statutory deadlines missed: 3");
-    for (const id of ids) expect(own?.text).toContain(`Case No. ${id} · order on dismissal`);
+    for (const id of ids) expect(own?.text).toContain(`Case No. ${id} · order on expulsion`);
     expect(buttonsOf(own!)).toEqual(ids.map((id) => `c:${id}`));
     for (const who of [s.head, s.deputy]) {
       const list = escalationsTo(h, who.tg.id);

@@ -4,7 +4,17 @@ import { caseSteps, digestsSent, institutions } from "../../src/db/schema";
 import { buildDigests, digestsClaimedOn } from "../../src/jobs/digest";
 import { addInstitution, addOfficial } from "../support/fixtures";
 import { useHarness } from "../support/harness";
-import { actOn, at, buttonsOf, delegate, digestsTo, fileCase, staff, stepOf, tick } from "./helpers";
+import {
+  at,
+  buttonsOf,
+  delegate,
+  digestsTo,
+  fileCase,
+  interviewAndApprove,
+  staff,
+  stepOf,
+  tick,
+} from "./helpers";
 
 describe("daily digest: when", () => {
   const hr = useHarness({ now: "2026-03-16T05:00:00Z" });
@@ -14,7 +24,9 @@ describe("daily digest: when", () => {
     const inst = await addInstitution(h.db);
     const s = await staff(h, inst.id);
     at(h, "2026-03-16 10:00");
-    const id = await fileCase(h, inst.id); // endorse: target, due Wed 18.03
+    // Own will: the deputy's opinion and the cl. 4 interview (targets), the head's cl. 20 instruction
+    // (statutory, from registration), all due Wed 18.03; nothing yet for the personnel officer.
+    const id = await fileCase(h, inst.id);
     await h.flush();
 
     at(h, "2026-03-17 08:59");
@@ -26,12 +38,18 @@ describe("daily digest: when", () => {
     await tick(h);
     const [d] = digestsTo(h, s.deputy.tg.id);
     expect(d?.text).toContain("Daily digest · 17.03.2026");
-    expect(d?.text).toContain("Due within the next two working days: 1");
-    expect(d?.text).toContain(`Case No. ${id}`);
-    expect(d?.text).toContain("target 18.03.2026 (D3) · 1 working day(s) left");
+    expect(d?.text).toContain("Due within the next two working days: 2");
+    expect(d?.text).toContain(`Case No. ${id} · opinion of the deputy head for personnel work`);
+    expect(d?.text).toContain(`Case No. ${id} · interview on reimbursing`);
+    // D13: a target is named as the institution's, in words, with no code and no clause.
+    expect(d?.text).toContain("the institution's target: 18.03.2026 · 1 working day(s) left");
+    expect(d?.text).not.toMatch(/\bD\d{1,2}\b/);
     expect(buttonsOf(d!)).toEqual([`c:${id}`]);
-    // Nothing pending for the head and the personnel officer: no message, but their day is settled.
-    expect(digestsTo(h, s.head.tg.id)).toHaveLength(0);
+    // The head's own statutory step, cited by its clause.
+    const [head] = digestsTo(h, s.head.tg.id);
+    expect(head?.text).toContain("Due within the next two working days: 1");
+    expect(head?.text).toContain("statutory deadline 18.03.2026 (cl. 20) · 1 working day(s) left");
+    // Nothing pending for the personnel officer: no message, but the day is settled for all three.
     expect(digestsTo(h, s.personnel.tg.id)).toHaveLength(0);
     expect(await digestsClaimedOn(h.db, "2026-03-17")).toBe(3);
 
@@ -46,7 +64,7 @@ describe("daily digest: when", () => {
     await tick(h);
     const all = digestsTo(h, s.deputy.tg.id);
     expect(all).toHaveLength(2);
-    expect(all[1]?.text).toContain("Due today: 1");
+    expect(all[1]?.text).toContain("Due today: 2");
   });
 
   it("follows the institution's reminder hour", async () => {
@@ -71,6 +89,7 @@ describe("daily digest: when", () => {
     at(h, "2026-03-20 10:00");
     const id = await fileCase(h, inst.id); // Fri → 2 WD: 26, 27 March (weekend, then Nauryz)
     expect((await stepOf(h.db, id, "endorse")).dueOn).toBe("2026-03-27");
+    expect((await stepOf(h.db, id, "interview")).dueOn).toBe("2026-03-27");
     await h.flush();
     for (const day of ["2026-03-21", "2026-03-22", "2026-03-23", "2026-03-24", "2026-03-25"]) {
       at(h, `${day} 10:00`);
@@ -81,7 +100,7 @@ describe("daily digest: when", () => {
     at(h, "2026-03-26 09:00");
     await tick(h);
     const [d] = digestsTo(h, s.deputy.tg.id);
-    expect(d?.text).toContain("Due within the next two working days: 1");
+    expect(d?.text).toContain("Due within the next two working days: 2");
   });
 
   it("sends nothing when nothing is pending", async () => {
@@ -148,21 +167,21 @@ describe("daily digest: what", () => {
     // G: contract refusal, decided on Tue 10.03 → the order (cl. 26, statutory 3 WD) was due Fri 13.03.
     at(h, "2026-03-10 10:00");
     const g = await fileCase(h, inst.id, "contract_refusal");
-    await actOn(h, s.deputy, g, "endorse", "interview", { date: "10.03.2026" });
-    await actOn(h, s.head, g, "decide", "approve");
+    await interviewAndApprove(h, s, g);
     expect(await stepOf(h.db, g, "order")).toMatchObject({ dueOn: "2026-03-13", dueKind: "statutory" });
-    // Endorsements (D3 targets, 2 WD from filing) of five reports.
+    // Six more ch. 6 reports: each opens the deputy's opinion and the cl. 4 interview (D3 targets, 2 WD
+    // from filing) and nothing for the head until the interview.
     at(h, "2026-03-12 10:00");
-    const a = await fileCase(h, inst.id); // due Mon 16.03
+    const a = await fileCase(h, inst.id, "contract_refusal"); // due Mon 16.03
     at(h, "2026-03-13 10:00");
-    const b = await fileCase(h, inst.id); // due Tue 17.03
+    const b = await fileCase(h, inst.id, "contract_refusal"); // due Tue 17.03
     at(h, "2026-03-16 10:00");
-    const c = await fileCase(h, inst.id); // due Wed 18.03
+    const c = await fileCase(h, inst.id, "contract_refusal"); // due Wed 18.03
     at(h, "2026-03-17 10:00");
-    const d = await fileCase(h, inst.id); // due Thu 19.03
+    const d = await fileCase(h, inst.id, "contract_refusal"); // due Thu 19.03
     at(h, "2026-03-18 08:00");
-    const e = await fileCase(h, inst.id); // due Fri 20.03
-    const f = await fileCase(h, inst.id);
+    const e = await fileCase(h, inst.id, "contract_refusal"); // due Fri 20.03
+    const f = await fileCase(h, inst.id, "contract_refusal");
     await h.db.update(caseSteps).set({ dueOn: "2026-03-26" }).where(eq(caseSteps.caseId, f)); // too far
     await h.flush();
     h.tg.clear();
@@ -170,21 +189,27 @@ describe("daily digest: what", () => {
     at(h, "2026-03-18 09:00");
     const built = await buildDigests(h.db, h.clock());
     const mine = built.digests.find((x) => x.officialId === s.deputy.official.id)!;
-    const ids = (xs: { caseId: number }[]) => xs.map((x) => x.caseId);
-    expect(ids(mine.groups.overdue)).toEqual([a, b]);
-    expect(ids(mine.groups.today)).toEqual([c]);
-    expect(ids(mine.groups.soon)).toEqual([d, e]);
-    expect(ids(mine.groups.escalations)).toEqual([g]);
+    const ids = (xs: { caseId: number; key: string }[]) => xs.map((x) => [x.caseId, x.key]);
+    const both = (...cs: number[]) =>
+      cs.flatMap((x) => [
+        [x, "endorse"],
+        [x, "interview"],
+      ]);
+    expect(ids(mine.groups.overdue)).toEqual(both(a, b));
+    expect(ids(mine.groups.today)).toEqual(both(c));
+    expect(ids(mine.groups.soon)).toEqual(both(d, e));
+    expect(ids(mine.groups.escalations)).toEqual([[g, "order"]]);
 
     await tick(h);
     const [dep] = digestsTo(h, s.deputy.tg.id);
-    expect(dep?.text).toContain("Overdue: 2");
-    expect(dep?.text).toContain("overdue by 2 working day(s)");
-    expect(dep?.text).toContain("overdue by 1 working day(s)");
-    expect(dep?.text).toContain("Due today: 1");
-    expect(dep?.text).toContain("Due within the next two working days: 2");
+    expect(dep?.text).toContain("Overdue: 4");
+    expect(dep?.text).toContain("the institution's target: 16.03.2026 · ⚠️ overdue by 2 working day(s)");
+    expect(dep?.text).toContain("the institution's target: 17.03.2026 · ⚠️ overdue by 1 working day(s)");
+    expect(dep?.text).toContain("Due today: 2");
+    expect(dep?.text).toContain("Due within the next two working days: 4");
     expect(dep?.text).toContain("Escalations — statutory deadlines missed: 1");
-    expect(dep?.text).toContain("statutory deadline 13.03.2026 (cl. 26; D2) · ⚠️ overdue by 3 working day(s)");
+    expect(dep?.text).toContain("statutory deadline 13.03.2026 (cl. 26) · ⚠️ overdue by 3 working day(s)");
+    expect(dep?.text).not.toMatch(/\bD\d{1,2}\b/);
     expect(dep?.text).not.toContain(`Case No. ${f} `);
     expect(dep!.text.indexOf(`Case No. ${a} `)).toBeLessThan(dep!.text.indexOf(`Case No. ${b} `));
     expect(buttonsOf(dep!)).toEqual([a, b, c, d, e, g].map((x) => `c:${x}`));
@@ -194,14 +219,14 @@ describe("daily digest: what", () => {
     // The acting deputy (delegation covering today) gets the same, in Russian; the former one nothing.
     const [act] = digestsTo(h, acting.tg.id);
     expect(act?.text).toContain("Ежедневная сводка · 18.03.2026");
-    expect(act?.text).toContain("Просрочено: 2");
+    expect(act?.text).toContain("Просрочено: 4");
     expect(buttonsOf(act!)).toEqual(buttonsOf(dep!));
     expect(digestsTo(h, former.tg.id)).toHaveLength(0);
 
     // The head: G's missed statutory order as an escalation; targets never escalate.
     const [head] = digestsTo(h, s.head.tg.id);
     expect(head?.text).toContain("Escalations — statutory deadlines missed: 1");
-    expect(head?.text).toContain(`Case No. ${g} · order on dismissal`);
+    expect(head?.text).toContain(`Case No. ${g} · order on expulsion`);
     expect(head?.text).toContain("personnel subdivision");
     expect(head?.text).not.toContain("Overdue:");
     expect(buttonsOf(head!)).toEqual([`c:${g}`]);
@@ -217,13 +242,21 @@ describe("daily digest: what", () => {
     const inst = await addInstitution(h.db);
     const s = await staff(h, inst.id);
     at(h, "2026-03-16 10:00");
+    // 25 reports: 50 steps for the deputy (an opinion and an interview each), 25 for the head (cl. 20).
     for (let i = 0; i < 25; i++) await fileCase(h, inst.id);
     at(h, "2026-03-17 09:00");
     await tick(h);
     const [d] = digestsTo(h, s.deputy.tg.id);
-    expect(d?.text).toContain("Due within the next two working days: 25");
-    expect(d?.text).toContain("…and 5 more");
+    expect(d?.text).toContain("Due within the next two working days: 50");
+    expect(d?.text.match(/^• /gm)).toHaveLength(20);
+    expect(d?.text).toContain("…and 30 more");
     expect(d!.text.length).toBeLessThan(4096);
-    expect(buttonsOf(d!)).toHaveLength(20);
+    // A button per listed case: the 20 items listed are the two steps of each of the first 10 cases.
+    expect(buttonsOf(d!)).toEqual(Array.from({ length: 10 }, (_, i) => `c:${i + 1}`));
+    const [head] = digestsTo(h, s.head.tg.id);
+    expect(head?.text).toContain("Due within the next two working days: 25");
+    expect(head?.text.match(/^• /gm)).toHaveLength(20);
+    expect(head?.text).toContain("…and 5 more");
+    expect(buttonsOf(head!)).toHaveLength(20);
   });
 });

@@ -2,12 +2,13 @@
 import { and, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { act } from "../../src/cases/act";
+import type { InputKind } from "../../src/cases/actions";
 import { submitReport } from "../../src/cases/submit";
 import type { Db } from "../../src/db/client";
 import { caseSteps, delegations } from "../../src/db/schema";
 import { runTick, type TickResult } from "../../src/jobs/runner";
 import { createLogger } from "../../src/logger";
-import type { Role } from "../../src/rules";
+import { localDateOf, type Role } from "../../src/rules";
 import { addOfficial, addStudent } from "../support/fixtures";
 import { REASONS } from "../support/flows";
 import type { Harness } from "../support/harness";
@@ -82,7 +83,7 @@ export async function actOn(
   caseId: number,
   key: string,
   action: string,
-  input?: { date?: string; reason?: string; note?: string; number?: string },
+  input?: Partial<Record<InputKind, string>>,
 ) {
   const s = await stepOf(h.db, caseId, key);
   const r = await act(
@@ -92,6 +93,17 @@ export async function actOn(
   );
   if (r.status !== "done") throw new Error(`act ${key}/${action} on case ${caseId}: ${JSON.stringify(r)}`);
   return r;
+}
+
+/**
+ * Ch. 6 (contract refusal) up to the head's decision: the deputy head records the cl. 4 interview (D5, the
+ * only step the decision waits for), then the head approves (cl. 25); the deputy's opinion is left pending
+ * (advisory, D4) and is closed by the decision. The cl. 26 order opens, statutory 3 WD from the decision.
+ */
+export async function interviewAndApprove(h: Harness, s: { head: Person; deputy: Person }, caseId: number) {
+  const date = localDateOf(h.clock()).split("-").reverse().join(".");
+  await actOn(h, s.deputy, caseId, "interview", "interview", { date });
+  await actOn(h, s.head, caseId, "decide", "approve");
 }
 
 export async function delegate(

@@ -7,7 +7,16 @@ import { createLogger } from "../../src/logger";
 import { addInstitution } from "../support/fixtures";
 import type { Harness } from "../support/harness";
 import { useHarness } from "../support/harness";
-import { actOn, at, breachesTo, digestsTo, escalationsTo, fileCase, jobDeps, staff } from "./helpers";
+import {
+  at,
+  breachesTo,
+  digestsTo,
+  escalationsTo,
+  fileCase,
+  interviewAndApprove,
+  jobDeps,
+  staff,
+} from "./helpers";
 
 async function until(cond: () => boolean | Promise<boolean>, ms = 10_000) {
   const end = Date.now() + ms;
@@ -36,10 +45,11 @@ describe("jobs runner", () => {
       const s = await staff(h, inst.id);
       at(h, "2026-03-02 10:00");
       const id = await fileCase(h, inst.id, "contract_refusal");
-      await actOn(h, s.deputy, id, "endorse", "interview", { date: "02.03.2026" });
-      await actOn(h, s.head, id, "decide", "approve"); // order due 05.03
+      await interviewAndApprove(h, s, id); // order due 05.03
       at(h, "2026-03-05 10:00");
-      await fileCase(h, inst.id); // an endorsement, target due 10.03
+      // Own will: the deputy's opinion and interview (targets) and the head's cl. 20 instruction
+      // (statutory), all due 10.03: in the digests, not breached on 06.03.
+      await fileCase(h, inst.id);
       people.push(s);
     }
     await h.flush();

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { auditEvents, invites, officials, students, users } from "../../src/db/schema";
+import { auditEvents, invites, officials, strangerActivity, students, users } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
 import { createInvite, INVITE_TTL_DAYS } from "../../src/people/invites";
 import { createOfficialInvite, revokeAccess } from "../../src/people/officials";
@@ -87,11 +87,21 @@ describe("invites through the bot", () => {
     await h.current.command(u, "start", studentTokens[1]);
     expect(h.current.tg.lastTextTo(u.id)).toBe(t("invite.invalid"));
     expect(await boundStudents()).toEqual([]);
-    const refused = await h.current.db
+    // A stranger's refusals are counted, one row a day, not audited one by one (issue 12.17); the
+    // malformed token is refused before any lookup and not counted.
+    expect(
+      await h.current.db.select().from(auditEvents).where(eq(auditEvents.action, "invite.refused")),
+    ).toEqual([]);
+    const noise = await h.current.db
       .select()
       .from(auditEvents)
-      .where(eq(auditEvents.action, "invite.refused"));
-    expect(refused.length).toBeGreaterThanOrEqual(2);
+      .where(eq(auditEvents.action, "stranger.noise"));
+    expect(noise).toHaveLength(1);
+    expect(noise[0]?.details).toMatchObject({ telegramId: u.id, first: "invite.refused" });
+    const [counted] = await h.current.db.select().from(strangerActivity);
+    expect(counted).toMatchObject({ telegramId: u.id, count: 2, kinds: { "invite.refused": 2 } });
+    // …and no users row for someone who only guessed.
+    expect(await userIdOf(u)).toBeUndefined();
   });
 
   it("does not let a second account take an entry that is already bound", async () => {

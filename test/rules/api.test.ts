@@ -9,6 +9,7 @@ import type {
   DeadlineAnchor,
   DeadlineRule,
   Ground,
+  HeadDecision,
   LocalDate,
   Role,
   StepDef,
@@ -77,6 +78,7 @@ assertType<
   Same<
     StepKey,
     | "endorse"
+    | "interview"
     | "instruct"
     | "conversation"
     | "decide"
@@ -116,9 +118,38 @@ assertType<
       deadline: DeadlineRule | null;
       produces: readonly string[];
       terminal?: "decision";
+      advisory?: true;
     }
   >
 >(true);
+// Optional fields hide from Same<>: pin the key set too (D4: `advisory` marks an opinion to the head).
+assertType<
+  Same<
+    keyof StepDef,
+    "cite" | "key" | "role" | "opensAfter" | "deadline" | "produces" | "terminal" | "advisory"
+  >
+>(true);
+assertType<
+  Same<keyof WorkflowContext, "category" | "conscriptServed" | "reimbursement" | "endorsers" | "targets">
+>(true);
+assertType<Same<WorkflowContext["endorsers"], readonly Role[] | undefined>>(true);
+assertType<Same<HeadDecision, "approve" | "reject" | "send_back">>(true);
+assertType<
+  Same<typeof rules.headDecisions, (ground: Ground) => { decisions: readonly HeadDecision[] } & Cited>
+>(true);
+assertType<Same<typeof rules.canWithdraw, (wf: Workflow, done: ReadonlySet<StepKey>) => boolean>>(true);
+assertType<Same<typeof rules.opinionSteps, (wf: Workflow) => StepDef[]>>(true);
+assertType<Same<typeof rules.decisionStep, (wf: Workflow) => StepDef | undefined>>(true);
+assertType<
+  Same<typeof rules.missingBefore, (wf: Workflow, key: StepKey, done: ReadonlySet<StepKey>) => StepKey[]>
+>(true);
+assertType<
+  Same<
+    typeof rules.needsMilitaryReferral,
+    (ground: Ground, ctx: Pick<WorkflowContext, "category" | "conscriptServed">) => boolean
+  >
+>(true);
+assertType<Same<typeof rules.MAX_EXTRA_ENDORSERS, 3>>(true);
 // WorkflowContext may carry more optional fields (targets), but must accept the documented shape.
 const ctx: WorkflowContext = { category: "cadet", conscriptServed: true, reimbursement: { own_will: false } };
 assertType<Same<Workflow, { cite: string; ground: Ground; chapter: string; steps: readonly StepDef[] }>>(
@@ -154,5 +185,7 @@ describe("public API of src/rules", () => {
     expect(rules.RULES_EDITION).toBe("75/қе (04.06.2024) as amended by 88/қе (29.09.2025)");
     expect(rules.workflowFor("own_will", ctx).ground).toBe("own_will");
     expect(rules.makeCalendar().weekPattern).toEqual([1, 2, 3, 4, 5]);
+    expect(rules.MAX_EXTRA_ENDORSERS).toBe(3); // D4
+    expect(Object.keys(rules.DECISIONS)).toHaveLength(15); // D1–D15
   });
 });

@@ -5,7 +5,9 @@ import {
   isWorkingDay,
   KURBAN_AIT,
   KZ_SEED,
+  KZ_SEED_DAYS,
   KZ_SEED_YEARS,
+  kzSeedFor,
   makeCalendar,
   statutoryDaysOff,
   statutoryHolidays,
@@ -215,16 +217,11 @@ describe("makeCalendar (D1: per-institution week pattern and overrides)", () => 
     expect(isWorkingDay("2026-03-23", cal)).toBe(false);
   });
 
-  it("a six-day week makes Saturdays working days, but holidays and seeded days off stay off", () => {
+  it("normalises the week pattern (sorted, no duplicates)", () => {
     const cal = makeCalendar({ weekPattern: [6, 1, 2, 3, 4, 5, 5] });
     expect(cal.weekPattern).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(isWorkingDay("2026-03-28", cal)).toBe(true);
-    expect(isWorkingDay("2026-03-29", cal)).toBe(false);
-    expect(isWorkingDay("2026-03-21", cal)).toBe(false); // Nauryz on Saturday is a holiday for everyone
-    expect(isWorkingDay("2026-03-24", cal)).toBe(false);
-    expect(isWorkingDay("2028-03-25", cal)).toBe(true); // an ordinary Saturday in a fallback year
-    expect(isWorkingDay("2028-01-01", cal)).toBe(false); // New Year on Saturday, fallback year
-    expect(addWorkingDays("2026-03-20", 2, cal)).toBe("2026-03-27");
+    expect(isWorkingDay("2026-03-28", cal)).toBe(true); // an ordinary Saturday
+    expect(isWorkingDay("2026-03-29", cal)).toBe(false); // Sunday
   });
 
   it("rejects a bad week pattern, a bad override date or kind", () => {
@@ -263,5 +260,207 @@ describe("makeCalendar (D1: per-institution week pattern and overrides)", () => 
   it("a hand-built calendar without working days fails instead of looping", () => {
     const never = { weekPattern: [], overrides: new Map() };
     expect(() => addWorkingDays("2026-03-20", 1, never)).toThrow(/No working day/);
+  });
+});
+
+// D15; CALENDAR.md §3.1. Six-day week: Art. 5 moves a holiday only off a day off (Sunday), so a Saturday
+// holiday is a day off itself and nothing moves to Monday; the five-day week's decree transfers do not apply.
+// Mon–Sat days off worked out by hand from the holidays of CALENDAR.md §3.2 (not read from the seed). Nauryz
+// 2026 (Sat 21, Sun 22, Mon 23): the Sunday moves to the next working day after the holiday, Tue 24, so 21–24
+// are off and Wed 25 works, as kazpravda.kz (19.02.2026) published: "при 6-дневной рабочей неделе: 4 дня – с 21
+// по 24 марта". Likewise 2025: 21–24 March (atpress.kz), 2024: 21–24 March, Mon 25 works (zakon.kz).
+const SIX_DAY_DAYS_OFF: Record<number, string> = {
+  2024: "01.01 02.01 08.03 21.03 22.03 23.03 01.05 07.05 09.05 06.07 30.08 25.10 16.12",
+  2025: "01.01 02.01 07.01 08.03 21.03 22.03 24.03 01.05 07.05 09.05 06.06 07.07 30.08 25.10 16.12",
+  2026: "01.01 02.01 07.01 09.03 21.03 23.03 24.03 01.05 07.05 09.05 27.05 06.07 26.10 16.12",
+  2027: "01.01 02.01 07.01 08.03 15.03 22.03 23.03 24.03 01.05 07.05 10.05 06.07 25.10 16.12",
+};
+const SIX_DAY = [1, 2, 3, 4, 5, 6];
+const sixListFor = (year: number): string[] =>
+  (SIX_DAY_DAYS_OFF[year] ?? "").split(" ").map((d) => iso(year, d));
+
+describe("D15: six-day week (CALENDAR.md §3.1)", () => {
+  const six = makeCalendar({ weekPattern: SIX_DAY });
+
+  it.each([2024, 2025, 2026, 2027])("every day of %i: working iff Mon–Sat and not a day off", (year) => {
+    const off = new Set(sixListFor(year));
+    expect(off.size).toBeGreaterThan(12); // the list parsed
+    for (const date of daysOf(year)) {
+      expect(isWorkingDay(date, six), date).toBe(weekday(date) <= 6 && !off.has(date));
+    }
+  });
+
+  it.each([
+    // date, five-day working?, six-day working?, why
+    ["2024-01-08", true, true, "7 Jan on Sunday moves for nobody (Labour Code Art. 84 p. 5)"],
+    ["2024-03-23", false, false, "Nauryz on Saturday: a holiday, off on both weeks"],
+    ["2024-03-25", false, true, "Monday substitute for Sat 23.03: five-day only"],
+    ["2024-05-04", true, true, "Saturday: transfer on five-day, the pattern itself on six-day"],
+    ["2024-05-08", false, true, "transfer from Sat 04.05 is for the five-day week only"],
+    ["2024-06-17", true, true, "Kurban Ait on Sunday 16.06 is not moved"],
+    ["2024-07-06", false, false, "Capital Day on Saturday"],
+    ["2024-07-08", false, true, "Monday substitute for Sat 06.07: five-day only"],
+    ["2025-01-03", false, true, "transfer from Sun 05.01: five-day only"],
+    ["2025-01-04", false, true, "an ordinary Saturday"],
+    ["2025-01-05", true, false, "the working Sunday of the transfer: five-day only"],
+    ["2025-03-10", false, true, "Monday substitute for Sat 08.03: five-day only"],
+    ["2025-03-24", false, false, "Nauryz Sun 23.03 moves to Mon 24.03 on six-day (Sat 22.03's on five-day)"],
+    ["2025-03-25", false, true, "five-day substitute for Sun 23.03; six-day already moved it to 24.03"],
+    ["2025-07-07", false, false, "Capital Day on Sunday 06.07 moves on both weeks"],
+    ["2025-08-30", false, false, "Constitution Day on Saturday"],
+    ["2025-09-01", false, true, "Monday substitute for Sat 30.08: five-day only"],
+    ["2025-10-27", false, true, "Monday substitute for Sat 25.10: five-day only"],
+    ["2026-01-03", false, true, "Saturday after New Year, no transfer in 2026"],
+    ["2026-03-09", false, false, "Women's Day on Sunday 08.03 moves on both weeks"],
+    ["2026-03-21", false, false, "Nauryz on Saturday"],
+    ["2026-03-22", false, false, "Nauryz on Sunday"],
+    ["2026-03-23", false, false, "Nauryz"],
+    ["2026-03-24", false, false, "five-day: for Sat 21.03; six-day: for Sun 22.03 (23.03 is a holiday)"],
+    ["2026-03-25", false, true, "five-day: for Sun 22.03; six-day: nothing left to move"],
+    ["2026-05-09", false, false, "Victory Day on Saturday"],
+    ["2026-05-11", false, true, "Monday substitute for Sat 09.05: five-day only"],
+    ["2026-10-26", false, false, "Republic Day on Sunday 25.10 moves on both weeks"],
+    ["2027-01-02", false, false, "New Year on Saturday"],
+    ["2027-01-04", false, true, "Monday substitute for Sat 02.01: five-day only"],
+    ["2027-03-24", false, false, "Nauryz Sun 21.03 moves past 22–23.03 to Wed 24.03 on both weeks"],
+    ["2027-05-03", false, true, "Monday substitute for Sat 01.05: five-day only"],
+    ["2027-05-10", false, false, "Victory Day on Sunday 09.05 moves on both weeks"],
+    ["2027-05-17", true, true, "Kurban Ait est. on Sunday 16.05 is not moved"],
+  ])("%s: five-day working %s, six-day working %s (%s)", (date, five, sixWorks) => {
+    expect(isWorkingDay(date)).toBe(five);
+    expect(isWorkingDay(date, six)).toBe(sixWorks);
+  });
+
+  it.each([
+    // from, N, five-day result, six-day result
+    ["2024-03-22", 1, "2024-03-26", "2024-03-25"], // Sat 23.03 holiday: Mon 25.03 substitute on five-day only
+    ["2024-05-03", 1, "2024-05-04", "2024-05-04"],
+    ["2024-05-03", 3, "2024-05-10", "2024-05-08"], // 07–09.05 off on five-day; only 07 and 09 on six-day
+    ["2024-07-05", 1, "2024-07-09", "2024-07-08"],
+    ["2025-01-02", 1, "2025-01-05", "2025-01-03"], // five-day: working Sunday; six-day: Friday 03.01 works
+    ["2025-01-02", 2, "2025-01-06", "2025-01-04"],
+    ["2025-03-07", 1, "2025-03-11", "2025-03-10"],
+    ["2025-03-20", 1, "2025-03-26", "2025-03-25"],
+    ["2026-03-20", 1, "2026-03-26", "2026-03-25"],
+    ["2026-03-20", 2, "2026-03-27", "2026-03-26"],
+    ["2026-05-08", 1, "2026-05-12", "2026-05-11"],
+    ["2026-10-23", 1, "2026-10-27", "2026-10-24"], // six-day: Saturday works, Sun 25.10 → Mon 26.10 off
+    ["2027-12-31", 1, "2028-01-05", "2028-01-04"], // fallback year: Sat 01.01 not moved on six-day
+  ] as const)("%s + %i WD: five-day %s, six-day %s", (from, n, five, sixResult) => {
+    expect(addWorkingDays(from, n)).toBe(five);
+    expect(addWorkingDays(from, n, six)).toBe(sixResult);
+  });
+
+  it("Art. 5 fallback on the six-day week for years outside the seed", () => {
+    // 2022: New Year Sat–Sun gives Mon 03.01 only; 1 May Sun → Mon 02.05; 7 May Sat is not moved.
+    expect(statutoryDaysOff(2022, SIX_DAY)).toEqual(
+      "01.01 03.01 07.01 08.03 21.03 22.03 23.03 02.05 07.05 09.05 06.07 30.08 25.10 16.12"
+        .split(" ")
+        .map((d) => iso(2022, d)),
+    );
+    // 2028: Sat 01.01 stays, Sun 02.01 → Mon 03.01; Sun 07.05 → Mon 08.05; Sat 16.12 stays.
+    expect(statutoryDaysOff(2028, SIX_DAY)).toEqual(
+      "01.01 03.01 07.01 08.03 15.03 21.03 22.03 23.03 01.05 08.05 09.05 06.07 25.10 16.12"
+        .split(" ")
+        .map((d) => iso(2028, d)),
+    );
+    expect(statutoryDaysOff(2028)).toContain("2028-12-18"); // the five-day week's Monday substitute
+    expect(isWorkingDay("2028-12-16", six)).toBe(false);
+    expect(isWorkingDay("2028-12-18", six)).toBe(true);
+    expect(isWorkingDay("2028-12-18")).toBe(false);
+    expect(isWorkingDay("2028-03-25", six)).toBe(true); // an ordinary Saturday
+    // seed: false, fallback: true applies Art. 5 on the six-day week to seeded years too: no transfer.
+    const bare = makeCalendar({ weekPattern: SIX_DAY, seed: false, fallback: true });
+    expect(isWorkingDay("2024-05-08", bare)).toBe(true);
+    expect(isWorkingDay("2026-03-24", bare)).toBe(false);
+    expect(isWorkingDay("2026-03-25", bare)).toBe(true);
+  });
+
+  it("the six-day seed has the holidays on Mon–Sat and its own substitutes, and no transfers", () => {
+    const seed = kzSeedFor(SIX_DAY);
+    expect(seed.some((d) => d.basis === "transfer")).toBe(false);
+    expect(seed.filter((d) => d.kind === "day_off").map((d) => d.date)).toEqual(
+      [2024, 2025, 2026, 2027].flatMap(sixListFor),
+    );
+    const subs = seed.flatMap((d) => (d.basis === "substitute" ? [[d.date, d.for, d.note]] : []));
+    expect(subs).toEqual([
+      ["2025-03-24", "2025-03-23", "Nauryz: substitute for Sun 23.03 (Art. 5)"],
+      ["2025-07-07", "2025-07-06", "Capital Day: substitute for Sun 06.07 (Art. 5)"],
+      ["2026-03-09", "2026-03-08", "International Women's Day: substitute for Sun 08.03 (Art. 5)"],
+      ["2026-03-24", "2026-03-22", "Nauryz: substitute for Sun 22.03 (Art. 5)"],
+      ["2026-10-26", "2026-10-25", "Republic Day: substitute for Sun 25.10 (Art. 5)"],
+      ["2027-03-24", "2027-03-21", "Nauryz: substitute for Sun 21.03 (Art. 5)"],
+      ["2027-05-10", "2027-05-09", "Victory Day: substitute for Sun 09.05 (Art. 5)"],
+    ]);
+    expect(kzSeedFor(SIX_DAY)).toBe(seed); // cached per pattern
+    expect(kzSeedFor()).toBe(KZ_SEED); // the five-day week keeps the seed as decreed
+    expect(six.overrides.has("2024-05-08")).toBe(false);
+    expect(six.overrides.get("2026-03-21")).toBe("day_off");
+    expect(() => kzSeedFor([])).toThrow(RangeError);
+  });
+
+  it("administrator overrides win over the six-day seed and fallback", () => {
+    const cal = makeCalendar({
+      weekPattern: SIX_DAY,
+      overrides: [
+        { date: "2026-03-25", kind: "day_off", note: "a decree for six-day institutions" },
+        { date: "2026-03-21", kind: "working" },
+        { date: "2024-05-08", kind: "day_off" },
+        { date: "2028-12-16", kind: "working" },
+        { date: "2028-12-17", kind: "working" },
+      ],
+    });
+    expect(isWorkingDay("2026-03-25", cal)).toBe(false);
+    expect(isWorkingDay("2026-03-21", cal)).toBe(true);
+    expect(isWorkingDay("2024-05-08", cal)).toBe(false);
+    expect(isWorkingDay("2028-12-16", cal)).toBe(true);
+    expect(isWorkingDay("2028-12-17", cal)).toBe(true); // a Sunday made working
+    expect(isWorkingDay("2026-03-24", cal)).toBe(false); // the rest of the six-day seed stays
+  });
+});
+
+describe("seed tags (D15: what each seed day is, as data)", () => {
+  it.each(KZ_SEED_YEARS)(
+    "the holidays of %i are those of statutoryHolidays, with their move rule",
+    (year) => {
+      const seeded = KZ_SEED_DAYS.filter((d) => d.basis === "holiday" && d.date.startsWith(`${year}-`));
+      expect(seeded.map((d) => [d.date, d.basis === "holiday" && d.moves])).toEqual(
+        statutoryHolidays(year).map((h) => [h.date, h.moves]),
+      );
+    },
+  );
+
+  it("each five-day substitute stands in for a moving weekend holiday, one each, in order", () => {
+    const holidays = new Map(KZ_SEED_DAYS.flatMap((d) => (d.basis === "holiday" ? [[d.date, d]] : [])));
+    const subs = KZ_SEED_DAYS.flatMap((d) => (d.basis === "substitute" ? [d] : []));
+    for (const s of subs) {
+      const h = holidays.get(s.for);
+      expect(h?.basis === "holiday" && h.moves, s.date).toBe(true);
+      expect(weekday(s.for), s.date).toBeGreaterThanOrEqual(6);
+      expect(s.date > s.for, s.date).toBe(true);
+      expect(s.note, s.date).toContain(`${s.for.slice(8, 10)}.${s.for.slice(5, 7)}`);
+    }
+    const movingWeekend = [...holidays.values()]
+      .filter((h) => h.basis === "holiday" && h.moves && weekday(h.date) >= 6)
+      .map((h) => h.date);
+    expect(subs.map((s) => s.for)).toEqual(movingWeekend); // one substitute each, in date order
+  });
+
+  it("transfers come in pairs: a working weekend day and the weekday off it went to", () => {
+    const transfers = KZ_SEED_DAYS.flatMap((d) => (d.basis === "transfer" ? [d] : []));
+    expect(transfers.map((t) => [t.date, t.kind, t.pair])).toEqual([
+      ["2024-05-04", "working", "2024-05-08"],
+      ["2024-05-08", "day_off", "2024-05-04"],
+      ["2025-01-03", "day_off", "2025-01-05"],
+      ["2025-01-05", "working", "2025-01-03"],
+    ]);
+  });
+
+  it("KZ_SEED is KZ_SEED_DAYS without the weekend holidays, in date order", () => {
+    expect(KZ_SEED).toEqual(KZ_SEED_DAYS.filter((d) => d.basis !== "holiday" || weekday(d.date) <= 5));
+    const dates = KZ_SEED_DAYS.map((d) => d.date);
+    expect(dates).toEqual([...dates].sort());
+    expect(new Set(dates).size).toBe(dates.length);
+    expect(Object.isFrozen(KZ_SEED_DAYS)).toBe(true);
   });
 });

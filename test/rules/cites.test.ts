@@ -9,7 +9,9 @@ import {
   GROUND_RULES,
   GROUNDS,
   type Ground,
+  opinionSteps,
   ROLES,
+  type Role,
   STEP_KEYS,
   type Workflow,
   workflowFor,
@@ -21,15 +23,24 @@ const maps: (Partial<Record<Ground, boolean>> | undefined)[] = [
   Object.fromEntries(GROUNDS.map((g) => [g, false])),
 ];
 
+// D4: no extra opinion-giver, one, and the most an institution may name (three).
+const extras: (readonly Role[])[] = [
+  [],
+  ["unit_head"],
+  ["unit_head", "deputy_academic", "deputy_upbringing"],
+];
+
 function* everyWorkflow(): Generator<[string, Workflow]> {
   for (const g of GROUNDS) {
     for (const category of CATEGORIES) {
       for (const conscriptServed of [true, false]) {
         for (const [i, reimbursement] of maps.entries()) {
-          yield [
-            `${g}/${category}/served=${conscriptServed}/map${i}`,
-            workflowFor(g, { category, conscriptServed, reimbursement }),
-          ];
+          for (const endorsers of extras) {
+            yield [
+              `${g}/${category}/served=${conscriptServed}/map${i}/extra=${endorsers.length}`,
+              workflowFor(g, { category, conscriptServed, reimbursement, endorsers }),
+            ];
+          }
         }
       }
     }
@@ -50,7 +61,7 @@ describe("cites", () => {
         if (s.deadline !== null) expect(nonEmpty(s.deadline.cite), `${name}: ${s.key}.deadline`).toBe(true);
       }
     }
-    expect(workflows).toBe(GROUNDS.length * CATEGORIES.length * 2 * maps.length);
+    expect(workflows).toBe(GROUNDS.length * CATEGORIES.length * 2 * maps.length * extras.length);
   });
 
   it("cites name a clause or a decision", () => {
@@ -83,6 +94,65 @@ describe("workflow structure", () => {
         seen.add(s.key);
       }
       expect(wf.steps.filter((s) => s.opensAfter.length === 0).length, name).toBeGreaterThan(0);
+    }
+  });
+});
+
+// Every statutory period in the product is one the Kazakh text states (RULES.md §2 "Summary of deadlines",
+// D2 for the triggers, D3 for cl. 20 read both ways, D7 for which document carries cl. 15/21). Anything else
+// is an institution target (D3): no product step may carry, or eat into, a statutory period of its own.
+const STATUTORY: Record<string, string> = {
+  "instruct 2 registered": "cl. 20",
+  "conversation 2 opened": "cl. 20",
+  "submit_academic 3 registered": "cl. 14",
+  "order 2 decision": "cl. 15, 18, 21 (cadets; every learner in ch. 3)",
+  "submission 2 decision": "cl. 15, 21 (master's, doctoral)",
+  "order 3 decision": "cl. 26",
+  "notify_personnel_dept 5 order_date": "cl. 7",
+};
+
+describe("statutory periods: only those the text states (cl. 7, 14, 15, 18, 20, 21, 26)", () => {
+  it("cl. 7, 14, 15, 18, 20, 21, 26: every statutory period is in the table; the rest are D3 targets", () => {
+    const used = new Set<string>();
+    for (const [name, wf] of everyWorkflow()) {
+      for (const s of wf.steps) {
+        if (s.deadline?.kind !== "statutory") continue;
+        const row = `${s.key} ${s.deadline.workingDays} ${s.deadline.from}`;
+        expect(Object.keys(STATUTORY), `${name}: ${row}`).toContain(row);
+        // the period's cite names the clause that states it
+        expect(s.deadline.cite, `${name}: ${row}`).toMatch(/cl\. (7|14|15|18|20|21|26)\b/);
+        used.add(row);
+      }
+    }
+    expect([...used].sort()).toEqual(Object.keys(STATUTORY).sort());
+  });
+
+  it("D2, D7: cl. 15 / 21 binds the order for cadets and the submission for master's and doctoral students", () => {
+    for (const g of ["own_will", "academic_failure"] as const) {
+      for (const category of CATEGORIES) {
+        const wf = workflowFor(g, { category, conscriptServed: true });
+        const bound = wf.steps.filter(
+          (s) => s.deadline?.kind === "statutory" && s.deadline.from === "decision",
+        );
+        expect(
+          bound.map((s) => s.key),
+          `${g}/${category}`,
+        ).toEqual([category === "cadet" ? "order" : "submission"]);
+      }
+    }
+  });
+
+  it("D4: opinions carry a target, never a statutory period, and nothing waits for them", () => {
+    for (const [name, wf] of everyWorkflow()) {
+      const opinions = opinionSteps(wf);
+      for (const s of opinions) {
+        expect(s.deadline?.kind, `${name}: ${s.key}`).toBe("target");
+        expect(s.opensAfter, `${name}: ${s.key}`).toEqual([]);
+        expect(s.role, `${name}: ${s.key}`).not.toBe("head");
+      }
+      const keys = new Set(opinions.map((s) => s.key));
+      for (const s of wf.steps)
+        for (const dep of s.opensAfter) expect(keys.has(dep), `${name}: ${s.key}`).toBe(false);
     }
   });
 });

@@ -105,7 +105,8 @@ describe("D1: N working days from the day after the trigger's local date", () =>
     const sixDay = makeCalendar({ weekPattern: [1, 2, 3, 4, 5, 6] });
     expect(workingDaysOverdue("2026-03-27", new Date("2026-03-28T04:00:00Z"), sixDay)).toBe(1);
     expect(workingDaysLeft("2026-03-28", new Date("2026-03-26T04:00:00Z"), sixDay)).toBe(2);
-    expect(countWorkingDays("2026-03-20", "2026-03-31", sixDay)).toBe(5);
+    // Six-day week (D15): 21, 23, 24 Mar off, 25 Mar works (it is the five-day week's substitute only).
+    expect(countWorkingDays("2026-03-20", "2026-03-31", sixDay)).toBe(6);
     expect(countWorkingDays("2026-03-20", "2026-03-31")).toBe(4);
     expect(countWorkingDays("2026-03-31", "2026-03-20")).toBe(0);
   });
@@ -264,8 +265,13 @@ describe("dueDateFor (D2 anchors + D1 counting)", () => {
 
   it.each([
     ["instruct", "2026-03-26", "cl. 20: 2 WD from registration (Thu 19.03 → 20, 26)"],
-    ["conversation", "2026-03-27", "target: 2 WD from opened (Fri 20.03 → 26, 27)"],
+    [
+      "conversation",
+      "2026-03-27",
+      "cl. 20 (D3: statutory): 2 WD from the instruction = opened (Fri 20.03 → 26, 27)",
+    ],
   ])("%s is due %s (%s)", (key, expected) => {
+    expect(step(key).deadline?.kind).toBe("statutory");
     expect(dueDateFor(step(key), anchors)).toBe(expected);
   });
 

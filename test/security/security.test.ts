@@ -24,11 +24,15 @@ describe("security", () => {
     await h.press(tg, "r:l:ru");
     await h.press(tg, "r:submit");
     await h.flush();
-    const task = h.tg.lastTextTo(staff.deputy.tg.id);
-    expect(task).toContain("&lt;a href=&quot;tg://x&quot;&gt;Evil&lt;/a&gt; &amp; &lt;b&gt;");
-    expect(task).toContain("&lt;i&gt;reasons&lt;/i&gt;");
-    // Only our own tags remain.
-    expect(task.replace(/<\/?b>/g, "")).not.toMatch(/<[a-z/]/i);
+    // Every card the deputy got (the first carries the report): names and reasons shown as text.
+    const cards = h.tg.textsTo(staff.deputy.tg.id);
+    expect(cards).toHaveLength(2);
+    expect(cards[0]).toContain("&lt;i&gt;reasons&lt;/i&gt;");
+    for (const task of cards) {
+      expect(task).toContain("&lt;a href=&quot;tg://x&quot;&gt;Evil&lt;/a&gt; &amp; &lt;b&gt;");
+      // Only our own tags remain.
+      expect(task.replace(/<\/?[bi]>|<blockquote expandable>|<\/blockquote>/g, "")).not.toMatch(/<[a-z/]/i);
+    }
   });
 
   it("forged and replayed callback data change nothing", async () => {
@@ -38,10 +42,21 @@ describe("security", () => {
     const { tg } = await addStudent(h.db, inst.id);
     await fileReport(h, tg, "own_will");
     await h.flush();
-    const [endorse] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "endorse"));
-    // Forged: wrong action for the step, absurd ids, injection attempts, overlong data.
+    const stepRow = async (key: string) =>
+      (await h.db.select().from(caseSteps).where(eq(caseSteps.key, key)))[0]!;
+    const endorse = await stepRow("endorse");
+    const interview = await stepRow("interview");
+    const instruct = await stepRow("instruct");
+    const heard = h.tg.textsTo(tg.id).length;
+    // Forged: wrong action for the step, absurd ids, injection attempts, overlong data; and the first
+    // chain's "return" and "waive" on the opinion and on the interview: nobody below the head can end or
+    // return the report (RULES.md §1), and the cl. 4 interview is never waived (D5).
     for (const data of [
-      `s:${endorse!.id}:approve`,
+      `s:${endorse.id}:approve`,
+      `s:${endorse.id}:return`,
+      `s:${endorse.id}:waive`,
+      `s:${interview.id}:return`,
+      `s:${interview.id}:waive`,
       "s:0:done",
       "s:1:done;drop",
       "c:1 OR 1=1",
@@ -51,21 +66,59 @@ describe("security", () => {
     ]) {
       await h.press(staff.deputy.tg, data);
     }
-    expect((await h.db.select().from(caseSteps).where(eq(caseSteps.id, endorse!.id)))[0]?.state).toBe(
-      "pending",
-    );
-    // Replayed: the same press after the step is done.
-    await h.press(staff.deputy.tg, `s:${endorse!.id}:waive`);
-    await h.text(staff.deputy.tg, "Әңгімелесу бұрын өткізілген.");
-    await h.press(staff.deputy.tg, `s:${endorse!.id}:waive`);
+    for (const a of h.tg.sent("answerCallbackQuery").slice(-11, -5))
+      expect(String(a.text)).toContain("құқығыңыз жоқ");
+    expect(
+      (await h.db.select().from(caseSteps).orderBy(caseSteps.id)).map((x) => [x.key, x.state, x.version]),
+    ).toEqual([
+      ["endorse", "pending", endorse.version],
+      ["interview", "pending", interview.version],
+      ["instruct", "pending", instruct.version],
+    ]);
+    expect((await h.db.select().from(cases))[0]).toMatchObject({ state: "open", outcomeReason: null });
+    await h.flush();
+    expect(h.tg.textsTo(tg.id)).toHaveLength(heard); // the learner was told nothing
+    const refused = await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.refused"));
+    expect(refused.map((e) => (e.details as { action: string }).action)).toEqual([
+      "approve",
+      "return",
+      "waive",
+      "return",
+      "waive",
+      "done",
+    ]);
+
+    // Replayed: the same press after the step is done, and the other answer pressed on a stale card.
+    await h.press(staff.deputy.tg, `s:${endorse.id}:agree`);
+    await h.press(staff.deputy.tg, `s:${endorse.id}:agree`);
     expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("Орынбасар К.К.");
-    expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.stale"))).toHaveLength(1);
-    expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.refused"))).toHaveLength(
-      2,
+    await h.press(staff.deputy.tg, `s:${endorse.id}:disagree`);
+    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("Орынбасар К.К.");
+    await h.press(staff.deputy.tg, `s:${interview.id}:interview`);
+    await h.text(staff.deputy.tg, "20.03.2026");
+    await h.press(staff.deputy.tg, `s:${interview.id}:interview`);
+    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("Орынбасар К.К.");
+    // Once done, the forged actions are still refused, not recorded as stale presses.
+    await h.press(staff.deputy.tg, `s:${interview.id}:waive`);
+    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("құқығыңыз жоқ");
+    const done = await h.db.select().from(caseSteps).orderBy(caseSteps.id);
+    expect(done.find((x) => x.key === "endorse")?.result).toEqual({ action: "agree" });
+    expect(done.find((x) => x.key === "interview")?.result).toEqual({
+      action: "interview",
+      date: "2026-03-20",
+    });
+    expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.agree"))).toHaveLength(1);
+    expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.disagree"))).toHaveLength(
+      0,
     );
+    expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.stale"))).toHaveLength(3);
+    expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.refused"))).toHaveLength(
+      7,
+    );
+    expect((await h.db.select().from(cases))[0]?.state).toBe("open");
     // Every press got an answer (no endless spinner).
     const presses = h.tg.calls.filter((c) => c.method === "answerCallbackQuery").length;
-    expect(presses).toBeGreaterThanOrEqual(9);
+    expect(presses).toBeGreaterThanOrEqual(17);
   });
 
   it("updates from chats the bot does not know: groups are ignored, strangers get the access hint only", async () => {
@@ -144,7 +197,9 @@ describe("security", () => {
       expect(await h.db.select().from(users)).toHaveLength(0);
       const ok = await post({ "X-Telegram-Bot-Api-Secret-Token": "s3cret-token-for-tests" });
       expect(ok.status).toBe(200);
-      expect(await h.db.select().from(users)).toHaveLength(1);
+      // Handled (the stranger got the access hint), and a stranger costs no users row (issue 12.17).
+      expect(h.tg.lastTextTo(7001)).toContain("шақыру сілтемесін");
+      expect(await h.db.select().from(users)).toHaveLength(0);
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ ok: true, db: "up" });

@@ -29,3 +29,36 @@ export function stepButton(h: Harness, tg: TgUser, action: string): string {
   }
   throw new Error(`no ${action} button for ${tg.id}: ${h.tg.lastTextTo(tg.id)}`);
 }
+
+type Staff = { head: { tg: TgUser }; deputy: { tg: TgUser }; personnel: { tg: TgUser } };
+
+/** The deputy head's part (D4, cl. 4–5): an opinion ("agree", or "disagree" with a reason) and the interview. */
+export async function deputyActs(
+  h: Harness,
+  staff: Staff,
+  opts: { disagree?: string; interviewOn?: string | null } = {},
+) {
+  await h.flush();
+  if (opts.disagree) {
+    await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "disagree"));
+    await h.text(staff.deputy.tg, opts.disagree);
+  } else {
+    await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "agree"));
+  }
+  if (opts.interviewOn !== null) {
+    await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "interview"));
+    await h.text(staff.deputy.tg, opts.interviewOn ?? "20.03.2026");
+  }
+  await h.flush();
+}
+
+/** Ch. 4, cl. 20: the head instructs, personnel records the conversation and confirms the conscript answer (D11). */
+export async function instructAndTalk(h: Harness, staff: Staff, conscript: "yes" | "no" = "no") {
+  await h.flush();
+  await h.press(staff.head.tg, stepButton(h, staff.head.tg, "instruct"));
+  await h.flush();
+  await h.press(staff.personnel.tg, stepButton(h, staff.personnel.tg, "record"));
+  await h.text(staff.personnel.tg, "Фактілер расталды.");
+  await h.press(staff.personnel.tg, `si:${conscript}`);
+  await h.flush();
+}

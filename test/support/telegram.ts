@@ -2,7 +2,10 @@
  * A fake Bot API behind grammY's `client.fetch`: records every call and answers like Telegram.
  * Failures can be scheduled (429 with retry_after, 5xx, 403, network errors) to test recovery.
  */
+
 import type { UserFromGetMe } from "grammy/types";
+import { parseMultipart, type UploadedFile } from "../../src/demo/multipart";
+import { telegramRefusal } from "./telegram-limits";
 
 export interface ApiCall {
   method: string;
@@ -32,18 +35,33 @@ export class FakeTelegram {
   readonly calls: ApiCall[] = [];
   /** Benchmarks turn recording off so that memory measures the bot, not the fake. */
   record = true;
+  /** Refuse what Telegram refuses (texts over 4,096 characters, toasts over 200, bad HTML) with its 400. */
+  strict = true;
   private nextMessageId = 1000;
-  private failures: { method: string | null; failure: Failure; remaining: number }[] = [];
+  private failures: { method: string | null; failure: Failure; remaining: number; chatId?: number }[] = [];
 
-  /** The next `times` calls (of `method`, or any) fail with `failure`. */
-  failNext(times: number, failure: Failure, method: string | null = null) {
-    this.failures.push({ method, failure, remaining: times });
+  /** The next `times` calls (of `method`, or any; to `chatId`, or any chat) fail with `failure`. */
+  failNext(times: number, failure: Failure, method: string | null = null, chatId?: number) {
+    this.failures.push({ method, failure, remaining: times, ...(chatId !== undefined ? { chatId } : {}) });
   }
 
-  readonly fetch = async (url: unknown, init?: { body?: unknown }): Promise<{ json(): Promise<unknown> }> => {
+  readonly fetch = async (
+    url: unknown,
+    init?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ json(): Promise<unknown> }> => {
     const method = String(url).split("/").pop() ?? "";
-    const payload = typeof init?.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : {};
-    const f = this.failures.find((x) => x.remaining > 0 && (x.method === null || x.method === method));
+    const payload =
+      typeof init?.body === "string"
+        ? (JSON.parse(init.body) as Record<string, unknown>)
+        : init?.body
+          ? await readMultipart(init.body as AsyncIterable<Uint8Array>, init.headers ?? {})
+          : {};
+    const f = this.failures.find(
+      (x) =>
+        x.remaining > 0 &&
+        (x.method === null || x.method === method) &&
+        (x.chatId === undefined || Number(payload.chat_id) === x.chatId),
+    );
     if (f) {
       f.remaining--;
       this.calls.push({ method: `!${method}`, payload });
@@ -57,6 +75,12 @@ export class FakeTelegram {
           ...(retryAfter !== undefined ? { parameters: { retry_after: retryAfter } } : {}),
         }),
       };
+    }
+    // What the real Bot API refuses whatever the moment (issue 12.4): too long, empty, HTML that does not parse.
+    const refusal = this.strict ? telegramRefusal(method, payload) : null;
+    if (refusal) {
+      this.calls.push({ method: `!${method}`, payload });
+      return { json: async () => ({ ok: false, error_code: 400, description: refusal }) };
     }
     const result = this.answer(method, payload);
     if (this.record) this.calls.push({ method, payload, result });
@@ -72,6 +96,15 @@ export class FakeTelegram {
         return { message_id: this.nextMessageId++, date: 0, chat, text: p.text };
       case "editMessageText":
         return { message_id: Number(p.message_id), date: 0, chat, text: p.text };
+      case "sendDocument": {
+        const file = p.document as UploadedFile | undefined;
+        return {
+          message_id: this.nextMessageId++,
+          date: 0,
+          chat,
+          document: { file_id: `f${this.nextMessageId}`, file_unique_id: "u", file_name: file?.filename },
+        };
+      }
       default:
         return true;
     }
@@ -95,6 +128,11 @@ export class FakeTelegram {
       .map((c) => String(c.payload.text));
   }
 
+  /** Files sent to a chat (sendDocument), with their names and bytes. */
+  filesTo(chatId: number): UploadedFile[] {
+    return this.sent("sendDocument", chatId).map((p) => p.document as UploadedFile);
+  }
+
   lastTextTo(chatId: number): string {
     const all = this.textsTo(chatId);
     return all[all.length - 1] ?? "";
@@ -103,4 +141,17 @@ export class FakeTelegram {
   clear() {
     this.calls.length = 0;
   }
+}
+
+export type { UploadedFile };
+
+/** Reads grammY's multipart/form-data body (see src/demo/multipart.ts). */
+async function readMultipart(
+  body: AsyncIterable<Uint8Array>,
+  headers: Record<string, string>,
+): Promise<Record<string, unknown>> {
+  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.from(c));
+  return parseMultipart(Buffer.concat(chunks), type);
 }

@@ -6,10 +6,14 @@
  */
 import type { Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard, Keyboard } from "grammy";
+import { MESSAGE_BUDGET, splitHtml } from "../../cases/fit";
 import { formatDate } from "../../cases/format";
 import { type ReportData, renderReport } from "../../cases/report-document";
-import { REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
+import { resubmitReport } from "../../cases/resubmit";
+import { isPhone, REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
+import { checkText, cleanText, isInvalid } from "../../cases/validate";
 import { tFor } from "../../i18n";
+import { safeError } from "../../logger";
 import { localDateOf } from "../../rules";
 import type { BotContext, ConvContext } from "../context";
 
@@ -19,6 +23,20 @@ export interface ReportArgs {
   student: ReportData["student"];
   headTitleKk: string;
   headTitleRu: string;
+  /**
+   * D6: completing a report the head sent back: the draft starts as the current version (the ground is
+   * fixed: it decides the procedure), and Submit files a new version of the same case.
+   */
+  resubmit?: {
+    caseId: number;
+    ground: "own_will" | "contract_refusal";
+    reasons: string;
+    conscriptServed: boolean;
+    phone: string | null;
+    lang: "kk" | "ru";
+    /** The head's reason for sending it back. */
+    why: string;
+  };
 }
 
 interface Draft {
@@ -31,7 +49,6 @@ interface Draft {
 }
 
 type Field = "ground" | "reasons" | "conscript" | "phone" | "lang";
-const PHONE_RE = /^\+?[\d\s()-]{7,20}$/;
 
 function nextField(d: Draft): Field | "preview" {
   if (!d.ground) return "ground";
@@ -47,7 +64,16 @@ export async function reportConversation(
   ctx: ConvContext,
   args: ReportArgs,
 ) {
-  const draft: Draft = {};
+  const back = args.resubmit;
+  const draft: Draft = back
+    ? {
+        ground: back.ground,
+        reasons: back.reasons,
+        conscriptServed: back.conscriptServed,
+        phone: back.phone,
+        lang: back.lang,
+      }
+    : {};
   let t = ctx.t;
   let introShown = false;
   const html = { parse_mode: "HTML" as const };
@@ -101,18 +127,22 @@ export async function reportConversation(
           headTitle: draft.lang === "ru" ? args.headTitleRu : args.headTitleKk,
           student: args.student,
         });
-        const kb = new InlineKeyboard()
-          .text(t("report.submit"), "r:submit")
-          .row()
-          .text(t("report.edit_ground"), "r:e:ground")
-          .text(t("report.edit_reasons"), "r:e:reasons")
+        const kb = new InlineKeyboard().text(t("report.submit"), "r:submit").row();
+        // The ground of a report sent back stays: a different ground is a different report (D6).
+        if (!back) kb.text(t("report.edit_ground"), "r:e:ground");
+        kb.text(t("report.edit_reasons"), "r:e:reasons")
           .row()
           .text(t("report.edit_conscript"), "r:e:conscript")
           .text(t("report.edit_phone"), "r:e:phone")
           .row()
           .text(t("report.edit_lang"), "r:e:lang")
           .text(t("report.cancel"), "r:cancel");
-        return c.reply(t("report.preview", { document }), { ...html, reply_markup: kb });
+        const intro = back ? `${t("report.sent_back_intro", { id: back.caseId, why: back.why })}\n\n` : "";
+        // Issue 12.4: the head's reason and a report of the longest kind together pass Telegram's limit:
+        // then they go as two messages (or more), never cut, the buttons under the last.
+        const parts = splitHtml(intro + t("report.preview", { document }), MESSAGE_BUDGET);
+        for (const part of parts.slice(0, -1)) await c.reply(part, html);
+        return c.reply(parts.at(-1)!, { ...html, reply_markup: kb });
       }
     }
   };
@@ -136,7 +166,7 @@ export async function reportConversation(
       await c.reply(t("report.cancelled"), { reply_markup: { remove_keyboard: true } });
       return;
     }
-    if (field === "preview" && data?.startsWith("r:e:")) {
+    if (field === "preview" && data?.startsWith("r:e:") && !(back && data === "r:e:ground")) {
       const which = data.slice(4) as Field;
       if (which === "ground") {
         draft.ground = undefined;
@@ -149,26 +179,50 @@ export async function reportConversation(
       await c.editMessageReplyMarkup().catch(() => {});
     } else if (field === "preview" && data === "r:submit") {
       await c.editMessageReplyMarkup().catch(() => {});
-      const result = await conversation.external((outer) =>
-        submitReport(
-          outer.deps.db,
-          {
-            userId: outer.identity.userId!,
-            ground: draft.ground!,
-            reasons: draft.reasons!,
-            conscriptServed: draft.conscriptServed!,
-            phone: draft.phone ?? null,
-            reportLang: draft.lang!,
-          },
-          outer.deps.clock(),
-        ),
-      );
-      if (result.ok) {
-        await c.reply(t("notice.submitted", { id: result.caseId, date: formatDate(result.registeredOn) }), {
+      const d = {
+        reasons: draft.reasons!,
+        conscriptServed: draft.conscriptServed!,
+        phone: draft.phone ?? null,
+        reportLang: draft.lang!,
+      };
+      // A failure (the database unreachable, a restart) must not cost the learner's typing: the outcome is
+      // returned as data, and on "failed" the draft stays and the preview comes back with its Submit button.
+      const result = await conversation.external(async (outer) => {
+        const userId = outer.identity.userId!;
+        const now = outer.deps.clock();
+        try {
+          if (back) {
+            const r = await resubmitReport(outer.deps.db, { userId, caseId: back.caseId, ...d }, now);
+            return r.ok
+              ? { kind: "resubmitted" as const, caseId: r.caseId, version: r.version }
+              : { kind: r.reason, caseId: back.caseId, state: r.state ?? "" };
+          }
+          const r = await submitReport(outer.deps.db, { userId, ground: draft.ground!, ...d }, now);
+          return r.ok
+            ? { kind: "submitted" as const, caseId: r.caseId, date: r.registeredOn }
+            : { kind: r.reason, caseId: r.caseId ?? 0 };
+        } catch (err) {
+          outer.deps.log.warn({ err: safeError(err) }, "report submit failed; the draft is kept");
+          return { kind: "failed" as const };
+        }
+      });
+      if (result.kind === "failed") {
+        await c.reply(t("report.submit_failed"));
+        await ask(c, field);
+        continue;
+      }
+      if (result.kind === "submitted") {
+        await c.reply(t("notice.submitted", { id: result.caseId, date: formatDate(result.date) }), {
           reply_markup: { remove_keyboard: true },
         });
-      } else if (result.reason === "open_case") {
-        await c.reply(t("report.open_case", { id: result.caseId ?? "" }));
+      } else if (result.kind === "resubmitted") {
+        await c.reply(t("notice.resubmitted", { id: result.caseId, version: result.version }), {
+          reply_markup: { remove_keyboard: true },
+        });
+      } else if (result.kind === "open_case") {
+        await c.reply(t("report.open_case", { id: result.caseId || "" }));
+      } else if (result.kind === "not_sent_back") {
+        await c.reply(t("report.not_sent_back", { id: result.caseId }));
       } else {
         await c.reply(t("report.not_student"));
       }
@@ -183,17 +237,10 @@ export async function reportConversation(
       draft.lang = data.slice(4) as "kk" | "ru";
       await c.editMessageReplyMarkup().catch(() => {});
     } else if (field === "reasons" && text !== undefined) {
-      const v = text.trim();
-      if (v.startsWith("/")) {
-        await bad("invalid.command");
-        continue;
-      }
-      if (v.length < REASONS_MIN) {
-        await bad("invalid.too_short", { min: REASONS_MIN });
-        continue;
-      }
-      if (v.length > REASONS_MAX) {
-        await bad("invalid.too_long", { max: REASONS_MAX, len: v.length });
+      // The same check as at submit (issue 12.5): control characters refused, length in visible characters.
+      const v = checkText(text, REASONS_MIN, REASONS_MAX);
+      if (isInvalid(v)) {
+        await bad(v.key, v.params);
         continue;
       }
       draft.reasons = v;
@@ -205,9 +252,13 @@ export async function reportConversation(
       }
       draft.phone = msg.contact.phone_number;
     } else if (field === "phone" && text !== undefined) {
-      const v = text.trim();
+      const v = cleanText(text);
+      if (isInvalid(v)) {
+        await bad(v.key);
+        continue;
+      }
       if (v === t("report.skip")) draft.phone = null;
-      else if (PHONE_RE.test(v) && v.replace(/\D/g, "").length >= 10) draft.phone = v;
+      else if (isPhone(v)) draft.phone = v;
       else {
         await bad(v.startsWith("/") ? "invalid.command" : "report.phone_invalid");
         continue;

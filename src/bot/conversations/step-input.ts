@@ -1,9 +1,11 @@
 /**
- * Free-text answers an official gives for a step (an interview date, a reason, an order number and
- * date): asked in their chat, validated, then the action is recorded. /cancel stops it; pressing another
- * button or command leaves this conversation and lets that update through.
+ * The answers an official gives for a step (an interview date, a reason, an order number and date, a sum,
+ * the learner's conscript service confirmed from the personal file): asked in their chat, validated, then
+ * the action is recorded. /cancel stops it; pressing another button or command leaves this conversation
+ * and lets that update through.
  */
 import type { Conversation } from "@grammyjs/conversations";
+import { InlineKeyboard } from "grammy";
 import { act, validateInput } from "../../cases/act";
 import type { InputKind } from "../../cases/actions";
 import { isInvalid } from "../../cases/validate";
@@ -19,7 +21,12 @@ export interface StepInputArgs {
   action: string;
   inputs: InputKind[];
   notBefore: string;
+  /** D11: what the learner said about conscript service (shown when personnel confirms it). */
+  conscriptSaid?: boolean;
 }
+
+/** Button answers (callback data "si:<value>") for inputs chosen rather than typed. */
+const CHOICES: Partial<Record<InputKind, readonly string[]>> = { conscript: ["yes", "no"] };
 
 export async function stepInputConversation(
   conversation: Conversation<BotContext, ConvContext>,
@@ -29,16 +36,40 @@ export async function stepInputConversation(
   const values: Record<string, string> = {};
   let c = ctx;
   for (const kind of args.inputs) {
-    await c.reply(c.t(`ask.${args.action}_${kind}`, { id: args.caseId }));
+    const choices = CHOICES[kind];
+    const ask = (x: ConvContext, error?: string) => {
+      const question = x.t(`ask.${args.action}_${kind}`, {
+        id: args.caseId,
+        said: x.t(args.conscriptSaid ? "conscript.said_yes" : "conscript.said_no"),
+      });
+      const text = error ? `${error}\n\n${question}` : question;
+      if (!choices) return x.reply(text);
+      const kb = new InlineKeyboard();
+      for (const v of choices) kb.text(x.t(`conscript.${v}`), `si:${v}`);
+      return x.reply(text, { reply_markup: kb });
+    };
+    await ask(c);
     for (;;) {
       c = await conversation.wait();
+      const data = c.callbackQuery?.data;
+      if (choices && data?.startsWith("si:")) {
+        await c.answerCallbackQuery().catch(() => {});
+        await c.editMessageReplyMarkup().catch(() => {});
+        const v = data.slice(3);
+        if (choices.includes(v)) {
+          values[kind] = v;
+          break;
+        }
+        await ask(c, c.t("invalid.use_buttons"));
+        continue;
+      }
       if (c.callbackQuery || c.message?.text?.startsWith("/")) {
         // The official moved on: leave quietly and let the button or command be handled.
         await conversation.halt({ next: true });
       }
       const text = c.message?.text;
-      if (text === undefined) {
-        await c.reply(c.t("invalid.not_text"));
+      if (text === undefined || choices) {
+        await ask(c, c.t(choices ? "invalid.use_buttons" : "invalid.not_text"));
         continue;
       }
       const today = localDateOf(
@@ -46,7 +77,7 @@ export async function stepInputConversation(
       );
       const v = validateInput(kind, text, today, args.notBefore);
       if (isInvalid(v)) {
-        await c.reply(`${c.t(v.key, v.params)}\n\n${c.t(`ask.${args.action}_${kind}`, { id: args.caseId })}`);
+        await ask(c, c.t(v.key, v.params));
         continue;
       }
       values[kind] = v;

@@ -10,6 +10,7 @@ import { officialRoles, officials } from "../../db/schema";
 import { inviteLink } from "../../people/invites";
 import { createOfficialInvite, getOfficial } from "../../people/officials";
 import type { BotContext } from "../context";
+import { replyFitted } from "../reply";
 
 export const adminFeature = new Composer<BotContext>();
 
@@ -42,7 +43,8 @@ adminFeature.chatType("private").command("invite", async (ctx) => {
       .slice(0, 40)
       .map(([id, e]) => ctx.t("admin.invite_line", { id, name: e.name, roles: e.roles.join(", ") }))
       .join("\n");
-    return ctx.reply(ctx.t("admin.invite_usage", { list }), { parse_mode: "HTML" });
+    // Forty names of up to 200 characters pass Telegram's limit: split (issue 12.4).
+    return replyFitted(ctx, ctx.t("admin.invite_usage", { list }));
   }
   const id = Number(arg);
   const target = await getOfficial(ctx.deps.db, id);

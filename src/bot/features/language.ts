@@ -17,10 +17,9 @@ languageFeature.command("lang", (ctx) =>
 
 languageFeature.callbackQuery(/^lang:(\w+)$/, async (ctx) => {
   const lang = ctx.match[1];
-  if (!isLang(lang) || ctx.identity.userId === null) {
-    return ctx.answerCallbackQuery({ text: ctx.t("errors.unknown_button") });
-  }
-  await setLanguage(ctx.deps.db, ctx.identity.userId, lang);
+  if (!isLang(lang)) return ctx.answerCallbackQuery({ text: ctx.t("errors.unknown_button") });
+  // Someone with no users row yet gets one: a chosen language is worth keeping (issue 12.17).
+  await setLanguage(ctx.deps.db, ctx.identity.userId ?? { telegramId: ctx.from.id }, lang);
   ctx.lang = lang;
   ctx.t = tFor(lang);
   await ctx.answerCallbackQuery();

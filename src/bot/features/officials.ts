@@ -10,16 +10,23 @@ import { act, auditRefusal, checkAccess } from "../../cases/act";
 import { actionsFor } from "../../cases/actions";
 import { dueLine, formatInstant } from "../../cases/format";
 import { auditTrail, caseForOfficial, inboxOf } from "../../cases/queries";
+import { isActive } from "../../cases/states";
+import { cardFacts, headBlocks } from "../../cases/task-card";
 import { officials } from "../../db/schema";
+import { escapeHtml } from "../../i18n";
 import { loadCalendar } from "../../people/calendar-store";
 import { holdingsOn } from "../../people/holders";
-import { localDateOf, type Role, type StepKey } from "../../rules";
+import { type Ground, localDateOf, type Role, type StepKey } from "../../rules";
 import type { BotContext } from "../context";
 import { STEP_INPUT_CONVERSATION, type StepInputArgs } from "../conversations/step-input";
+import { replyFitted } from "../reply";
 import { replyActResult } from "./officials-render";
+import { privateOnly } from "./private-only";
 import { timelineText } from "./timeline";
 
 export const officialsFeature = new Composer<BotContext>();
+// Issue 12.6: in a group, these commands and buttons only say "write to me in private".
+officialsFeature.use(privateOnly);
 
 officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
   const stepId = Number(ctx.match[1]);
@@ -31,56 +38,91 @@ officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
   if (access.status !== "ok") {
     // Refused or stale: recorded in the audit trail, nothing changes.
     await auditRefusal(ctx.deps.db, { stepId, action, actor }, access, now);
-    return replyActResult(ctx, access, (text) => ctx.answerCallbackQuery({ text, show_alert: true }));
+    return replyActResult(
+      ctx,
+      access,
+      (text) => ctx.answerCallbackQuery({ text, show_alert: true }),
+      "toast",
+    );
   }
-  if (access.def.inputs.length > 0) {
+  if (access.inputs.length > 0) {
     await ctx.answerCallbackQuery();
     const args: StepInputArgs = {
       stepId,
       caseId: access.ctx.c.id,
       action,
-      inputs: [...access.def.inputs],
+      inputs: [...access.inputs],
       notBefore: access.notBefore,
+      // D11: the learner's own answer, shown when personnel confirms or corrects it.
+      conscriptSaid: access.ctx.c.conscriptServed,
     };
     await ctx.conversation.exitAll();
     await ctx.conversation.enter(STEP_INPUT_CONVERSATION, args);
     return;
   }
   const result = await act(ctx.deps.db, { stepId, action, actor }, now);
-  await replyActResult(ctx, result, (text) => ctx.answerCallbackQuery({ text }));
+  await replyActResult(ctx, result, (text) => ctx.answerCallbackQuery({ text }), "toast");
 });
 
-officialsFeature.command("inbox", inbox);
+officialsFeature.command("inbox", (ctx) => inbox(ctx, 0));
 officialsFeature.callbackQuery("menu:inbox", async (ctx) => {
   await ctx.answerCallbackQuery();
-  await inbox(ctx);
+  await inbox(ctx, 0);
+});
+// ◀ ▶ under /inbox: the same message shows another page.
+officialsFeature.callbackQuery(/^ib:(\d{1,6})$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await inbox(ctx, Number(ctx.match[1]), true);
 });
 
-async function inbox(ctx: BotContext) {
+/** Steps per /inbox page (issue 12.4: a page of the worst size stays far below Telegram's limit). */
+export const INBOX_PAGE_SIZE = 10;
+
+/**
+ * /inbox: the official's pending steps, overdue first, a page of INBOX_PAGE_SIZE at a time, each step a
+ * button opening its case (c:<caseId>), ◀ ▶ (ib:<page>) to turn the pages in place.
+ */
+async function inbox(ctx: BotContext, requested: number, edit = false) {
   const official = ctx.identity.official;
   if (!official) return ctx.reply(ctx.t("inbox.not_official"));
   const now = ctx.deps.clock();
   const items = await inboxOf(ctx.deps.db, official, now);
-  if (items.length === 0) return ctx.reply(ctx.t("inbox.empty"));
-  const shown = items.slice(0, 30);
+  if (items.length === 0) {
+    if (edit) return ctx.editMessageText(ctx.t("inbox.empty")).catch(() => ctx.reply(ctx.t("inbox.empty")));
+    return ctx.reply(ctx.t("inbox.empty"));
+  }
+  const pages = Math.ceil(items.length / INBOX_PAGE_SIZE);
+  // The list may have shrunk since the page was shown: the last page that exists.
+  const page = Math.min(Math.max(0, requested), pages - 1);
+  const first = page * INBOX_PAGE_SIZE;
+  const shown = items.slice(first, first + INBOX_PAGE_SIZE);
   const calendar = await loadCalendar(ctx.deps.db);
   const lines = shown.map((it, i) =>
     ctx.t("inbox.item", {
-      n: i + 1,
+      n: first + i + 1,
       id: it.caseId,
       step: ctx.t(`step.${it.step.key}`),
       due: dueLine(ctx.t, it.step, now, calendar),
     }),
   );
   const kb = new InlineKeyboard();
-  shown.slice(0, 10).forEach((it, i) => {
-    kb.text(ctx.t("btn.open", { id: it.caseId }), `c:${it.caseId}`);
+  shown.forEach((it, i) => {
+    kb.text(ctx.t("paging.open_item", { n: first + i + 1, id: it.caseId }), `c:${it.caseId}`);
     if (i % 2 === 1) kb.row();
   });
-  return ctx.reply([ctx.t("inbox.header", { count: items.length }), ...lines].join("\n\n"), {
-    parse_mode: "HTML",
-    reply_markup: kb,
-  });
+  if (pages > 1) {
+    kb.row();
+    if (page > 0) kb.text("◀", `ib:${page - 1}`);
+    if (page < pages - 1) kb.text("▶", `ib:${page + 1}`);
+  }
+  const header = [
+    ctx.t("inbox.header", { count: items.length }),
+    ...(pages > 1 ? [ctx.t("paging.page", { page: page + 1, pages })] : []),
+  ].join("\n");
+  const text = [header, ...lines].join("\n\n");
+  const other = { parse_mode: "HTML" as const, reply_markup: kb };
+  if (edit) return ctx.editMessageText(text, other).catch(() => ctx.reply(text, other));
+  return ctx.reply(text, other);
 }
 
 officialsFeature.command("case", async (ctx) => {
@@ -116,14 +158,24 @@ async function showCase(ctx: BotContext, id: number) {
       .filter((h) => h.officialId === official.id)
       .map((h) => h.role),
   );
-  const open = ["open", "approved"].includes(cc.c.state);
+  const open = isActive(cc.c.state);
   for (const s of cc.steps.filter((x) => open && x.state === "pending")) {
     if (!mine.has(s.role as Role)) continue;
-    for (const a of actionsFor(s.key as StepKey))
+    for (const a of actionsFor(s.key as StepKey, cc.c.ground as Ground))
       kb.text(ctx.t(`btn.${a.action}`), `s:${s.id}:${a.action}`).row();
   }
+  if (!cc.c.purgedAt) kb.text(ctx.t("docx.button"), `dc:${id}`);
   if (official.roles.includes("head") || ctx.identity.isAdmin) kb.text(ctx.t("btn.trail"), `t:${id}`);
-  return ctx.reply(timelineText(ctx.t, cc, now, true), { parse_mode: "HTML", reply_markup: kb });
+  // D4, D12: the report as stored, in the learner's language, then the timeline with the opinions (D6).
+  const facts = await cardFacts(ctx.deps.db, cc);
+  // Issue 12.4: each may be long (the report, many opinions): split, never cut; the buttons go last.
+  if (facts.report)
+    await replyFitted(
+      ctx,
+      ctx.t("task.report", { version: facts.report.version, document: facts.report.document }),
+    );
+  const text = [timelineText(ctx.t, cc, now, true), ...headBlocks(ctx.t, cc, facts, 500)].join("\n\n");
+  return replyFitted(ctx, text, { reply_markup: kb });
 }
 
 officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
@@ -142,15 +194,15 @@ officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
         .where(eq(officials.institutionId, cc.c.institutionId))
     ).map((o) => [o.id, o.name]),
   );
+  // HTML, escaped exactly once (issue 12.13): a name here is raw; audit.on_behalf escapes its own values.
   const who = (r: (typeof rows)[number]) => {
     if (r.actorOfficialId) {
       const name = names.get(r.actorOfficialId) ?? `#${r.actorOfficialId}`;
-      return r.onBehalfOfOfficialId
-        ? ctx.t("audit.on_behalf", {
-            name,
-            of: names.get(r.onBehalfOfOfficialId) ?? `#${r.onBehalfOfOfficialId}`,
-          })
-        : name;
+      if (!r.onBehalfOfOfficialId) return escapeHtml(name);
+      return ctx.t("audit.on_behalf", {
+        name,
+        of: names.get(r.onBehalfOfOfficialId) ?? `#${r.onBehalfOfOfficialId}`,
+      });
     }
     if (!r.actorUserId) return ctx.t("audit.system");
     // Only the case's learner submits or withdraws; any other press by a non-official is someone else.
@@ -159,11 +211,9 @@ officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
   const lines = rows.map((r) =>
     ctx.t("case.trail_line", {
       at: formatInstant(r.at),
-      action: ctx.t(`audit.${r.action}`, { defaultValue: r.action }),
+      action: ctx.t(`audit.${r.action}`, { defaultValue: escapeHtml(r.action) }),
       actor: who(r),
     }),
   );
-  return ctx.reply([ctx.t("case.trail_header", { id }), ...lines.slice(-40)].join("\n"), {
-    parse_mode: "HTML",
-  });
+  return replyFitted(ctx, [ctx.t("case.trail_header", { id }), ...lines.slice(-40)].join("\n"));
 });

@@ -28,10 +28,12 @@ const privateChats = startFeature.chatType("private");
 
 privateChats.command("start", async (ctx) => {
   const payload = ctx.match.trim();
-  if (payload && ctx.identity.userId !== null) {
-    const res = await redeemInvite(ctx.deps.db, payload, ctx.identity.userId, ctx.deps.clock());
+  if (payload) {
+    // A stranger has no users row yet: redeemInvite makes it only when the invite binds (issue 12.17).
+    const who = ctx.identity.userId ?? { telegramId: ctx.from.id };
+    const res = await redeemInvite(ctx.deps.db, payload, who, ctx.deps.clock());
     if (!res.ok) {
-      await ctx.reply(ctx.t(`invite.${res.reason}`), { parse_mode: "HTML" });
+      await ctx.reply(ctx.t(res.messageKey), { parse_mode: "HTML" });
       return;
     }
     ctx.identity = await loadIdentity(ctx.deps.db, ctx.from.id, ctx.deps.adminTelegramIds);

@@ -5,21 +5,40 @@ import { Composer, InlineKeyboard } from "grammy";
 import { doneKeys } from "../../cases/common";
 import { latestCaseOfUser } from "../../cases/queries";
 import { rosterSnapshot } from "../../cases/report-document";
+import { isOpen } from "../../cases/states";
 import { openCaseOf } from "../../cases/submit";
 import { withdrawCase } from "../../cases/withdraw";
-import { institutions } from "../../db/schema";
+import { cases, institutions } from "../../db/schema";
 import { canWithdraw } from "../../rules";
 import type { BotContext } from "../context";
 import { REPORT_CONVERSATION, type ReportArgs } from "../conversations/report";
+import { replyFitted } from "../reply";
+import { privateOnly } from "./private-only";
 import { timelineText } from "./timeline";
 
 export const studentFeature = new Composer<BotContext>();
+// Issue 12.6: in a group, /report, /status and the learner's buttons only say "write to me in private".
+studentFeature.use(privateOnly);
 
 async function startReport(ctx: BotContext) {
   const student = ctx.identity.student;
   if (!student) return ctx.reply(ctx.t("report.not_student"));
   const open = await openCaseOf(ctx.deps.db, student.id);
-  if (open) return ctx.reply(ctx.t("report.open_case", { id: open }));
+  let resubmit: ReportArgs["resubmit"];
+  if (open) {
+    // D6: a report the head sent back is completed in the same conversation, pre-filled.
+    const [c] = await ctx.deps.db.select().from(cases).where(eq(cases.id, open));
+    if (c?.state !== "sent_back") return ctx.reply(ctx.t("report.open_case", { id: open }));
+    resubmit = {
+      caseId: c.id,
+      ground: c.ground as "own_will" | "contract_refusal",
+      reasons: c.reasons ?? "",
+      conscriptServed: c.conscriptServed,
+      phone: c.phone,
+      lang: c.reportLang === "ru" ? "ru" : "kk",
+      why: c.outcomeReason ?? "",
+    };
+  }
   const [inst] = await ctx.deps.db
     .select()
     .from(institutions)
@@ -28,12 +47,18 @@ async function startReport(ctx: BotContext) {
     student: rosterSnapshot(student),
     headTitleKk: inst?.headTitleKk ?? "",
     headTitleRu: inst?.headTitleRu ?? "",
+    ...(resubmit ? { resubmit } : {}),
   };
   if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
   await ctx.conversation.enter(REPORT_CONVERSATION, args);
 }
 
 studentFeature.chatType("private").command("report", startReport);
+// "Complete the report" under the notice that the head sent it back (D6); the case is checked again above.
+studentFeature.callbackQuery(/^rs:(\d{1,9})$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await startReport(ctx);
+});
 studentFeature.callbackQuery("menu:report", async (ctx) => {
   await ctx.answerCallbackQuery();
   await startReport(ctx);
@@ -44,10 +69,13 @@ async function status(ctx: BotContext) {
   const cc = await latestCaseOfUser(ctx.deps.db, ctx.identity.userId);
   if (!cc) return ctx.reply(ctx.t("status.none"));
   const now = ctx.deps.clock();
-  const withdrawable = ["open", "approved"].includes(cc.c.state) && canWithdraw(cc.wf, doneKeys(cc.steps));
-  return ctx.reply(timelineText(ctx.t, cc, now), {
-    parse_mode: "HTML",
-    reply_markup: withdrawable ? new InlineKeyboard().text(ctx.t("btn.withdraw"), `w:${cc.c.id}`) : undefined,
+  const withdrawable = isOpen(cc.c.state) && canWithdraw(cc.wf, doneKeys(cc.steps));
+  const kb = new InlineKeyboard();
+  if (cc.c.state === "sent_back") kb.text(ctx.t("btn.complete_report"), `rs:${cc.c.id}`).row();
+  if (withdrawable) kb.text(ctx.t("btn.withdraw"), `w:${cc.c.id}`);
+  if (!cc.c.purgedAt && cc.c.reasons !== null) kb.row().text(ctx.t("docx.button"), `dr:${cc.c.id}`);
+  return replyFitted(ctx, timelineText(ctx.t, cc, now), {
+    reply_markup: kb.inline_keyboard.flat().length > 0 ? kb : undefined,
   });
 }
 

@@ -1,7 +1,8 @@
 /** A case's timeline: each step, who acts, its due date (statutory or target), done or pending, what next. */
 import type { CaseContext } from "../../cases/common";
 import { dueLine, formatDate, formatInstant } from "../../cases/format";
-import type { T } from "../../i18n";
+import { isOpen } from "../../cases/states";
+import { escapeHtml, type T } from "../../i18n";
 import type { LocalDate } from "../../rules";
 
 const ICON: Record<string, string> = { done: "✅", pending: "⏳", cancelled: "▫️" };
@@ -19,8 +20,10 @@ export function timelineText(t: T, cc: CaseContext, now: Date, forOfficial = fal
   ];
   if (forOfficial && c.studentSnapshot) {
     const s = c.studentSnapshot;
+    // Roster values are raw text: escaped here, once (issue 12.13); the category label is ours.
+    const raw = (v: string | undefined) => escapeHtml(v ?? "");
     parts.push(
-      `${s.rank ?? ""} ${s.fullName ?? ""}, ${t(`category.${c.category}`)}, ${s.groupName ?? ""}`.trim(),
+      `${raw(s.rank)} ${raw(s.fullName)}, ${t(`category.${c.category}`)}, ${raw(s.groupName)}`.trim(),
     );
   }
   const lines = steps.map((s) =>
@@ -33,11 +36,15 @@ export function timelineText(t: T, cc: CaseContext, now: Date, forOfficial = fal
   );
   // Steps not opened yet, in workflow order, so the learner sees the whole road.
   const opened = new Set(steps.map((s) => s.key));
-  const upcoming = ["open", "approved"].includes(c.state) ? wf.steps.filter((d) => !opened.has(d.key)) : [];
+  const upcoming = isOpen(c.state) ? wf.steps.filter((d) => !opened.has(d.key)) : [];
   for (const d of upcoming) lines.push(`◻️ ${t(`step.${d.key}`)}\n    ${t(`role.${d.role}`)}`);
   parts.push(lines.join("\n"));
-  const pending = steps.find((s) => s.state === "pending");
-  const next = pending ?? null;
-  if (next) parts.push(t("status.next", { step: t(`step.${next.key}`), role: t(`role.${next.role}`) }));
+  if (c.state === "sent_back") {
+    // D6: the report waits on the learner; say why.
+    parts.push(t("status.sent_back", { reason: c.outcomeReason ?? "" }));
+  } else {
+    const next = isOpen(c.state) ? steps.find((s) => s.state === "pending") : undefined;
+    if (next) parts.push(t("status.next", { step: t(`step.${next.key}`), role: t(`role.${next.role}`) }));
+  }
   return parts.join("\n\n");
 }

@@ -1,0 +1,102 @@
+/**
+ * Documents as DOCX files (D12): "📄" on an official's task card sends the report and the documents that
+ * step needs (the interview sheet with the interview, the draft order with the order or submission, the
+ * letter with the cl. 7 step); "📄" on /case sends every document the case has so far; the learner gets
+ * their own report from /status. Personal data: private chats only, the viewer's rights checked on every
+ * press, and every sending audited (ids and kinds only).
+ */
+import { eq } from "drizzle-orm";
+import { Composer, InputFile } from "grammy";
+import { audit } from "../../audit";
+import { caseSteps, cases, students } from "../../db/schema";
+import { availableDocuments, buildDocument, type DocumentKind } from "../../documents/build";
+import { docFactsOf } from "../../documents/facts";
+import type { BotContext } from "../context";
+
+export const documentsFeature = new Composer<BotContext>();
+const privateChats = documentsFeature.chatType("private");
+
+/** The documents a step's holder needs besides the report. */
+const STEP_DOCUMENTS: Readonly<Record<string, DocumentKind>> = {
+  interview: "interview_sheet",
+  order: "draft_order",
+  submission: "draft_order",
+  foreign_order: "draft_order",
+  foreign_submission: "draft_order",
+  notify_personnel_dept: "letter",
+};
+
+async function send(ctx: BotContext, caseId: number, wanted: (have: DocumentKind[]) => DocumentKind[]) {
+  const now = ctx.deps.clock();
+  const facts = await docFactsOf(ctx.deps.db, caseId, now);
+  if (!facts) return;
+  const kinds = wanted(availableDocuments(facts));
+  if (kinds.length === 0) {
+    await ctx.reply(ctx.t("docx.none", { id: caseId }));
+    return;
+  }
+  for (const kind of kinds) {
+    const doc = await buildDocument(kind, facts, ctx.lang);
+    await ctx.replyWithDocument(new InputFile(doc.data, doc.fileName), { protect_content: true });
+  }
+  await audit(ctx.deps.db, {
+    at: now,
+    action: "case.documents_sent",
+    actorUserId: ctx.identity.userId,
+    actorOfficialId: ctx.identity.official?.id ?? null,
+    caseId,
+    details: { kinds },
+  });
+}
+
+/** An official of the case's institution (the press is checked here, not trusted). */
+async function officialCase(ctx: BotContext, caseId: number): Promise<boolean> {
+  const official = ctx.identity.official;
+  if (!official) return false;
+  const [c] = await ctx.deps.db
+    .select({ institutionId: cases.institutionId })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  return c?.institutionId === official.institutionId;
+}
+
+privateChats.callbackQuery(/^d:(\d{1,9})$/, async (ctx) => {
+  const [step] = await ctx.deps.db
+    .select()
+    .from(caseSteps)
+    .where(eq(caseSteps.id, Number(ctx.match[1])));
+  if (!step || !(await officialCase(ctx, step.caseId)))
+    return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
+  await ctx.answerCallbackQuery();
+  const extra = STEP_DOCUMENTS[step.key];
+  await send(ctx, step.caseId, (have) => have.filter((k) => k === "report" || k === extra));
+});
+
+privateChats.callbackQuery(/^dc:(\d{1,9})$/, async (ctx) => {
+  const caseId = Number(ctx.match[1]);
+  if (!(await officialCase(ctx, caseId)))
+    return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
+  await ctx.answerCallbackQuery();
+  await send(ctx, caseId, (have) => have);
+});
+
+privateChats.callbackQuery(/^dr:(\d{1,9})$/, async (ctx) => {
+  const caseId = Number(ctx.match[1]);
+  const userId = ctx.identity.userId;
+  const [c] = await ctx.deps.db
+    .select({ studentId: cases.studentId })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  const [own] =
+    c?.studentId && userId !== null
+      ? await ctx.deps.db
+          .select({ userId: students.userId })
+          .from(students)
+          .where(eq(students.id, c.studentId))
+      : [];
+  // Someone else's case looks exactly like a missing one.
+  if (!own || own.userId !== userId)
+    return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
+  await ctx.answerCallbackQuery();
+  await send(ctx, caseId, (have) => have.filter((k) => k === "report"));
+});

@@ -1,0 +1,23 @@
+/**
+ * Direct replies that may be long (a case view, an audit trail, a list of officials): split into several
+ * messages at line breaks, never inside a tag or an entity, the keyboard on the last one (issue 12.4:
+ * Telegram refuses a text over 4,096 characters, and the update would fail with it).
+ */
+import type { Context } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { MESSAGE_BUDGET, splitHtml } from "../cases/fit";
+
+export async function replyFitted(
+  ctx: Context,
+  text: string,
+  other: { reply_markup?: InlineKeyboardMarkup; parse_mode?: "HTML" } = {},
+): Promise<void> {
+  const parts = splitHtml(text, MESSAGE_BUDGET);
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    await ctx.reply(part, {
+      parse_mode: other.parse_mode ?? "HTML",
+      ...(last && other.reply_markup ? { reply_markup: other.reply_markup } : {}),
+    });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * D12: the formal report is stored with the case when it is submitted and never changed afterwards; a
+ * re-submission after the head sent it back is a new version, and both are kept. What officials read on
+ * their task cards, in the learner's chosen language, is this stored text.
+ */
+import { and, desc, eq } from "drizzle-orm";
+import type { Executor } from "../db/client";
+import { reportVersions } from "../db/schema";
+import { localDateOf } from "../rules";
+import type { CaseRow, InstitutionRow } from "./common";
+import { type ReportData, renderReport } from "./report-document";
+
+export type ReportVersionRow = typeof reportVersions.$inferSelect;
+
+/** The report document of a case as it stands (its fields, the institution's head title, the date given). */
+export function renderCaseReport(c: CaseRow, inst: InstitutionRow, date: string): string {
+  const s = c.studentSnapshot ?? {};
+  const lang = c.reportLang === "ru" ? "ru" : "kk";
+  return renderReport({
+    ground: c.ground as ReportData["ground"],
+    reasons: c.reasons ?? "",
+    conscriptServed: c.conscriptServed,
+    phone: c.phone,
+    lang,
+    date,
+    headTitle: lang === "ru" ? inst.headTitleRu : inst.headTitleKk,
+    student: {
+      fullName: s.fullName ?? "",
+      rank: s.rank ?? "",
+      category: (s.category ?? c.category) as ReportData["student"]["category"],
+      faculty: s.faculty ?? "",
+      course: s.course ?? "",
+      groupName: s.groupName ?? "",
+      sendingUnit: s.sendingUnit ?? "",
+    },
+  });
+}
+
+/** Stores the case's current report as version `c.reportVersion`, dated `now` (in the caller's transaction). */
+export async function storeReportVersion(
+  db: Executor,
+  c: CaseRow,
+  inst: InstitutionRow,
+  now: Date,
+): Promise<ReportVersionRow> {
+  const [row] = await db
+    .insert(reportVersions)
+    .values({
+      caseId: c.id,
+      version: c.reportVersion,
+      lang: c.reportLang,
+      reasons: c.reasons ?? "",
+      conscriptServed: c.conscriptServed,
+      phone: c.phone,
+      document: renderCaseReport(c, inst, localDateOf(now)),
+      submittedAt: now,
+    })
+    .returning();
+  if (!row) throw new Error("report version insert returned nothing");
+  return row;
+}
+
+/** The latest stored version of a case's report, or null (a purged case, or one filed by personnel). */
+export async function currentReport(db: Executor, caseId: number): Promise<ReportVersionRow | null> {
+  const [row] = await db
+    .select()
+    .from(reportVersions)
+    .where(eq(reportVersions.caseId, caseId))
+    .orderBy(desc(reportVersions.version))
+    .limit(1);
+  return row ?? null;
+}
+
+/** One stored version of a case's report. */
+export async function reportVersion(
+  db: Executor,
+  caseId: number,
+  version: number,
+): Promise<ReportVersionRow | null> {
+  const [row] = await db
+    .select()
+    .from(reportVersions)
+    .where(and(eq(reportVersions.caseId, caseId), eq(reportVersions.version, version)));
+  return row ?? null;
+}

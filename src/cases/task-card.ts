@@ -1,0 +1,141 @@
+/**
+ * The task card an official gets for a step: the facts at a glance, the learner's report as stored (D4,
+ * D12: every official reads the whole report in the learner's language), for the head every opinion given
+ * and the ones missing (D6), and one button per action. Telegram caps a message at 4,096 characters: a card
+ * that would not fit sends the report as a message of its own just before it.
+ */
+import { inArray } from "drizzle-orm";
+import type { Executor } from "../db/client";
+import { officials } from "../db/schema";
+import { escapeHtml, type T, tFor } from "../i18n";
+import { type Ground, opinionSteps, type StepKey } from "../rules";
+import { actionsFor } from "./actions";
+import type { CaseContext, StepRow } from "./common";
+import { textLength } from "./fit";
+import { dueLine, formatDate } from "./format";
+import type { OutMessage } from "./outbox";
+import { currentReport } from "./report-versions";
+import { formatAmount } from "./validate";
+
+/** Telegram's limit is 4,096; keep a margin for the entities Telegram counts differently. */
+export const MESSAGE_LIMIT = 4000;
+/** An opinion's or a record's text on the head's card, when the card would not fit otherwise. */
+const SHORT_TEXT = 500;
+
+export interface CardFacts {
+  /** The stored report (D12), or null when there is none (a case registered by personnel). */
+  report: { version: number; document: string } | null;
+  /** Names of the officials who did the case's steps. */
+  names: ReadonlyMap<number, string>;
+}
+
+/** What every card of a case needs, loaded once per case (not per official). */
+export async function cardFacts(db: Executor, ctx: CaseContext): Promise<CardFacts> {
+  const report = await currentReport(db, ctx.c.id);
+  const ids = [
+    ...new Set(
+      ctx.steps.flatMap((s) => [s.doneByOfficialId, s.onBehalfOfOfficialId]).filter((x) => x !== null),
+    ),
+  ] as number[];
+  const rows = ids.length
+    ? await db
+        .select({ id: officials.id, name: officials.fullName })
+        .from(officials)
+        .where(inArray(officials.id, ids))
+    : [];
+  return {
+    report: report ? { version: report.version, document: report.document } : null,
+    names: new Map(rows.map((r) => [r.id, r.name])),
+  };
+}
+
+/** The head's cards (instruction and decision) show the opinions and what came before the decision. */
+const HEAD_STEPS: ReadonlySet<string> = new Set(["instruct", "decide"]);
+
+/** The card, as one message with the buttons, or two when the report must go first on its own. */
+export function taskCard(
+  lang: string,
+  ctx: CaseContext,
+  step: StepRow,
+  now: Date,
+  facts: CardFacts,
+  /** False when this official got the report on another card of the same batch, just above. */
+  withReport = true,
+): Pick<OutMessage, "text" | "buttons">[] {
+  const t = tFor(lang);
+  const { c } = ctx;
+  const s = c.studentSnapshot ?? {};
+  const head = t("task.head", {
+    id: c.id,
+    ground: t(`ground.${c.ground}`),
+    rank: s.rank ?? "",
+    name: s.fullName ?? "",
+    category: t(`category.${c.category}`),
+    group: s.groupName ?? "",
+    step: t(`step.${step.key}`),
+    due: dueLine(t, step, now, ctx.calendar),
+  });
+  const report = !withReport
+    ? t("task.report_above")
+    : facts.report
+      ? t("task.report", { version: facts.report.version, document: facts.report.document })
+      : t("task.reasons", { reasons: c.reasons ?? "—" });
+  const buttons = actionsFor(step.key as StepKey, c.ground as Ground).map((a) => [
+    { text: t(`btn.${a.action}`), data: `s:${step.id}:${a.action}` },
+  ]);
+  // D12: the report (and what this step needs) as DOCX files.
+  buttons.push([{ text: t("docx.button"), data: `d:${step.id}` }]);
+  const forHead = HEAD_STEPS.has(step.key);
+  const full = [head, report, ...(forHead ? headBlocks(t, ctx, facts, Number.POSITIVE_INFINITY) : [])];
+  if (textLength(full.join("\n\n")) <= MESSAGE_LIMIT) return [{ text: full.join("\n\n"), buttons }];
+  // Too long for one message: the report alone first, then the card with shortened opinions. Neither is
+  // cut (D12: the report is read whole): one still over the limit is split by the outbox (issue 12.4).
+  const card = [head, t("task.report_above"), ...(forHead ? headBlocks(t, ctx, facts, SHORT_TEXT) : [])];
+  return [{ text: report }, { text: card.join("\n\n"), buttons }];
+}
+
+/** D6: for the head, the opinions given and missing (D4), and the steps the text puts before the decision. */
+export function headBlocks(t: T, ctx: CaseContext, facts: CardFacts, maxText: number): string[] {
+  const blocks: string[] = [];
+  const byKey = new Map(ctx.steps.map((s) => [s.key, s]));
+  const who = (s: StepRow) => {
+    const name = s.doneByOfficialId ? (facts.names.get(s.doneByOfficialId) ?? "") : "";
+    return name ? `${t(`role.${s.role}`)} (${escapeHtml(name)})` : t(`role.${s.role}`);
+  };
+  const lines = opinionSteps(ctx.wf).map((def) => {
+    const row = byKey.get(def.key);
+    if (!row || row.state !== "done") return t("opinion.missing", { role: t(`role.${def.role}`) });
+    const r = (row.result ?? {}) as { action?: string; reason?: string };
+    // An opinion given under the first chain (endorsed with an interview, or a waiver) read as agreement.
+    if (r.action === "disagree")
+      return t("opinion.disagree", { who: who(row), reason: short(r.reason ?? "", maxText) });
+    return t("opinion.agree", { who: who(row) });
+  });
+  if (lines.length > 0) blocks.push([t("opinion.header"), ...lines].join("\n"));
+  const before: string[] = [];
+  const interview = byKey.get("interview");
+  if (interview?.state === "done") {
+    const r = (interview.result ?? {}) as { date?: string };
+    before.push(t("before.interview", { date: r.date ? formatDate(r.date) : "—", who: who(interview) }));
+  }
+  const conversation = byKey.get("conversation");
+  if (conversation?.state === "done") {
+    const r = (conversation.result ?? {}) as { note?: string };
+    before.push(t("before.conversation", { note: short(r.note ?? "", maxText), who: who(conversation) }));
+  }
+  if (before.length > 0) blocks.push([t("before.header"), ...before].join("\n"));
+  return blocks;
+}
+
+/** A step's recorded result in words (for status lines, the timeline and notices). */
+export function resultText(t: T, action: string, values: Record<string, unknown>): string {
+  const v = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : "");
+  return t(`action.${action}`, {
+    date: v("date") ? formatDate(v("date")) : "",
+    reason: v("reason"),
+    number: v("number"),
+    amount: v("amount") ? formatAmount(v("amount")) : "",
+  });
+}
+
+const short = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -1,0 +1,234 @@
+/**
+ * The documents of a case (D12), each in Kazakh or Russian (English for reading only): the learner's report
+ * (cl. 19, 25), the cl. 5 interview sheet, the draft order (cl. 21, 26 "prepares"; with the submission for
+ * master's and doctoral students, D7) and the cl. 7 letter to the NSC Personnel Department. Pure over
+ * DocFacts: generated from the case, never typed twice.
+ */
+import type { Paragraph } from "docx";
+import { formatDate } from "../cases/format";
+import { reportParts } from "../cases/report-document";
+import { tFor } from "../i18n";
+import { expulsionOutcome, ORDER_BASIS } from "../rules";
+import type { DocFacts } from "./facts";
+import { addressee, blank, centred, leftRight, officialDocument, para, signature, toBuffer } from "./layout";
+
+export const DOCUMENT_KINDS = ["report", "interview_sheet", "draft_order", "letter"] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+export type DocLang = "kk" | "ru" | "en";
+
+/** Raw text (no HTML escaping): documents are not Telegram messages. */
+const rawT = (lang: DocLang) => {
+  const t = tFor(lang);
+  return (key: string, opts: Record<string, unknown> = {}) =>
+    t(key, { ...opts, interpolation: { escapeValue: false } }) as string;
+};
+
+/** Which documents exist for a case as it stands (an interview sheet once the interview is recorded, …). */
+export function availableDocuments(f: DocFacts): DocumentKind[] {
+  if (f.purged) return [];
+  const kinds: DocumentKind[] = [];
+  if (f.report) kinds.push("report");
+  if (f.interview) kinds.push("interview_sheet");
+  kinds.push("draft_order");
+  if (f.order) kinds.push("letter");
+  return kinds;
+}
+
+/** The language a document is written in: the report in the learner's; the others in the reader's (kk/ru). */
+export function documentLang(kind: DocumentKind, f: DocFacts, readerLang: string): DocLang {
+  if (kind === "report") return f.report?.lang ?? "kk";
+  return readerLang === "ru" ? "ru" : readerLang === "en" ? "en" : "kk";
+}
+
+/** "Баянат_Нұрланов_А_С_№12.docx": what it is, whose, which case; safe in every file system. */
+export function documentFileName(kind: DocumentKind, f: DocFacts, lang: DocLang): string {
+  const t = rawT(lang);
+  const [surname = "", ...rest] = f.learner.fullName.trim().split(/\s+/);
+  const initials = rest.map((w) => [...w][0] ?? "").filter(Boolean);
+  const person = [surname, ...initials]
+    .join("_")
+    .replace(/[^\p{L}\p{N}_-]/gu, "")
+    .slice(0, 60);
+  return `${t(`docx.file_${kind}`)}${person ? `_${person}` : ""}_№${f.caseId}.docx`;
+}
+
+function learnerLine(t: ReturnType<typeof rawT>, f: DocFacts): string {
+  const l = f.learner;
+  return t("docx.learner", {
+    rank: l.rank,
+    name: l.fullName,
+    category: t(`doc.category_${l.category}`),
+    faculty: l.faculty,
+    course: l.course,
+    group: l.groupName,
+  });
+}
+
+const headSignature = (t: ReturnType<typeof rawT>, f: DocFacts) =>
+  signature(f.head?.position || t("docx.head_position"), f.head?.name ?? "");
+
+function reportDoc(f: DocFacts): { title: string; lang: DocLang; children: Paragraph[] } {
+  const r = f.report;
+  if (!r) throw new Error(`case ${f.caseId} has no stored report`);
+  const p = reportParts(
+    {
+      ground: f.ground as "own_will" | "contract_refusal",
+      reasons: r.reasons,
+      conscriptServed: r.conscriptServed,
+      phone: r.phone,
+      lang: r.lang,
+      date: r.submittedOn,
+      headTitle: r.lang === "ru" ? f.institution.headTitleRu : f.institution.headTitleKk,
+      student: { ...f.learner },
+    },
+    false,
+  );
+  // The signature line "date   rank name": the date left, the learner's signature place right.
+  const [date = "", ...who] = p.signed.split(/\s{2,}/);
+  return {
+    title: p.title,
+    lang: r.lang,
+    children: [
+      ...addressee(p.header),
+      blank(),
+      centred(p.title, { bold: true, after: 240 }),
+      ...p.body.map((line) => para(line)),
+      blank(),
+      leftRight(date, `________________ ${who.join(" ")}`),
+    ],
+  };
+}
+
+function interviewDoc(f: DocFacts, lang: DocLang) {
+  const t = rawT(lang);
+  const i = f.interview;
+  if (!i) throw new Error(`case ${f.caseId}: no interview recorded yet`);
+  const title = t("docx.interview_title");
+  const inst = lang === "ru" ? f.institution.nameRu : f.institution.nameKk;
+  return {
+    title,
+    lang,
+    children: [
+      centred(inst),
+      blank(),
+      centred(title, { bold: true, after: 240 }),
+      para(t("docx.interview_date", { date: formatDate(i.date) })),
+      para(t("docx.interview_learner", { learner: learnerLine(t, f) })),
+      para(t("docx.interview_ground", { ground: t(`docx.ground_${f.ground}`) })),
+      para(t("docx.interview_by", { position: i.by?.position ?? "", name: i.by?.name ?? "" })),
+      para(t("docx.interview_body")),
+      blank(),
+      para(t("docx.interview_sign_official")),
+      signature(i.by?.position ?? "", i.by?.name ?? ""),
+      blank(),
+      para(t("docx.interview_sign_learner")),
+      signature(f.learner.rank, f.learner.fullName),
+      blank(),
+      para(t("docx.interview_copy")),
+    ],
+  };
+}
+
+function draftOrderDoc(f: DocFacts, lang: DocLang) {
+  const t = rawT(lang);
+  const basis = ORDER_BASIS[f.ground];
+  const release = expulsionOutcome(f.ground, f.category).outcome === "release_to_sending_unit";
+  const learner = learnerLine(t, f);
+  const ground = t(`docx.ground_${f.ground}`);
+  const title = t("docx.order_title");
+  const items = [
+    para(t(release ? "docx.order_item_expulsion" : "docx.order_item_dismissal", { learner, ground })),
+  ];
+  // D7: master's and doctoral students also get the submission to the sending body's personnel subdivision.
+  if (release)
+    items.push(
+      para(
+        t("docx.order_item_submission", {
+          unit: f.learner.sendingUnit,
+          name: `${f.learner.rank} ${f.learner.fullName}`.trim(),
+          clause: basis.clause,
+        }),
+      ),
+    );
+  return {
+    title,
+    lang,
+    children: [
+      leftRight("", t("docx.order_draft")),
+      centred(lang === "ru" ? f.institution.nameRu : f.institution.nameKk),
+      blank(),
+      centred(title, { bold: true }),
+      leftRight(t("docx.order_date_blank"), t("docx.number_blank")),
+      blank(),
+      centred(t("docx.order_subject"), { bold: true, after: 240 }),
+      para(
+        t("docx.order_preamble", {
+          clause: basis.clause,
+          article: basis.article,
+          paragraph: basis.paragraph,
+        }),
+      ),
+      ...items,
+      para(
+        t("docx.order_basis", {
+          date: f.report ? formatDate(f.report.submittedOn) : t("docx.no_order"),
+          decision: f.decisionOn ? formatDate(f.decisionOn) : t("docx.no_order"),
+        }),
+      ),
+      blank(),
+      headSignature(t, f),
+    ],
+  };
+}
+
+function letterDoc(f: DocFacts, lang: DocLang) {
+  const t = rawT(lang);
+  const release = expulsionOutcome(f.ground, f.category).outcome === "release_to_sending_unit";
+  const title = t("docx.letter_title");
+  return {
+    title,
+    lang,
+    children: [
+      ...addressee([t("docx.letter_to")]),
+      blank(),
+      leftRight(t("docx.number_blank"), t("docx.order_date_blank")),
+      blank(),
+      centred(title, { bold: true, after: 240 }),
+      para(
+        t("docx.letter_body", {
+          number: f.order?.number ?? t("docx.no_order"),
+          date: f.order ? formatDate(f.order.date) : t("docx.no_order"),
+          institution: lang === "ru" ? f.institution.nameRu : f.institution.nameKk,
+          learner: learnerLine(t, f),
+          ground: t(`docx.ground_${f.ground}`),
+        }),
+      ),
+      para(
+        release
+          ? t("docx.letter_outcome_release", { unit: f.learner.sendingUnit })
+          : t("docx.letter_outcome_dismissal"),
+      ),
+      blank(),
+      headSignature(t, f),
+    ],
+  };
+}
+
+/** One document of a case as a DOCX file. */
+export async function buildDocument(
+  kind: DocumentKind,
+  f: DocFacts,
+  readerLang: string,
+): Promise<{ fileName: string; lang: DocLang; data: Buffer }> {
+  const lang = documentLang(kind, f, readerLang);
+  const d =
+    kind === "report"
+      ? reportDoc(f)
+      : kind === "interview_sheet"
+        ? interviewDoc(f, lang)
+        : kind === "draft_order"
+          ? draftOrderDoc(f, lang)
+          : letterDoc(f, lang);
+  const data = await toBuffer(officialDocument(d.title, d.lang, d.children));
+  return { fileName: documentFileName(kind, f, d.lang), lang: d.lang, data };
+}

@@ -1,0 +1,72 @@
+/**
+ * One Telegram hiccup inside /report (issue 12.2): a 429 with retry_after 1, a 502, or a dropped
+ * connection on one of the bot's replies. The conversations plugin builds its own Api for each update, so
+ * the bot's auto-retry (installed on bot.api) does not reach it; before the fix the reply failed, the
+ * update failed with it, and the learner's answers so far were gone. Now the reply is retried (briefly, as
+ * everywhere on the interactive path) and the draft survives: the preview still shows every answer.
+ */
+import { describe, expect, it } from "vitest";
+import { cases } from "../../src/db/schema";
+import { tFor } from "../../src/i18n";
+import { addInstitution, addStaff, addStudent } from "../support/fixtures";
+import { REASONS } from "../support/flows";
+import { useHarness } from "../support/harness";
+import type { Failure } from "../support/telegram";
+
+const t = tFor("kk");
+
+describe("a Telegram hiccup on a reply inside the report conversation", () => {
+  const hr = useHarness();
+
+  const hiccups: [string, Failure][] = [
+    [
+      "a 429 with retry_after 1",
+      { kind: "http", code: 429, description: "Too Many Requests: retry after 1", retryAfter: 1 },
+    ],
+    ["a 502", { kind: "http", code: 502, description: "Bad Gateway" }],
+    ["a dropped connection", { kind: "network" }],
+  ];
+
+  for (const [what, failure] of hiccups) {
+    it(`${what} on the reply to the reasons: retried, the draft kept, the report filed`, async () => {
+      const h = hr.current;
+      const inst = await addInstitution(h.db);
+      await addStaff(h.db, inst.id);
+      const { tg } = await addStudent(h.db, inst.id);
+      await h.command(tg, "report");
+      await h.press(tg, "r:g:own_will");
+      // The next message the bot sends (the question that follows the reasons) fails once.
+      h.tg.failNext(1, failure, "sendMessage");
+      await h.text(tg, REASONS);
+      expect(h.tg.calls.filter((c) => c.method === "!sendMessage")).toHaveLength(1); // the hiccup happened
+      expect(h.buttonsTo(tg.id)).toEqual(["r:c:yes", "r:c:no"]); // …and the question still arrived
+      expect(h.tg.textsTo(tg.id)).not.toContain(t("errors.internal"));
+
+      await h.press(tg, "r:c:no");
+      await h.text(tg, "+7 700 123 45 67");
+      await h.press(tg, "r:l:ru");
+      expect(h.tg.lastTextTo(tg.id)).toContain(REASONS); // the answer given before the hiccup
+      await h.press(tg, "r:submit");
+      expect(await h.db.select().from(cases)).toHaveLength(1);
+    }, 60_000);
+  }
+
+  it("all three in a row on one step: still retried within the interactive cap, the draft kept", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    await addStaff(h.db, inst.id);
+    const { tg } = await addStudent(h.db, inst.id);
+    await h.command(tg, "report");
+    await h.press(tg, "r:g:own_will");
+    await h.text(tg, REASONS);
+    h.tg.failNext(1, hiccups[0]![1], "sendMessage");
+    h.tg.failNext(1, hiccups[1]![1], "sendMessage");
+    await h.press(tg, "r:c:no"); // the phone question: 429, then 502, then delivered
+    expect(h.tg.lastTextTo(tg.id)).toContain("+7 700 123 45 67");
+    h.tg.failNext(1, hiccups[2]![1], "sendMessage");
+    await h.text(tg, "+7 700 123 45 67"); // the language question: a dropped connection, then delivered
+    await h.press(tg, "r:l:kk");
+    expect(h.tg.lastTextTo(tg.id)).toContain(REASONS);
+    expect(h.tg.calls.filter((c) => c.method === "!sendMessage")).toHaveLength(3);
+  }, 60_000);
+});
