@@ -78,7 +78,16 @@ async function measure(kind: "pglite" | "postgres", rows: number, file: string, 
       err: (s: string) => errors.push(s),
       now: () => NOW,
     };
-    const argv = ["roster", "import", "AKAD", file, "--out", path.join(dir, "links.csv"), "--bot", "test_bot"];
+    const argv = [
+      "roster",
+      "import",
+      "AKAD",
+      file,
+      "--out",
+      path.join(dir, "links.csv"),
+      "--bot",
+      "test_bot",
+    ];
     const runOnce = async () => {
       const t0 = process.hrtime.bigint();
       const code = await runCli(argv, io);

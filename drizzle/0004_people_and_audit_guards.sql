@@ -10,6 +10,7 @@ CREATE TABLE "stranger_activity" (
 --> statement-breakpoint
 ALTER TABLE "delegations" ADD COLUMN "ended_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "students" ADD COLUMN "pseudonymised_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "invites_student_idx" ON "invites" USING btree ("student_id");--> statement-breakpoint
 -- Issue 12.9: the audit trail refuses TRUNCATE as well as UPDATE and DELETE (TRUNCATE fires no row triggers).
 -- The application should run as a role that does not own the tables, so it cannot disable these triggers
 -- (README "A server PostgreSQL"; `npm run admin -- db roles --app-role <name>`).

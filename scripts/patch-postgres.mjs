@@ -9,7 +9,10 @@
 //    queries reach the same connection object after the pool reconnected it for someone else (outside the
 //    transaction, or inside another one), and queries queued inside the transaction never settle.
 //  - #1215 (second half): the dead backend's error and half-read query stay on the connection object and
-//    reach the first query after it reconnects (rejected with the old error, or resolved with no rows).
+//    reach the first query after it reconnects (rejected with the old error, or resolved with no rows);
+//    queries pipelined onto a connection between its socket's 'error' and 'close' events are never
+//    settled, and the reconnected connection waits for their answers forever (found by
+//    test/faults/connection-storm.test.ts; not reported upstream as far as we know).
 //  - #1192: the pg_type lookup on every new connection is not awaited: when the server kills the
 //    connection during it, the rejection is unhandled (and Node's default is to exit).
 // Each fix is a small text replacement of the shipped source (ESM and CJS builds), marked with a comment;
@@ -58,21 +61,27 @@ const FIXES = [
   },
   {
     // The dead backend's FATAL error and its half-read query must not meet the first query after reconnect
-    // (which was rejected with the old error, or resolved with the old rows).
+    // (which was rejected with the old error, or resolved with the old rows). And every query given to the
+    // connection is settled when it closes: upstream skips that after a socket error, yet the pool may
+    // pipeline more queries onto it between the 'error' and 'close' events; they stayed in its queue, and
+    // after the reconnect the connection waited forever for answers to queries it never sent.
     file: "connection.js",
-    id: "closed-resets-state",
+    id: "closed-resets-state-v2",
     find: `    if (initial)
       return reconnect()
 
     !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))
 `,
-    replace: `    errorResponse = null /* expulsion-bot patch: closed-resets-state */
+    replace: `    errorResponse = null /* expulsion-bot patch: closed-resets-state-v2 */
     if (initial) {
       query && (queryError(query, Errors.connection('CONNECTION_CLOSED', options)), query = null)
+      while (sent.length)
+        queryError(sent.shift(), Errors.connection('CONNECTION_CLOSED', options))
       return reconnect()
     }
 
-    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))
+    if (query || sent.length)
+      error(Errors.connection('CONNECTION_CLOSED', options, socket))
     query = results = null
     result = new Result()
     rows = 0
@@ -159,7 +168,10 @@ export function patchDriver() {
       if (text.includes(marker(f.id))) continue;
       const at = text.indexOf(f.find);
       if (at < 0 || text.indexOf(f.find, at + 1) >= 0) {
-        throw new Error(`${build}/${f.file}: the text that fix "${f.id}" replaces is not found exactly once`);
+        throw new Error(
+          `${build}/${f.file}: the text that fix "${f.id}" replaces is not found exactly once ` +
+            "(an older version of this patch? reinstall the driver: rm -rf node_modules/postgres && npm install)",
+        );
       }
       const replacement = f.replace ?? f.find + f.add;
       writeFileSync(file, text.slice(0, at) + replacement + text.slice(at + f.find.length));

@@ -1,6 +1,7 @@
 /**
  * The bot factory. Middleware order (DESIGN.md): errorBoundary → sequentialize → deps, identity, ctx.t
- * → conversations (with the same deps inside) → global /cancel → conversations → features → fallback.
+ * → per-update conversation storage (state saved only when the update succeeds) → conversations (with the
+ * same deps and auto-retry inside) → global /cancel → conversations → features → fallback.
  */
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations, createConversation } from "@grammyjs/conversations";
@@ -9,7 +10,7 @@ import { Bot, type BotConfig, type Context } from "grammy";
 import { tFor } from "../i18n";
 import { safeError } from "../logger";
 import type { BaseContext, BotContext, Deps } from "./context";
-import { conversationStorage } from "./conversation-storage";
+import { conversationStorage, perUpdateStorage } from "./conversation-storage";
 import { REPORT_CONVERSATION, reportConversation } from "./conversations/report";
 import { STEP_INPUT_CONVERSATION, stepInputConversation } from "./conversations/step-input";
 import { adminFeature } from "./features/admin";
@@ -74,12 +75,15 @@ export function createBot(
     });
   }
   root.use(identityMiddleware(deps));
+  // Conversation state is saved only when the whole update succeeds (a failure keeps the draft).
+  const storage = perUpdateStorage(conversationStorage(deps.db, deps.clock));
+  root.use(storage.commit);
   root.use(
     conversations<BotContext, BaseContext>({
       storage: {
         type: "key",
         version: CONVERSATION_VERSION,
-        adapter: conversationStorage(deps.db, deps.clock),
+        adapter: storage.adapter,
         getStorageKey: (ctx) => ctx.chatId?.toString(),
       },
       // Conversations build their own context objects, each with a fresh Api that bot.api's transformers

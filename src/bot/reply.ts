@@ -10,13 +10,15 @@ import { MESSAGE_BUDGET, splitHtml } from "../cases/fit";
 export async function replyFitted(
   ctx: Context,
   text: string,
-  other: { reply_markup?: InlineKeyboardMarkup; parse_mode?: "HTML" } = {},
+  other: { reply_markup?: InlineKeyboardMarkup; parse_mode?: "HTML"; protect_content?: boolean } = {},
 ): Promise<void> {
   const parts = splitHtml(text, MESSAGE_BUDGET);
   for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
     await ctx.reply(part, {
       parse_mode: other.parse_mode ?? "HTML",
+      // Issue 14.11: personal data can't be forwarded or saved from the chat.
+      ...(other.protect_content ? { protect_content: true } : {}),
       ...(last && other.reply_markup ? { reply_markup: other.reply_markup } : {}),
     });
   }

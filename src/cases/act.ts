@@ -48,7 +48,15 @@ import { formatDate, formatInstant } from "./format";
 import { enqueue, retireTaskMessages } from "./outbox";
 import { isActive } from "./states";
 import { resultText } from "./task-card";
-import { checkAmount, checkConscript, checkPastDate, checkText, type Invalid, isInvalid } from "./validate";
+import {
+  checkAmount,
+  checkConscript,
+  checkPastDate,
+  checkText,
+  formatAmount,
+  type Invalid,
+  isInvalid,
+} from "./validate";
 
 export interface Actor {
   userId: number;
@@ -470,35 +478,31 @@ async function tellStudent(
   now: Date,
 ) {
   const c = ctx.c;
-  if (def.action === "reject")
-    return noticeStudent(db, c, "notice.rejected", () => ({ reason: values.reason ?? "" }), now);
-  if (c.state === "closed") return noticeStudent(db, c, "notice.closed", () => ({}), now);
-  if (key === "interview")
-    return noticeStudent(db, c, "notice.interview", () => ({ date: formatDate(values.date ?? "") }), now);
-  if (key === "instruct") return noticeStudent(db, c, "notice.instructed", () => ({}), now);
-  if (key === "conversation") return noticeStudent(db, c, "notice.conversation", () => ({}), now);
-  if (def.action === "approve") {
+  const tell = (k: string, params: Parameters<typeof noticeStudent>[3] = () => ({})) =>
+    noticeStudent(db, c, k, params, now);
+  if (def.action === "reject") return tell("notice.rejected", () => ({ reason: values.reason ?? "" }));
+  if (key === "interview") await tell("notice.interview", () => ({ date: formatDate(values.date ?? "") }));
+  else if (key === "instruct") await tell("notice.instructed");
+  else if (key === "conversation") await tell("notice.conversation");
+  else if (def.action === "approve") {
     const docs = ctx.wf.steps.filter((s) => DOCUMENT_STEPS.has(s.key)).map((s) => s.key);
-    return noticeStudent(
-      db,
-      c,
-      "notice.approved",
-      (t) => ({ documents: docs.map((k) => t(`doc_name.${k}`)).join(t("list.and")) }),
-      now,
-    );
+    await tell("notice.approved", (t) => ({
+      documents: docs.map((k) => t(`doc_name.${k}`)).join(t("list.and")),
+    }));
   }
-  if (DOCUMENT_STEPS.has(key)) {
+  // The after-order steps the learner must act on (D11): collect the transcript, report to the military
+  // administration body, the amount to reimburse.
+  else if (key === "transcript") await tell("notice.transcript");
+  else if (key === "military_referral") await tell("notice.referral");
+  else if (key === "cost_calculation")
+    await tell("notice.amount", () => ({ amount: values.amount ? formatAmount(values.amount) : "" }));
+  else if (DOCUMENT_STEPS.has(key)) {
     const referral = ctx.wf.steps.some((s) => s.key === "military_referral");
-    return noticeStudent(
-      db,
-      c,
-      ORDER_STEPS.has(key) ? "notice.order" : "notice.submission",
-      (t) => ({
-        number: values.number ?? "",
-        date: formatDate(values.date ?? ""),
-        extra: referral ? t("notice.order_referral") : "",
-      }),
-      now,
-    );
+    await tell(ORDER_STEPS.has(key) ? "notice.order" : "notice.submission", (t) => ({
+      number: values.number ?? "",
+      date: formatDate(values.date ?? ""),
+      extra: referral ? t("notice.order_referral") : "",
+    }));
   }
+  if (c.state === "closed") await tell("notice.closed");
 }

@@ -105,6 +105,8 @@ export async function noticeStudent(
   const chat = await studentChat(db, c);
   if (!chat) return;
   const t = tFor(chat.lang);
+  // Every notice to a learner ends with "📋 Status" (the case's whole road, what comes next).
+  const rows = [...(buttons ?? []), [{ textKey: "menu.status", data: "menu:status" }]];
   await enqueue(
     db,
     [
@@ -112,7 +114,7 @@ export async function noticeStudent(
         chatId: chat.chatId,
         text: t(key, { id: c.id, ...params(t) }),
         caseId: c.id,
-        buttons: buttons?.map((row) => row.map((b) => ({ text: t(b.textKey), data: b.data }))),
+        buttons: rows.map((row) => row.map((b) => ({ text: t(b.textKey), data: b.data }))),
       },
     ],
     now,

@@ -55,8 +55,8 @@ function entityLength(raw: string): number {
 
 /** The length Telegram counts for a Telegram-HTML text (tags removed, each entity one character). */
 export function textLength(html: string): number {
-  let n = 0;
-  for (const t of tokenize(html)) if (t.kind === "text") n += t.len;
+  let n = html.length;
+  for (const m of html.matchAll(TOKEN)) n -= m[0].length - (m[0].startsWith("&") ? entityLength(m[0]) : 0);
   return n;
 }
 
@@ -66,7 +66,8 @@ export function textLength(html: string): number {
  * dropped (Telegram refuses an empty message).
  */
 export function splitHtml(html: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  if (textLength(html) <= limit) return [html];
+  // Tags and entities only add to the raw length: a raw text within the limit fits (the common case).
+  if (html.length <= limit || textLength(html) <= limit) return [html];
   const tokens = tokenize(html);
   const parts: string[] = [];
   /** Tags open at the start of the current part (carried over from the previous part). */

@@ -36,6 +36,7 @@ export async function enqueue(db: Executor, msgs: OutMessage[], now: Date): Prom
         text: m.text,
         parse_mode: "HTML",
         link_preview_options: { is_disabled: true },
+        protect_content: true, // issue 14.11: task cards and notices carry personal data
         ...(m.buttons?.length
           ? {
               reply_markup: {

@@ -4,6 +4,7 @@
  * (the head's target) and its card goes out with the new text, and every official who saw an earlier
  * version gets the new one.
  */
+
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
@@ -13,6 +14,7 @@ import { roleHolders } from "../people/holders";
 import { dueDateFor, type LocalDate, localDateOf, stepOf } from "../rules";
 import { loadCaseContext, sendTaskTo } from "./common";
 import { enqueue, langsOf } from "./outbox";
+import { enqueueReceipt } from "./receipt";
 import { storeReportVersion } from "./report-versions";
 import { checkReportText } from "./submit";
 
@@ -130,6 +132,7 @@ export async function resubmitReport(db: Db, input: ResubmitInput, now: Date): P
       after: { state: c.state, version: c.version, reportVersion: c.reportVersion },
       details: { decideDueOn: decideRow?.dueOn ?? null, toldOfficials: others.length + heads.length },
     });
+    await enqueueReceipt(tx, c, "notice.resubmitted", { version: c.reportVersion }, now);
     return { ok: true as const, caseId: c.id, version: c.reportVersion };
   });
 }

@@ -295,15 +295,17 @@ async function pseudonymiseLearner(
   now: Date,
   stub: string,
 ): Promise<LearnerPurge> {
-  const [other] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.studentId, studentId)).limit(1);
+  const [other] = await tx
+    .select({ id: cases.id })
+    .from(cases)
+    .where(eq(cases.studentId, studentId))
+    .limit(1);
   if (other) return { outcome: "other_case" };
   const [s] = await tx.select().from(students).where(eq(students.id, studentId)).for("update");
   if (!s) return { outcome: "no_entry" };
   if (s.pseudonymisedAt) return { outcome: "other_case" };
   const enrolled = s.active && endedState !== "closed";
-  const [account] = s.userId
-    ? await tx.select().from(users).where(eq(users.id, s.userId)).for("update")
-    : [];
+  const [account] = s.userId ? await tx.select().from(users).where(eq(users.id, s.userId)).for("update") : [];
 
   // The chat id on the messages of the learner's purged cases; for one who left, on every sent message.
   let outboxChatsCleared = 0;
@@ -332,10 +334,7 @@ async function pseudonymiseLearner(
         payload: sql`jsonb_strip_nulls(jsonb_build_object('text', ${stub}::text, 'message_id', ${outbox.payload}->'message_id'))`,
       })
       .where(
-        and(
-          sql`${outbox.state} <> 'pending'`,
-          sql`strpos(${outbox.payload}->>'text', ${needle}::text) > 0`,
-        ),
+        and(sql`${outbox.state} <> 'pending'`, sql`strpos(${outbox.payload}->>'text', ${needle}::text) > 0`),
       )
       .returning({ id: outbox.id });
     outboxTextsStubbed += stubbed.length;
@@ -394,8 +393,7 @@ async function pseudonymiseLearner(
       await tx.update(officials).set({ userId: to }).where(eq(officials.userId, account.id));
       await tx.update(students).set({ userId: to }).where(eq(students.userId, account.id));
       await tx.update(invites).set({ usedByUserId: to }).where(eq(invites.usedByUserId, account.id));
-      if (carriesOn !== null)
-        await tx.update(students).set({ userId: to }).where(eq(students.id, carriesOn));
+      if (carriesOn !== null) await tx.update(students).set({ userId: to }).where(eq(students.id, carriesOn));
       await tx.delete(users).where(eq(users.id, account.id));
       userRow = "rekeyed";
     }

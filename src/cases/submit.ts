@@ -5,6 +5,7 @@
  * ch. 4, the head's cl. 20 instruction, all at once), the audit event and the task cards. The learner's
  * receipt is the conversation's own reply, sent right after the commit.
  */
+
 import { and, eq, inArray } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
@@ -17,6 +18,8 @@ import {
   STUDENT_FILED_GROUNDS,
 } from "../rules";
 import { caseContextOf, openNextSteps } from "./common";
+import { formatDate } from "./format";
+import { enqueueReceipt } from "./receipt";
 import { rosterSnapshot } from "./report-document";
 import { storeReportVersion } from "./report-versions";
 import { OPEN_STATES } from "./states";
@@ -118,6 +121,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
           openedSteps: opened.map((s) => ({ id: s.id, key: s.key, dueOn: s.dueOn, dueKind: s.dueKind })),
         },
       });
+      await enqueueReceipt(tx, c, "notice.submitted", { date: formatDate(registeredOn) }, now);
       return { ok: true as const, caseId: c.id, registeredOn };
     });
   } catch (err) {

@@ -298,7 +298,9 @@ export const peopleCommands: Command[] = [
       );
       if (r.messagesCancelled) ctx.out(`${count(r.messagesCancelled, "queued message")} to them cancelled`);
       if (r.delegationsEnded?.length)
-        ctx.out(`delegation${r.delegationsEnded.length === 1 ? "" : "s"} ${r.delegationsEnded.join(", ")} ended`);
+        ctx.out(
+          `delegation${r.delegationsEnded.length === 1 ? "" : "s"} ${r.delegationsEnded.join(", ")} ended`,
+        );
     },
   },
   {

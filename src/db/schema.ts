@@ -132,21 +132,26 @@ export const delegations = pgTable("delegations", {
 });
 
 /** One-time invite links; only the SHA-256 of the token is stored. */
-export const invites = pgTable("invites", {
-  id: serial("id").primaryKey(),
-  tokenHash: text("token_hash").notNull().unique(),
-  kind: text("kind").notNull(), // student | official
-  institutionId: integer("institution_id")
-    .notNull()
-    .references(() => institutions.id),
-  studentId: integer("student_id").references(() => students.id),
-  officialId: integer("official_id").references(() => officials.id),
-  expiresAt: tstz("expires_at").notNull(),
-  usedAt: tstz("used_at"),
-  usedByUserId: integer("used_by_user_id").references(() => users.id),
-  revokedAt: tstz("revoked_at"),
-  createdAt: createdAt(),
-});
+export const invites = pgTable(
+  "invites",
+  {
+    id: serial("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    kind: text("kind").notNull(), // student | official
+    institutionId: integer("institution_id")
+      .notNull()
+      .references(() => institutions.id),
+    studentId: integer("student_id").references(() => students.id),
+    officialId: integer("official_id").references(() => officials.id),
+    expiresAt: tstz("expires_at").notNull(),
+    usedAt: tstz("used_at"),
+    usedByUserId: integer("used_by_user_id").references(() => users.id),
+    revokedAt: tstz("revoked_at"),
+    createdAt: createdAt(),
+  },
+  // Re-issuing a roster's invites revokes the unused ones by student (50,000 at a time, issue 12.11).
+  (t) => [index("invites_student_idx").on(t.studentId)],
+);
 
 export const cases = pgTable(
   "cases",

@@ -76,6 +76,11 @@ type Answer = string | { press: string };
 async function act(chat: EmulatorChat, action: string, answers: Answer[] = []) {
   await chat.waitForButton(new RegExp(`^s:\\d+:${action}$`));
   await chat.press(new RegExp(`^s:\\d+:${action}$`));
+  // Issue 14.7: a one-tap action asks "… — confirm?" first.
+  if (answers.length === 0) {
+    await chat.waitForButton(new RegExp(`^sc:\\d+:${action}$`));
+    await chat.press(new RegExp(`^sc:\\d+:${action}$`));
+  }
   for (const a of answers) {
     if (typeof a === "string") {
       await chat.waitFor("/cancel");

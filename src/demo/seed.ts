@@ -21,7 +21,12 @@ const OFFICIALS: { key: DemoPerson["key"]; name: string; position: string; roles
     roles: ["deputy_personnel"],
   },
   { key: "head", name: "Генерал-майор Оспанов Е.Т.", position: "ҰҚК Академиясының бастығы", roles: ["head"] },
-  { key: "personnel", name: "Майор Жұмабаева А.К.", position: "Кадр бөлімшесінің бастығы", roles: ["personnel_officer"] },
+  {
+    key: "personnel",
+    name: "Майор Жұмабаева А.К.",
+    position: "Кадр бөлімшесінің бастығы",
+    roles: ["personnel_officer"],
+  },
 ];
 
 export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {

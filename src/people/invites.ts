@@ -27,7 +27,8 @@ export function newToken(): { token: string; tokenHash: string } {
   return { token, tokenHash: hashToken(token) };
 }
 
-export const inviteExpiry = (now: Date, ttlDays = INVITE_TTL_DAYS) => new Date(now.getTime() + ttlDays * 86_400_000);
+export const inviteExpiry = (now: Date, ttlDays = INVITE_TTL_DAYS) =>
+  new Date(now.getTime() + ttlDays * 86_400_000);
 
 export async function createInvite(
   db: Executor,
@@ -110,6 +111,13 @@ export async function redeemInvite(db: Db, token: string, who: Redeemer, now: Da
       if (asStudent && asStudent.id !== inv.studentId) return fail("already_bound");
       // Already this learner's own entry: nothing to bind, the invite is used up.
       if (asStudent) return done(tx, inv, knownUserId!, now);
+      // The entry is locked and checked first, so a refused stranger leaves no users row.
+      const [free] = await tx
+        .select({ id: students.id })
+        .from(students)
+        .where(and(eq(students.id, inv.studentId), eq(students.active, true), isNull(students.userId)))
+        .for("update");
+      if (!free) return fail("taken");
       const userId = knownUserId ?? (await userRowFor(tx, (who as { telegramId: number }).telegramId));
       const bound = await tx
         .update(students)
@@ -123,6 +131,12 @@ export async function redeemInvite(db: Db, token: string, who: Redeemer, now: Da
       if (asStudent) return fail("duties", "duties.learner_as_official");
       if (asOfficial && asOfficial.id !== inv.officialId) return fail("already_bound");
       if (asOfficial?.id === inv.officialId) return done(tx, inv, knownUserId!, now);
+      const [free] = await tx
+        .select({ id: officials.id })
+        .from(officials)
+        .where(and(eq(officials.id, inv.officialId), eq(officials.active, true), isNull(officials.userId)))
+        .for("update");
+      if (!free) return fail("taken");
       const userId = knownUserId ?? (await userRowFor(tx, (who as { telegramId: number }).telegramId));
       const bound = await tx
         .update(officials)

@@ -379,7 +379,10 @@ async function cancelQueuedFor(tx: Executor, userId: number): Promise<number> {
       and(
         eq(outbox.chatId, u.telegramId),
         eq(outbox.method, "sendMessage"),
-        or(eq(outbox.state, "pending"), and(eq(outbox.state, "failed"), eq(outbox.lastError, BLOCKED_BY_USER))),
+        or(
+          eq(outbox.state, "pending"),
+          and(eq(outbox.state, "failed"), eq(outbox.lastError, BLOCKED_BY_USER)),
+        ),
         learner ? isNotNull(outbox.stepId) : undefined,
       ),
     )
@@ -477,7 +480,12 @@ export async function addDelegation(
  * Ends a delegation now (issue 12.7): from this moment the delegate no longer holds the role for the
  * delegating official. The row stays, with its end time, and the change is audited.
  */
-export async function endDelegation(db: Db, delegationId: number, now: Date, actor?: Actor): Promise<Delegation> {
+export async function endDelegation(
+  db: Db,
+  delegationId: number,
+  now: Date,
+  actor?: Actor,
+): Promise<Delegation> {
   return db.transaction(async (tx) => {
     const [d] = await tx.select().from(delegations).where(eq(delegations.id, delegationId)).for("update");
     if (!d) throw new InputError(`no delegation with id ${delegationId} (see: people <code>)`);

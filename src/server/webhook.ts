@@ -142,11 +142,10 @@ export function startWebhookServer(
             update = JSON.parse((await readBody(req, maxBody)).toString("utf8")) as Update;
           } catch (err) {
             if (err instanceof BodyTooLarge) {
-              res.writeHead(413, { connection: "close" }).end();
-              req.destroy();
-            } else if (err instanceof SyntaxError) {
-              res.writeHead(400).end();
+              // Answer, then drop the connection instead of reading the rest of an endless body.
+              res.writeHead(413, { connection: "close" }).end(() => req.socket.destroy());
             } else if (!res.headersSent) {
+              // Malformed JSON, or the sender went away.
               res.writeHead(400).end();
             }
             return;

@@ -8,7 +8,7 @@ import { migrateToLawfulChain } from "../../src/cases/chain-migration";
 import { auditEvents, caseSteps, cases, reportVersions, stepMessages } from "../../src/db/schema";
 import { DEFAULT_REIMBURSEMENT } from "../../src/rules";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { REASONS, stepButton } from "../support/flows";
+import { REASONS, stepButton, tap } from "../support/flows";
 import { type Harness, useHarness } from "../support/harness";
 
 type StepSeed = {
@@ -172,7 +172,7 @@ describe("moving open cases to the lawful chain", () => {
     expect((await h.db.select().from(cases).where(eq(cases.id, c.id)))[0]?.state).toBe("open");
     await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "interview"));
     await h.text(staff.deputy.tg, "20.03.2026");
-    await h.press(staff.head.tg, `s:${decide.id}:approve`);
+    await tap(h, staff.head.tg, `s:${decide.id}:approve`);
     expect((await h.db.select().from(cases).where(eq(cases.id, c.id)))[0]?.state).toBe("approved");
     await h.flush();
     expect(h.tg.textsTo(tg.id).join()).toContain("мақұлдады");

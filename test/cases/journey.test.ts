@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { caseSteps, cases } from "../../src/db/schema";
 import { addInstitution, addOfficial, addStudent } from "../support/fixtures";
-import { fileReport, stepButton } from "../support/flows";
+import { fileReport, stepButton, tap } from "../support/flows";
 import { type Harness, useHarness } from "../support/harness";
 
 /** D13: a product decision is never shown to a user as a code (D1–D15). */
@@ -95,7 +95,7 @@ describe("own-will report, cadet: from submission to a closed case", () => {
         await h.flush();
         expect(h.tg.lastTextTo(staff.head.tg.id)).toContain(w.dissent);
       } else {
-        await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "agree"));
+        await tap(h, staff.deputy.tg, stepButton(h, staff.deputy.tg, "agree"));
       }
       // ... and the cl. 4–5 interview (mandatory on own will, D5).
       await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "interview"));
@@ -105,7 +105,7 @@ describe("own-will report, cadet: from submission to a closed case", () => {
       expect((await stepsOf()).some((s) => s.key === "decide")).toBe(false);
 
       // The head instructs; personnel holds the conversation and confirms the conscript answer (D11).
-      await h.press(staff.head.tg, stepButton(h, staff.head.tg, "instruct"));
+      await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "instruct"));
       await h.flush();
       expect(h.tg.lastTextTo(staff.personnel.tg.id)).toContain(w.clause20);
       await h.press(staff.personnel.tg, stepButton(h, staff.personnel.tg, "record"));
@@ -123,7 +123,7 @@ describe("own-will report, cadet: from submission to a closed case", () => {
       // The head decides: own will, so approve, reject or send back.
       const decisionButtons = h.buttonsTo(staff.head.tg.id).filter((b) => b.startsWith("s:"));
       expect(decisionButtons.map((b) => b.split(":")[2])).toEqual(["approve", "reject", "sendback"]);
-      await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+      await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "approve"));
       await h.flush();
       expect((await h.db.select().from(cases).where(eq(cases.id, id)))[0]?.state).toBe("approved");
 
@@ -159,7 +159,7 @@ describe("own-will report, cadet: from submission to a closed case", () => {
           await h.press(staff.personnel.tg, `s:${s.id}:amount`);
           await h.text(staff.personnel.tg, "1 250 000");
         } else {
-          await h.press(staff.personnel.tg, `s:${s.id}:done`);
+          await tap(h, staff.personnel.tg, `s:${s.id}:done`);
         }
       }
       const [closed] = await h.db.select().from(cases).where(eq(cases.id, id));

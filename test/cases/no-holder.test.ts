@@ -17,7 +17,7 @@ import {
 } from "../../src/people/officials";
 import type { Role } from "../../src/rules";
 import { addInstitution, addOfficial, addStudent } from "../support/fixtures";
-import { fileReport } from "../support/flows";
+import { fileReport, tap } from "../support/flows";
 import { type Harness, newUser, type TgUser, useHarness } from "../support/harness";
 
 const kk = tFor("kk");
@@ -84,7 +84,9 @@ async function deputyActs(h: Harness, deputy: TgUser, today: string): Promise<nu
   for (const [action, inputs] of answers) {
     const data = buttons.find((b) => b.endsWith(`:${action}`));
     if (!data) continue;
-    await h.press(deputy, data);
+    // Issue 14.7: a one-tap action (no inputs) asks to confirm first.
+    if (inputs.length === 0) await tap(h, deputy, data);
+    else await h.press(deputy, data);
     for (const answer of inputs) await h.text(deputy, answer);
     return Number(data.split(":")[1]);
   }

@@ -9,9 +9,10 @@ import {
   institutions,
   outbox,
   reportVersions,
+  users,
 } from "../../src/db/schema";
 import { addInstitution, addOfficial, addStaff, addStudent } from "../support/fixtures";
-import { deputyActs, fileReport, instructAndTalk, REASONS, stepButton } from "../support/flows";
+import { deputyActs, fileReport, instructAndTalk, REASONS, stepButton, tap } from "../support/flows";
 import { type Harness, type TgUser, useHarness } from "../support/harness";
 
 async function stepsOf(h: Harness) {
@@ -29,7 +30,7 @@ async function finishPostOrder(h: Harness, personnel: TgUser) {
       await h.press(personnel, `s:${s.id}:amount`);
       await h.text(personnel, "1 250 000");
     } else {
-      await h.press(personnel, `s:${s.id}:done`);
+      await tap(h, personnel, `s:${s.id}:done`);
     }
   }
 }
@@ -135,7 +136,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     await instructAndTalk(h, staff);
     const card = h.tg.textsTo(staff.head.tg.id).find((t) => t.includes("бастықтың шешімі")) ?? "";
     expect(card).toContain("оқу бөлімшесінің басшысы: әлі берілмеген");
-    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+    await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "approve"));
     const after = await stepsOf(h);
     expect(after.find((s) => s.key === "pre_endorse_1")?.state).toBe("cancelled");
     expect(after.find((s) => s.key === "decide")?.state).toBe("done");
@@ -168,7 +169,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     const [decide] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "decide"));
     await h.press(staff.head.tg, `s:${decide!.id}:reject`);
     expect((await h.db.select().from(cases))[0]?.state).toBe("open");
-    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+    await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "approve"));
     const [order] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "order"));
     // Decision Fri 20.03.2026; 23–25 March are days off: 26, 27, 30 March → due 30.03.2026.
     expect(order).toMatchObject({ dueKind: "statutory", dueOn: "2026-03-30", cite: "cl. 26; D2" });
@@ -205,7 +206,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     await fileReport(h, tg, "own_will");
     await deputyActs(h, staff);
     await instructAndTalk(h, staff, "no");
-    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+    await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "approve"));
     await h.flush();
     const opened = await stepsOf(h);
     expect(opened.find((s) => s.key === "order")).toMatchObject({ dueKind: "target" });
@@ -254,7 +255,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     expect(c?.conscriptConfirmedAt).not.toBeNull();
     const [ev] = await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.record"));
     expect(ev?.details).toMatchObject({ conscriptCorrected: true });
-    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+    await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "approve"));
     await h.flush();
     await h.press(staff.personnel.tg, stepButton(h, staff.personnel.tg, "order"));
     await h.text(staff.personnel.tg, "45-ж");
@@ -270,7 +271,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     await fileReport(h, tg, "own_will");
     await h.flush();
     h.clock.set("2026-03-26T05:00:00Z"); // Thu 26.03.2026
-    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "instruct"));
+    await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "instruct"));
     await h.flush();
     const [talk] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "conversation"));
     expect(talk).toMatchObject({ dueOn: "2026-03-30", dueKind: "statutory" });
@@ -345,7 +346,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     expect(h.tg.lastTextTo(staff.deputy.tg.id)).toContain("болезни матери");
     const [again] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "decide"));
     expect(again).toMatchObject({ state: "pending", openedOn: "2026-03-20" });
-    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+    await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "approve"));
     expect((await h.db.select().from(cases))[0]?.state).toBe("approved");
     const trail = (await h.db.select().from(auditEvents).orderBy(auditEvents.id)).map((e) => e.action);
     expect(trail).toEqual(expect.arrayContaining(["step.sendback", "case.resubmitted", "step.approve"]));
@@ -474,7 +475,9 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     expect(h.tg.sent("sendMessage", staff.deputy.tg.id)).toHaveLength(2);
     const rows = await h.db.select().from(outbox);
     expect(rows.every((r) => r.state === "sent")).toBe(true);
-    expect(rows.reduce((n, r) => n + r.attempts, 0)).toBe(rows.length + 6);
+    // The officials' cards went through the dispatcher (the learner's receipt was answered in the chat).
+    const dispatched = rows.filter((r) => r.chatId !== tg.id);
+    expect(dispatched.reduce((n, r) => n + r.attempts, 0)).toBe(dispatched.length + 6);
   });
 
   it("403 marks the user unreachable and tells the administrators once", async () => {
@@ -488,11 +491,20 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
       1,
       { kind: "http", code: 403, description: "Forbidden: bot was blocked by the user" },
       "sendMessage",
+      staff.deputy.tg.id,
     );
     await h.flush();
     await h.flush();
-    const [first] = await h.db.select().from(outbox).orderBy(outbox.id).limit(1);
-    expect(first).toMatchObject({ chatId: staff.deputy.tg.id, state: "failed" });
+    // The deputy's first card failed with 403 (kept, to be sent again once they unblock the bot).
+    const rows = await h.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.chatId, staff.deputy.tg.id))
+      .orderBy(outbox.id);
+    expect(rows[0]).toMatchObject({ state: "failed" });
+    expect(
+      (await h.db.select().from(users).where(eq(users.telegramId, staff.deputy.tg.id)))[0]?.unreachable,
+    ).toBe(true);
     const notices = h.tg.textsTo(4242).filter((t) => t.includes(String(staff.deputy.tg.id)));
     expect(notices).toHaveLength(1);
   });

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, caseSteps, cases, outbox } from "../../src/db/schema";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { fileReport, REASONS, stepButton } from "../support/flows";
+import { fileReport, REASONS, stepButton, tap } from "../support/flows";
 import { useHarness } from "../support/harness";
 
 describe("the report conversation (ch. 4 and ch. 6)", () => {
@@ -22,7 +22,11 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     const intro = h.tg.lastTextTo(tg.id);
     expect(intro).toContain("4-тарау");
     expect(intro).toContain("6-тарау");
-    expect(intro).toContain("транскрипт");
+    // Issue 14.3: the long explanation is behind "more", in place of the short intro, under the same buttons.
+    expect(intro).not.toContain("транскрипт");
+    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:more"]);
+    await h.press(tg, "r:more");
+    expect(h.tg.lastTextTo(tg.id)).toContain("транскрипт");
     expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal"]);
     await h.press(tg, "r:g:own_will");
     await h.text(tg, REASONS);
@@ -65,10 +69,10 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
       () => h.text(tg, "хочу уйти"),
       () => h.sticker(tg),
       () => h.photo(tg),
-      () => h.command(tg, "help"),
+      () => h.command(tg, "start"),
     ]) {
       await bad();
-      expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal"]);
+      expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:more"]);
     }
     await h.press(tg, "r:g:own_will");
     // reasons: too short, too long, sticker, photo, command, whitespace only
@@ -80,7 +84,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     await h.sticker(tg);
     expect(h.tg.textsTo(tg.id).slice(-2)[0]).toContain("Мәтіндік");
     await h.photo(tg);
-    await h.command(tg, "status");
+    await h.command(tg, "start"); // /help, /status and /lang answer (report-escapes.test.ts); others don't
     expect(h.tg.textsTo(tg.id).slice(-2)[0]).toContain("Команда");
     await h.text(tg, "                         ");
     expect(h.tg.lastTextTo(tg.id)).toContain("себептерін жазыңыз");
@@ -126,6 +130,9 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     expect(h.tg.lastTextTo(tg.id)).toContain("Новые причины");
     await h.press(tg, "r:e:ground");
     await h.press(tg, "r:g:contract_refusal");
+    // The reasons were written for the other ground: asked again (issue 14.3).
+    expect(h.tg.lastTextTo(tg.id)).toContain("Негіз өзгерді");
+    await h.text(tg, "Новые причины: состояние здоровья родителей.");
     expect(h.tg.lastTextTo(tg.id)).toContain("отказом от заключения контракта");
     await h.press(tg, "r:e:lang");
     await h.press(tg, "r:l:kk");
@@ -145,7 +152,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     expect(c?.reasons).toContain("Новые причины");
   });
 
-  it("/cancel at any step ends it with a confirmation and files nothing", async () => {
+  it("/cancel, then Discard, at any step ends it with a confirmation and files nothing", async () => {
     const { h, tg } = await setup();
     for (const steps of [0, 1, 2, 3, 4, 5]) {
       await h.command(tg, "report");
@@ -158,6 +165,8 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
       ];
       for (const f of flow.slice(0, steps)) await f();
       await h.command(tg, "cancel");
+      expect(h.buttonsTo(tg.id)).toEqual(["r:keep", "r:discard"]); // issue 14.2
+      await h.press(tg, "r:discard");
       expect(h.tg.lastTextTo(tg.id)).toContain("ештеңе жіберілген жоқ");
       // After cancelling, text is not taken as an answer.
       await h.text(tg, REASONS);
@@ -166,6 +175,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     // The cancel button on the preview does the same.
     await fileReportUntil(h, tg);
     await h.press(tg, "r:cancel");
+    await h.press(tg, "r:discard");
     expect(h.tg.lastTextTo(tg.id)).toContain("ештеңе жіберілген жоқ");
     expect(await h.db.select().from(cases)).toHaveLength(0);
   });
@@ -242,7 +252,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     expect(edits.every((e) => e.reply_markup === undefined)).toBe(true);
     // A new report is possible again.
     await h.command(tg, "report");
-    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal"]);
+    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:more"]);
   });
 
   it("withdrawal after the head's decision is refused", async () => {
@@ -256,7 +266,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     // Until the head decides the learner may withdraw (D6): /status offers it.
     await h.command(tg, "status");
     expect(h.buttonsTo(tg.id)).toContain("w:1");
-    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+    await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "approve"));
     const before = await h.db.select().from(caseSteps).orderBy(caseSteps.id);
     expect(before.map((x) => [x.key, x.state])).toEqual([
       ["endorse", "cancelled"],

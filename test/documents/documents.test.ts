@@ -17,7 +17,7 @@ import {
 } from "../../src/documents/build";
 import { type DocFacts, docFactsOf } from "../../src/documents/facts";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { deputyActs, fileReport, instructAndTalk, stepButton } from "../support/flows";
+import { deputyActs, fileReport, instructAndTalk, stepButton, tap } from "../support/flows";
 import { useHarness } from "../support/harness";
 
 /** The files of a DOCX package, as text. */
@@ -70,7 +70,7 @@ describe("documents of a case (D12)", () => {
     await fileReport(h, tg, "own_will", opts.lang ?? "kk");
     await deputyActs(h, staff);
     await instructAndTalk(h, staff);
-    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "approve"));
+    await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "approve"));
     await h.flush();
     return { h, staff, tg };
   }

@@ -15,7 +15,7 @@ import { auditEvents, caseSteps, cases } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
 import { resetDatabase, testDatabase } from "../support/db";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { REASONS, stepButton } from "../support/flows";
+import { confirmButton, REASONS, stepButton } from "../support/flows";
 import { Harness } from "../support/harness";
 
 async function restart(database: Database, dataDir: string): Promise<Database> {
@@ -104,6 +104,11 @@ describe("fault: the database restarts mid-run", () => {
       h = new Harness(database, h.clock, [], h.tg);
       await retrying(h, () => h.press(staff.head.tg, instruct));
       await retrying(h, () => h.press(staff.head.tg, instruct));
+      // Issue 14.7: each press asks to confirm; the Confirm is pressed twice as well.
+      const confirm = confirmButton(h, staff.head.tg);
+      expect(confirm).toMatch(/^sc:\d+:instruct$/);
+      await retrying(h, () => h.press(staff.head.tg, confirm!));
+      await retrying(h, () => h.press(staff.head.tg, confirm!));
       await h.flush();
 
       expect(await h.db.select().from(cases)).toHaveLength(1);

@@ -4,6 +4,9 @@
  * the bot's auto-retry (installed on bot.api) does not reach it; before the fix the reply failed, the
  * update failed with it, and the learner's answers so far were gone. Now the reply is retried (briefly, as
  * everywhere on the interactive path) and the draft survives: the preview still shows every answer.
+ * And when an update inside a conversation fails for good (a reply Telegram refuses, a database error),
+ * the conversation's state is left as it was before that update (src/bot/conversation-storage.ts,
+ * perUpdateStorage): the learner is told to try again, repeats the step, and nothing typed before is lost.
  */
 import { describe, expect, it } from "vitest";
 import { cases } from "../../src/db/schema";
@@ -68,5 +71,31 @@ describe("a Telegram hiccup on a reply inside the report conversation", () => {
     await h.press(tg, "r:l:kk");
     expect(h.tg.lastTextTo(tg.id)).toContain(REASONS);
     expect(h.tg.calls.filter((c) => c.method === "!sendMessage")).toHaveLength(3);
+  }, 60_000);
+
+  it("a reply that fails for good: the update fails, the draft stays, the learner repeats the step", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    await addStaff(h.db, inst.id);
+    const { tg } = await addStudent(h.db, inst.id);
+    await h.command(tg, "report");
+    await h.press(tg, "r:g:own_will");
+    // Not retried (a 400): the conversation throws, so the update fails.
+    h.tg.failNext(
+      1,
+      { kind: "http", code: 400, description: "Bad Request: message is too long" },
+      "sendMessage",
+    );
+    await h.text(tg, REASONS);
+    expect(h.tg.lastTextTo(tg.id)).toBe(t("errors.internal")); // told to try again
+    await h.text(tg, REASONS); // the same step again: the chosen ground is still there
+    expect(h.buttonsTo(tg.id)).toEqual(["r:c:yes", "r:c:no"]);
+    await h.press(tg, "r:c:no");
+    await h.text(tg, "+7 700 123 45 67");
+    await h.press(tg, "r:l:ru");
+    expect(h.tg.lastTextTo(tg.id)).toContain(REASONS);
+    await h.press(tg, "r:submit");
+    const [c] = await h.db.select().from(cases);
+    expect(c).toMatchObject({ ground: "own_will", conscriptServed: false });
   }, 60_000);
 });

@@ -117,6 +117,8 @@ describe("invites through the bot", () => {
     await h.current.command(intruder, "start", token);
     expect(h.current.tg.lastTextTo(intruder.id)).toBe(t("invite.taken"));
     expect((await studentRow(studentIds[0]!)).userId).toBe(await userIdOf(owner));
+    // Refused before anything is written for the intruder: no users row (issue 12.17).
+    expect(await userIdOf(intruder)).toBeUndefined();
   });
 
   it("does not bind one account to a second student entry", async () => {

@@ -12,7 +12,7 @@ import { auditEvents, cases, institutions, officials, outbox, students } from ".
 import { tFor } from "../../src/i18n";
 import { at, escalationsTo, fileCase, interviewAndApprove, staff, tick } from "../jobs/helpers";
 import { addInstitution, addOfficial, addStudent } from "../support/fixtures";
-import { stepButton } from "../support/flows";
+import { stepButton, tap } from "../support/flows";
 import { type Harness, newUser, useHarness } from "../support/harness";
 import { parseTelegramHtml } from "../support/telegram-limits";
 
@@ -106,8 +106,9 @@ describe("breach notices and escalations", () => {
   it("25 orders overdue, four personnel officers with 200-character names: split, nothing lost", async () => {
     const h = hr.current;
     const inst = await addInstitution(h.db);
-    const s = await staff(h, inst.id, "kk");
+    // The long names first: they are the ones a notice names before "+N".
     for (let i = 1; i <= 3; i++) await addOfficial(h.db, inst.id, ["personnel_officer"], longName(i), "kk");
+    const s = await staff(h, inst.id, "kk");
     at(h, "2026-03-02 10:00");
     const ids: number[] = [];
     for (let i = 0; i < 25; i++) {
@@ -249,7 +250,7 @@ describe("toasts, the audit trail and /invite at their longest", () => {
     const id = await fileCase(h, inst.id);
     await h.flush();
     const agree = stepButton(h, deputy.tg, "agree");
-    await h.press(deputy.tg, agree);
+    await tap(h, deputy.tg, agree);
     await h.press(deputy.tg, agree); // again: "already done by <name> at <time>"
     await nothingRefused(h);
     const toast = String(h.tg.sent("answerCallbackQuery").at(-1)?.text);

@@ -5,7 +5,7 @@ import { auditEvents, caseSteps, cases, conversationState, users } from "../../s
 import { createLogger } from "../../src/logger";
 import { startWebhookServer } from "../../src/server/webhook";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { fileReport } from "../support/flows";
+import { fileReport, tap } from "../support/flows";
 import { useHarness } from "../support/harness";
 
 describe("security", () => {
@@ -89,7 +89,7 @@ describe("security", () => {
     ]);
 
     // Replayed: the same press after the step is done, and the other answer pressed on a stale card.
-    await h.press(staff.deputy.tg, `s:${endorse.id}:agree`);
+    await tap(h, staff.deputy.tg, `s:${endorse.id}:agree`);
     await h.press(staff.deputy.tg, `s:${endorse.id}:agree`);
     expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("Орынбасар К.К.");
     await h.press(staff.deputy.tg, `s:${endorse.id}:disagree`);
@@ -161,9 +161,11 @@ describe("security", () => {
     expect(h.tg.textsTo(tg.id).at(-2)).toContain("4096");
     const states = await h.db.select().from(conversationState);
     expect(states.every((s) => s.value.length < 20_000)).toBe(true);
-    // \u0000 in text (jsonb would reject it) is stored fine in the conversation state.
+    // \u0000 in text (jsonb would reject it) is stored fine in the conversation state, and refused as an
+    // answer (issue 12.5: accepted, it made every submit fail): the learner is told why and asked again.
     await h.text(tg, `Себептері:\u0000 отбасылық жағдай, ауру, т.б.`);
-    expect(h.tg.lastTextTo(tg.id)).toContain("әскери қызметтің");
+    expect(h.tg.textsTo(tg.id).at(-2)).toContain("басқару таңбалары");
+    expect(h.tg.lastTextTo(tg.id)).toContain("себептерін");
   });
 
   it("the webhook refuses requests without the secret token (401) and answers health checks", async () => {

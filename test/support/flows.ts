@@ -30,6 +30,22 @@ export function stepButton(h: Harness, tg: TgUser, action: string): string {
   throw new Error(`no ${action} button for ${tg.id}: ${h.tg.lastTextTo(tg.id)}`);
 }
 
+/** The "Confirm" button of the latest confirmation question to this official (issue 14.7), if any. */
+export function confirmButton(h: Harness, tg: TgUser): string | undefined {
+  return h.buttonsTo(tg.id).find((d) => d.startsWith("sc:"));
+}
+
+/**
+ * A one-tap action (agree, instruct, approve, done) and its confirmation (issue 14.7): the press asks
+ * "… — confirm?", and Confirm records it. Throws when no question came (a refusal: press it plainly).
+ */
+export async function tap(h: Harness, tg: TgUser, data: string) {
+  await h.press(tg, data);
+  const confirm = confirmButton(h, tg);
+  if (!confirm) throw new Error(`no confirmation after ${data}: ${h.tg.lastTextTo(tg.id)}`);
+  await h.press(tg, confirm);
+}
+
 type Staff = { head: { tg: TgUser }; deputy: { tg: TgUser }; personnel: { tg: TgUser } };
 
 /** The deputy head's part (D4, cl. 4–5): an opinion ("agree", or "disagree" with a reason) and the interview. */
@@ -43,7 +59,7 @@ export async function deputyActs(
     await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "disagree"));
     await h.text(staff.deputy.tg, opts.disagree);
   } else {
-    await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "agree"));
+    await tap(h, staff.deputy.tg, stepButton(h, staff.deputy.tg, "agree"));
   }
   if (opts.interviewOn !== null) {
     await h.press(staff.deputy.tg, stepButton(h, staff.deputy.tg, "interview"));
@@ -55,7 +71,7 @@ export async function deputyActs(
 /** Ch. 4, cl. 20: the head instructs, personnel records the conversation and confirms the conscript answer (D11). */
 export async function instructAndTalk(h: Harness, staff: Staff, conscript: "yes" | "no" = "no") {
   await h.flush();
-  await h.press(staff.head.tg, stepButton(h, staff.head.tg, "instruct"));
+  await tap(h, staff.head.tg, stepButton(h, staff.head.tg, "instruct"));
   await h.flush();
   await h.press(staff.personnel.tg, stepButton(h, staff.personnel.tg, "record"));
   await h.text(staff.personnel.tg, "Фактілер расталды.");

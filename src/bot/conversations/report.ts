@@ -5,14 +5,17 @@
  * in Postgres (conversation storage), so a restart resumes mid-way. DB work goes through external().
  */
 import type { Conversation } from "@grammyjs/conversations";
-import { InlineKeyboard, Keyboard } from "grammy";
+import { eq } from "drizzle-orm";
+import { Composer, InlineKeyboard, Keyboard } from "grammy";
 import { MESSAGE_BUDGET, splitHtml } from "../../cases/fit";
 import { formatDate } from "../../cases/format";
+import { markReceiptDelivered } from "../../cases/receipt";
 import { type ReportData, renderReport } from "../../cases/report-document";
 import { resubmitReport } from "../../cases/resubmit";
-import { isPhone, REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
+import { isPhone, openCaseOf, REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
 import { checkText, cleanText, isInvalid } from "../../cases/validate";
-import { tFor } from "../../i18n";
+import { cases } from "../../db/schema";
+import { isLang, tFor } from "../../i18n";
 import { safeError } from "../../logger";
 import { localDateOf } from "../../rules";
 import type { BotContext, ConvContext } from "../context";
@@ -59,6 +62,56 @@ function nextField(d: Draft): Field | "preview" {
   return "preview";
 }
 
+/**
+ * The case this draft already became, if any: a new report while the learner now has an open case (none
+ * existed when /report started), or a sent-back report that is no longer sent back.
+ */
+async function alreadyFiled(outer: BotContext, resubmitting: number | undefined): Promise<number | null> {
+  const student = outer.identity.student;
+  if (!student) return null;
+  const open = await openCaseOf(outer.deps.db, student.id);
+  if (open === null) return null;
+  if (resubmitting === undefined) return open;
+  const [c] = await outer.deps.db
+    .select({ state: cases.state })
+    .from(cases)
+    .where(eq(cases.id, resubmitting));
+  return c && c.state !== "sent_back" ? resubmitting : null;
+}
+
+/** The questions in order: "n/5" on each (issue 14.3). */
+const FIELDS: Field[] = ["ground", "reasons", "conscript", "phone", "lang"];
+
+/**
+ * Commands and buttons that answer inside the report and return to the same question (issue 14.2): the
+ * features' own handlers answer them, with their own texts.
+ */
+const ESCAPE_COMMANDS = new Set(["help", "status", "lang"]);
+const ESCAPE_BUTTONS = /^(menu:(help|status|lang)|lang:\w+)$/;
+/** "Take me back to my report": re-asks the current question (a kept draft resumes with these too). */
+const RESUME_COMMANDS = new Set(["report"]);
+const RESUME_BUTTONS = /^(menu:report|rs:\d{1,9})$/;
+
+/** The command of a message ("/help@bot x" → "help"), if it is one. */
+function commandOf(text: string | undefined): string | null {
+  const m = text?.match(/^\/([a-z_]+)(?:@\w+)?(?:\s|$)/i);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+// Loaded on first use: these feature modules import this one (REPORT_CONVERSATION).
+let escapeHandlers: Composer<BotContext> | undefined;
+async function escapes(): Promise<Composer<BotContext>> {
+  if (!escapeHandlers) {
+    const [{ startFeature }, { studentFeature }, { languageFeature }] = await Promise.all([
+      import("../features/start"),
+      import("../features/student"),
+      import("../features/language"),
+    ]);
+    escapeHandlers = new Composer<BotContext>(startFeature, studentFeature, languageFeature);
+  }
+  return escapeHandlers;
+}
+
 export async function reportConversation(
   conversation: Conversation<BotContext, ConvContext>,
   ctx: ConvContext,
@@ -75,31 +128,56 @@ export async function reportConversation(
       }
     : {};
   let t = ctx.t;
-  let introShown = false;
   const html = { parse_mode: "HTML" as const };
+  /** The preview on screen, when it is one message: button edits are shown in it (issue 14.3). */
+  let previewId: number | null = null;
+  /** "asking": a question is open; "cancel": keep or discard?; "kept": the draft waits for /report. */
+  let mode: "asking" | "cancel" | "kept" = "asking";
+  /** The ground before "edit ground", and whether the new one differs (its reasons are asked again). */
+  let previousGround: Draft["ground"];
+  let groundChanged = false;
 
-  const ask = async (c: ConvContext, field: Field | "preview") => {
-    t = c.t;
+  const question = (text: string, field: Field) =>
+    `${t("report.progress", { n: FIELDS.indexOf(field) + 1, total: FIELDS.length })}\n${text}`;
+  const groundKeyboard = (more: boolean) => {
+    const kb = new InlineKeyboard()
+      .text(t("report.ground_own_will"), "r:g:own_will")
+      .row()
+      .text(t("report.ground_contract_refusal"), "r:g:contract_refusal");
+    return more ? kb.row().text(t("report.more"), "r:more") : kb;
+  };
+  /** Sends, or (inPlace) edits the message the button was pressed on; an edit that fails is sent instead. */
+  const show = async (c: ConvContext, inPlace: boolean, text: string, other: Record<string, unknown>) => {
+    if (inPlace) {
+      try {
+        return await c.editMessageText(text, { ...html, ...other });
+      } catch {
+        // Too old to edit, or deleted: a new message does.
+      }
+    }
+    return c.reply(text, { ...html, ...other });
+  };
+
+  const ask = async (c: ConvContext, field: Field | "preview", inPlace = false) => {
     switch (field) {
       case "ground": {
-        const kb = new InlineKeyboard()
-          .text(t("report.ground_own_will"), "r:g:own_will")
-          .row()
-          .text(t("report.ground_contract_refusal"), "r:g:contract_refusal");
-        const text = introShown ? t("report.use_buttons") : t("report.intro");
-        introShown = true;
-        return c.reply(text, { ...html, reply_markup: kb });
+        // The first time, a short intro with a "more" button (issue 14.3); after that the question alone.
+        const first = !draft.reasons && !back && !previewId;
+        const text = first ? t("report.intro_short") : t("report.ask_ground");
+        return show(c, inPlace, question(text, "ground"), { reply_markup: groundKeyboard(first) });
       }
-      case "reasons":
-        return c.reply(t(`report.ask_reasons_${draft.ground}`, { min: REASONS_MIN, max: REASONS_MAX }), {
-          reply_markup: { remove_keyboard: true },
-        });
+      case "reasons": {
+        const q = t(`report.ask_reasons_${draft.ground}`, { min: REASONS_MIN, max: REASONS_MAX });
+        const text = groundChanged ? `${t("report.ground_changed")}\n\n${q}` : q;
+        return c.reply(question(text, "reasons"), { ...html, reply_markup: { remove_keyboard: true } });
+      }
       case "conscript":
-        return c.reply(t("report.ask_conscript"), {
+        return show(c, inPlace, question(t("report.ask_conscript"), "conscript"), {
           reply_markup: new InlineKeyboard().text(t("report.yes"), "r:c:yes").text(t("report.no"), "r:c:no"),
         });
       case "phone":
-        return c.reply(t("report.ask_phone"), {
+        return c.reply(question(t("report.ask_phone"), "phone"), {
+          ...html,
           reply_markup: new Keyboard()
             .requestContact(t("report.share_phone"))
             .row()
@@ -108,7 +186,7 @@ export async function reportConversation(
             .oneTime(),
         });
       case "lang":
-        return c.reply(t("report.ask_lang"), {
+        return show(c, inPlace, question(t("report.ask_lang"), "lang"), {
           reply_markup: new InlineKeyboard()
             .text(tFor("kk")("lang.name"), "r:l:kk")
             .text(tFor("ru")("lang.name"), "r:l:ru"),
@@ -141,11 +219,24 @@ export async function reportConversation(
         // Issue 12.4: the head's reason and a report of the longest kind together pass Telegram's limit:
         // then they go as two messages (or more), never cut, the buttons under the last.
         const parts = splitHtml(intro + t("report.preview", { document }), MESSAGE_BUDGET);
+        if (parts.length === 1) {
+          const sent = await show(c, inPlace, parts[0]!, { reply_markup: kb });
+          previewId = typeof sent === "object" && sent ? sent.message_id : null;
+          return sent;
+        }
+        previewId = null;
         for (const part of parts.slice(0, -1)) await c.reply(part, html);
         return c.reply(parts.at(-1)!, { ...html, reply_markup: kb });
       }
     }
   };
+  const askCancel = (c: ConvContext) =>
+    c.reply(t("report.cancel_ask"), {
+      reply_markup: new InlineKeyboard()
+        .text(t("report.keep"), "r:keep")
+        .row()
+        .text(t("report.discard"), "r:discard"),
+    });
 
   let field = nextField(draft);
   await ask(ctx, field);
@@ -153,30 +244,102 @@ export async function reportConversation(
     const c = await conversation.wait();
     t = c.t;
     const data = c.callbackQuery?.data;
-    if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
     const msg = c.message;
     const text = msg?.text;
+    const command = commandOf(text);
+    const resume =
+      (command !== null && RESUME_COMMANDS.has(command)) || (data !== undefined && RESUME_BUTTONS.test(data));
+
+    if (mode === "kept") {
+      // A kept draft waits in this conversation's stored state (it survives restarts and is pruned with it).
+      // Everything but /report and /cancel goes on to the bot's other handlers, as if no report were open.
+      if (!resume && command !== "cancel") await conversation.skip({ next: true });
+    }
+    // A draft already filed (the process stopped between the commit and this conversation's own save): say
+    // so instead of offering the old preview and Submit again. The receipt itself comes from the outbox.
+    const filed = await conversation.external((outer) => alreadyFiled(outer, back?.caseId));
+    if (filed !== null) {
+      if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
+      await c.reply(t("report.already_filed", { id: filed }), { reply_markup: { remove_keyboard: true } });
+      return;
+    }
+    // /help, /status, /lang (and the menu's buttons for them) answer as they do outside the report, then
+    // the same question comes back (issue 14.2). The feature answers the callback query itself.
+    if (
+      mode !== "kept" &&
+      ((command !== null && ESCAPE_COMMANDS.has(command)) ||
+        (data !== undefined && ESCAPE_BUTTONS.test(data)))
+    ) {
+      const lang = await conversation.external(async (outer) => {
+        await (await escapes()).middleware()(outer, async () => {});
+        return outer.lang;
+      });
+      if (isLang(lang)) t = tFor(lang);
+      if (mode === "cancel") await askCancel(c);
+      else await ask(c, field);
+      continue;
+    }
+    if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
     const bad = async (key: string, params?: Record<string, unknown>) => {
       await c.reply(t(key, params));
-      await ask(c, field);
+      if (mode === "cancel") await askCancel(c);
+      else await ask(c, field);
     };
 
-    if (data === "r:cancel") {
-      await c.editMessageReplyMarkup().catch(() => {});
-      await c.reply(t("report.cancelled"), { reply_markup: { remove_keyboard: true } });
-      return;
+    if (command === "cancel" || data === "r:cancel") {
+      // Keep the draft for later, or discard it (issue 14.2).
+      if (data) await c.editMessageReplyMarkup().catch(() => {});
+      mode = "cancel";
+      await askCancel(c);
+      continue;
+    }
+    if (resume) {
+      if (mode === "kept") await c.reply(t("report.resumed"));
+      mode = "asking";
+      previewId = null;
+      await ask(c, field);
+      continue;
+    }
+    if (mode === "cancel") {
+      if (data === "r:discard") {
+        await c.editMessageReplyMarkup().catch(() => {});
+        await c.reply(t("report.cancelled"), { reply_markup: { remove_keyboard: true } });
+        return;
+      }
+      if (data === "r:keep") {
+        await c.editMessageReplyMarkup().catch(() => {});
+        await c.reply(t("report.kept"), { reply_markup: { remove_keyboard: true } });
+        mode = "kept";
+        continue;
+      }
+      await bad(data !== undefined || text === undefined ? "report.use_buttons" : "invalid.use_buttons");
+      continue;
+    }
+    // A button answer on the preview message itself: the next question or the new preview replaces it.
+    const onPreview = previewId !== null && c.callbackQuery?.message?.message_id === previewId;
+    let inPlace = false;
+
+    if (data === "r:more" && field === "ground") {
+      // The long explanation replaces the short intro, under the same buttons.
+      await show(c, true, question(t("report.intro"), "ground"), { reply_markup: groundKeyboard(false) });
+      continue;
     }
     if (field === "preview" && data?.startsWith("r:e:") && !(back && data === "r:e:ground")) {
       const which = data.slice(4) as Field;
       if (which === "ground") {
+        previousGround = draft.ground;
         draft.ground = undefined;
-        introShown = false;
       }
       if (which === "reasons") draft.reasons = undefined;
       if (which === "conscript") draft.conscriptServed = undefined;
       if (which === "phone") draft.phone = undefined;
       if (which === "lang") draft.lang = undefined;
-      await c.editMessageReplyMarkup().catch(() => {});
+      // A question answered with buttons is asked in the preview's place; a typed one below it.
+      inPlace = onPreview && (which === "ground" || which === "conscript" || which === "lang");
+      if (!inPlace) {
+        await c.editMessageReplyMarkup().catch(() => {});
+        previewId = null;
+      }
     } else if (field === "preview" && data === "r:submit") {
       await c.editMessageReplyMarkup().catch(() => {});
       const d = {
@@ -208,17 +371,21 @@ export async function reportConversation(
       });
       if (result.kind === "failed") {
         await c.reply(t("report.submit_failed"));
+        previewId = null;
         await ask(c, field);
         continue;
       }
-      if (result.kind === "submitted") {
-        await c.reply(t("notice.submitted", { id: result.caseId, date: formatDate(result.date) }), {
-          reply_markup: { remove_keyboard: true },
-        });
-      } else if (result.kind === "resubmitted") {
-        await c.reply(t("notice.resubmitted", { id: result.caseId, version: result.version }), {
-          reply_markup: { remove_keyboard: true },
-        });
+      if (result.kind === "submitted" || result.kind === "resubmitted") {
+        await c.reply(
+          result.kind === "submitted"
+            ? t("notice.submitted", { id: result.caseId, date: formatDate(result.date) })
+            : t("notice.resubmitted", { id: result.caseId, version: result.version }),
+          { reply_markup: { remove_keyboard: true } },
+        );
+        // The receipt queued with the case is not sent a second time (see cases/receipt.ts).
+        await conversation.external((outer) =>
+          markReceiptDelivered(outer.deps.db, result.caseId, outer.deps.clock()),
+        );
       } else if (result.kind === "open_case") {
         await c.reply(t("report.open_case", { id: result.caseId || "" }));
       } else if (result.kind === "not_sent_back") {
@@ -228,15 +395,23 @@ export async function reportConversation(
       }
       return;
     } else if (field === "ground" && (data === "r:g:own_will" || data === "r:g:contract_refusal")) {
-      draft.ground = data.slice(4) as Draft["ground"];
-      await c.editMessageReplyMarkup().catch(() => {});
+      const ground = data.slice(4) as Draft["ground"];
+      // Reasons written for the other ground are asked again (issue 14.3).
+      groundChanged = previousGround !== undefined && ground !== previousGround;
+      previousGround = undefined;
+      if (groundChanged) draft.reasons = undefined;
+      draft.ground = ground;
+      inPlace = onPreview && !groundChanged;
+      if (!inPlace) await c.editMessageReplyMarkup().catch(() => {});
     } else if (field === "conscript" && (data === "r:c:yes" || data === "r:c:no")) {
       draft.conscriptServed = data === "r:c:yes";
-      await c.editMessageReplyMarkup().catch(() => {});
+      inPlace = onPreview;
+      if (!inPlace) await c.editMessageReplyMarkup().catch(() => {});
     } else if (field === "lang" && (data === "r:l:kk" || data === "r:l:ru")) {
       draft.lang = data.slice(4) as "kk" | "ru";
-      await c.editMessageReplyMarkup().catch(() => {});
-    } else if (field === "reasons" && text !== undefined) {
+      inPlace = onPreview;
+      if (!inPlace) await c.editMessageReplyMarkup().catch(() => {});
+    } else if (field === "reasons" && text !== undefined && command === null) {
       // The same check as at submit (issue 12.5): control characters refused, length in visible characters.
       const v = checkText(text, REASONS_MIN, REASONS_MAX);
       if (isInvalid(v)) {
@@ -244,6 +419,7 @@ export async function reportConversation(
         continue;
       }
       draft.reasons = v;
+      groundChanged = false;
     } else if (field === "phone" && msg?.contact) {
       // Only the learner's own number, not a contact card of someone else.
       if (msg.contact.user_id !== undefined && msg.contact.user_id !== c.from?.id) {
@@ -268,7 +444,7 @@ export async function reportConversation(
       const key =
         data !== undefined
           ? "report.use_buttons"
-          : text?.startsWith("/")
+          : command !== null || text?.startsWith("/")
             ? "invalid.command"
             : msg && text === undefined
               ? "invalid.not_text"
@@ -276,7 +452,16 @@ export async function reportConversation(
       await bad(key);
       continue;
     }
+    if (field === "phone") {
+      // The reply keyboard goes as soon as the number is in (issue 14.3): the next question has inline buttons.
+      await c.reply(
+        draft.phone ? t("report.phone_saved", { phone: draft.phone }) : t("report.phone_skipped"),
+        {
+          reply_markup: { remove_keyboard: true },
+        },
+      );
+    }
     field = nextField(draft);
-    await ask(c, field);
+    await ask(c, field, inPlace);
   }
 }

@@ -64,7 +64,16 @@ export async function stepInputConversation(
         continue;
       }
       if (c.callbackQuery || c.message?.text?.startsWith("/")) {
-        // The official moved on: leave quietly and let the button or command be handled.
+        // The official moved on: let the button or command be handled, but say (issue 14.8) that the
+        // question was set aside and how to get back to it, so a later typed answer is not lost unknowingly.
+        // Pressing this step's own button again simply asks again.
+        if (data !== `s:${args.stepId}:${args.action}`) {
+          await c
+            .reply(c.t("pending.set_aside", { id: args.caseId, button: c.t(`btn.${args.action}`) }), {
+              parse_mode: "HTML",
+            })
+            .catch(() => {});
+        }
         await conversation.halt({ next: true });
       }
       const text = c.message?.text;

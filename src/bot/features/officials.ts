@@ -12,7 +12,7 @@ import { dueLine, formatInstant } from "../../cases/format";
 import { auditTrail, caseForOfficial, inboxOf } from "../../cases/queries";
 import { isActive } from "../../cases/states";
 import { cardFacts, headBlocks } from "../../cases/task-card";
-import { officials } from "../../db/schema";
+import { officials, students } from "../../db/schema";
 import { escapeHtml } from "../../i18n";
 import { loadCalendar } from "../../people/calendar-store";
 import { holdingsOn } from "../../people/holders";
@@ -60,8 +60,66 @@ officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
     await ctx.conversation.enter(STEP_INPUT_CONVERSATION, args);
     return;
   }
+  // Issue 14.7: a one-tap action changes the case for good, so it asks first, naming the case, the
+  // learner and the action; Confirm (sc:) checks the press again, Back (sb:) records nothing.
+  await ctx.answerCallbackQuery();
+  const name = access.ctx.c.studentId
+    ? (
+        await ctx.deps.db
+          .select({ name: students.fullName })
+          .from(students)
+          .where(eq(students.id, access.ctx.c.studentId))
+      )[0]?.name
+    : undefined;
+  await ctx.reply(
+    ctx.t("confirm.ask", {
+      id: access.ctx.c.id,
+      name: name ?? "—",
+      step: ctx.t(`step.${access.step.key}`),
+      action: ctx.t(`confirm.action_${action}`, { defaultValue: ctx.t(`btn.${action}`) }),
+    }),
+    {
+      parse_mode: "HTML",
+      protect_content: true,
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t("confirm.yes"), `sc:${stepId}:${action}`)
+        .text(ctx.t("confirm.back"), `sb:${stepId}`),
+    },
+  );
+});
+
+officialsFeature.callbackQuery(/^sc:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
+  const stepId = Number(ctx.match[1]);
+  const action = ctx.match[2]!;
+  const { userId, official } = ctx.identity;
+  const actor = { userId: userId ?? -1, officialId: official?.id ?? null };
+  const now = ctx.deps.clock();
+  // The press is checked again: the step may have been done, the role handed over, the case closed.
+  const access = await checkAccess(ctx.deps.db, stepId, action, actor, now);
+  if (access.status !== "ok" || access.inputs.length > 0) {
+    const refusal = access.status === "ok" ? ({ status: "not_allowed" } as const) : access;
+    await auditRefusal(ctx.deps.db, { stepId, action, actor }, refusal, now);
+    await ctx.editMessageReplyMarkup().catch(() => {});
+    return replyActResult(
+      ctx,
+      refusal,
+      (text) => ctx.answerCallbackQuery({ text, show_alert: true }),
+      "toast",
+    );
+  }
   const result = await act(ctx.deps.db, { stepId, action, actor }, now);
   await replyActResult(ctx, result, (text) => ctx.answerCallbackQuery({ text }), "toast");
+  // The question becomes the outcome, without buttons (a second tap would find nothing to press).
+  await replyActResult(ctx, result, (text) =>
+    ctx.editMessageText(text, { parse_mode: "HTML" }).catch(() => ctx.editMessageReplyMarkup().catch(() => {})),
+  );
+});
+
+officialsFeature.callbackQuery(/^sb:(\d{1,9})$/, async (ctx) => {
+  await ctx.answerCallbackQuery({ text: ctx.t("confirm.nothing_recorded") });
+  await ctx
+    .editMessageText(ctx.t("confirm.nothing_recorded"), { parse_mode: "HTML" })
+    .catch(() => ctx.editMessageReplyMarkup().catch(() => {}));
 });
 
 officialsFeature.command("inbox", (ctx) => inbox(ctx, 0));
@@ -87,10 +145,16 @@ async function inbox(ctx: BotContext, requested: number, edit = false) {
   if (!official) return ctx.reply(ctx.t("inbox.not_official"));
   const now = ctx.deps.clock();
   const items = await inboxOf(ctx.deps.db, official, now);
-  if (items.length === 0) {
-    if (edit) return ctx.editMessageText(ctx.t("inbox.empty")).catch(() => ctx.reply(ctx.t("inbox.empty")));
-    return ctx.reply(ctx.t("inbox.empty"));
-  }
+  // A page turn edits the message in place; one too old to edit gets a new message instead.
+  const show = (text: string, other?: { parse_mode: "HTML"; reply_markup: InlineKeyboard }) =>
+    edit
+      ? ctx
+          .editMessageText(text, other)
+          .catch((err: unknown) =>
+            /not modified/i.test(String((err as Error)?.message)) ? undefined : ctx.reply(text, other),
+          )
+      : ctx.reply(text, other);
+  if (items.length === 0) return show(ctx.t("inbox.empty"));
   const pages = Math.ceil(items.length / INBOX_PAGE_SIZE);
   // The list may have shrunk since the page was shown: the last page that exists.
   const page = Math.min(Math.max(0, requested), pages - 1);
@@ -120,9 +184,7 @@ async function inbox(ctx: BotContext, requested: number, edit = false) {
     ...(pages > 1 ? [ctx.t("paging.page", { page: page + 1, pages })] : []),
   ].join("\n");
   const text = [header, ...lines].join("\n\n");
-  const other = { parse_mode: "HTML" as const, reply_markup: kb };
-  if (edit) return ctx.editMessageText(text, other).catch(() => ctx.reply(text, other));
-  return ctx.reply(text, other);
+  return show(text, { parse_mode: "HTML", reply_markup: kb });
 }
 
 officialsFeature.command("case", async (ctx) => {
@@ -173,9 +235,10 @@ async function showCase(ctx: BotContext, id: number) {
     await replyFitted(
       ctx,
       ctx.t("task.report", { version: facts.report.version, document: facts.report.document }),
+      { protect_content: true },
     );
   const text = [timelineText(ctx.t, cc, now, true), ...headBlocks(ctx.t, cc, facts, 500)].join("\n\n");
-  return replyFitted(ctx, text, { reply_markup: kb });
+  return replyFitted(ctx, text, { reply_markup: kb, protect_content: true });
 }
 
 officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
@@ -215,5 +278,7 @@ officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
       actor: who(r),
     }),
   );
-  return replyFitted(ctx, [ctx.t("case.trail_header", { id }), ...lines.slice(-40)].join("\n"));
+  return replyFitted(ctx, [ctx.t("case.trail_header", { id }), ...lines.slice(-40)].join("\n"), {
+    protect_content: true,
+  });
 });

@@ -2,6 +2,7 @@
 import type { CaseContext } from "../../cases/common";
 import { dueLine, formatDate, formatInstant } from "../../cases/format";
 import { isOpen } from "../../cases/states";
+import { formatAmount } from "../../cases/validate";
 import { escapeHtml, type T } from "../../i18n";
 import type { LocalDate } from "../../rules";
 
@@ -39,6 +40,8 @@ export function timelineText(t: T, cc: CaseContext, now: Date, forOfficial = fal
   const upcoming = isOpen(c.state) ? wf.steps.filter((d) => !opened.has(d.key)) : [];
   for (const d of upcoming) lines.push(`◻️ ${t(`step.${d.key}`)}\n    ${t(`role.${d.role}`)}`);
   parts.push(lines.join("\n"));
+  const outcome = outcomeLines(t, cc);
+  if (outcome.length > 0) parts.push([t("status.outcome"), ...outcome].join("\n"));
   if (c.state === "sent_back") {
     // D6: the report waits on the learner; say why.
     parts.push(t("status.sent_back", { reason: c.outcomeReason ?? "" }));
@@ -47,4 +50,30 @@ export function timelineText(t: T, cc: CaseContext, now: Date, forOfficial = fal
     if (next) parts.push(t("status.next", { step: t(`step.${next.key}`), role: t(`role.${next.role}`) }));
   }
   return parts.join("\n\n");
+}
+
+/** What the learner has from the case so far: the order, the submission, the transcript, the referral, the sum (D11). */
+function outcomeLines(t: T, cc: CaseContext): string[] {
+  const done = (key: string) => cc.steps.find((s) => s.key === key && s.state === "done");
+  const r = (key: string) => (done(key)?.result ?? {}) as Record<string, string>;
+  const on = (key: string) => {
+    const at = done(key)?.doneAt;
+    return at ? formatInstant(at).slice(0, 10) : "";
+  };
+  const lines: string[] = [];
+  for (const key of ["order", "foreign_order"])
+    if (done(key))
+      lines.push(
+        t("status.outcome_order", { number: r(key).number ?? "", date: formatDate(r(key).date ?? "") }),
+      );
+  for (const key of ["submission", "foreign_submission"])
+    if (done(key))
+      lines.push(
+        t("status.outcome_submission", { number: r(key).number ?? "", date: formatDate(r(key).date ?? "") }),
+      );
+  if (done("transcript")) lines.push(t("status.outcome_transcript", { date: on("transcript") }));
+  if (done("military_referral")) lines.push(t("status.outcome_referral", { date: on("military_referral") }));
+  if (done("cost_calculation") && r("cost_calculation").amount)
+    lines.push(t("status.outcome_amount", { amount: formatAmount(r("cost_calculation").amount!) }));
+  return lines;
 }

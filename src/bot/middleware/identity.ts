@@ -34,11 +34,7 @@ export function identityMiddleware(deps: Deps): MiddlewareFn<BaseContext> {
     const stranger = isStranger(ctx.identity);
     const verdict = limiter.take(person.id, stranger ? "stranger" : "known");
     if (verdict !== "ok")
-      return overLimit(
-        ctx,
-        verdict,
-        ctx.identity.userId === null ? noticeT(person.language_code) : ctx.t,
-      );
+      return overLimit(ctx, verdict, ctx.identity.userId === null ? noticeT(person.language_code) : ctx.t);
     await current.run(ctx.identity, () => (stranger ? asStranger(person.id, next) : next()));
   };
 }

@@ -73,7 +73,7 @@ export class RateLimiter {
    */
   early(id: number): Verdict | null {
     const b = this.buckets.get(id);
-    if (!b || b.kind !== "stranger") return null;
+    if (b?.kind !== "stranger") return null;
     this.refill(b, this.now());
     return b.tokens >= 1 ? null : this.spend(b);
   }
