@@ -30,7 +30,10 @@ const facts: DocFacts = {
     conscriptServed: false,
     submittedOn: "2026-03-20",
   },
-  interview: { date: "2026-03-20", by: { name: "Полковник Серіков Д.А.", position: "Бастықтың кадр жөніндегі орынбасары" } },
+  interview: {
+    date: "2026-03-20",
+    by: { name: "Полковник Серіков Д.А.", position: "Бастықтың кадр жөніндегі орынбасары" },
+  },
   decisionOn: "2026-03-23",
   head: { name: "Генерал-майор Оспанов Е.Т.", position: "ҰҚК Академиясының бастығы" },
   order: { number: "17-ж", date: "2026-03-24" },
@@ -52,5 +55,7 @@ for (const kind of DOCUMENT_KINDS) {
   times.sort((a, b) => a - b);
   const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
   const verdict = Number(p(0.5)) <= 50 ? "✅" : "❌";
-  console.log(`  ${kind.padEnd(16)} p50 ${p(0.5)} ms  p99 ${p(0.99)} ms  ${(bytes / 1024).toFixed(1)} KiB  target p50 ≤ 50 ms ${verdict}`);
+  console.log(
+    `  ${kind.padEnd(16)} p50 ${p(0.5)} ms  p99 ${p(0.99)} ms  ${(bytes / 1024).toFixed(1)} KiB  target p50 ≤ 50 ms ${verdict}`,
+  );
 }

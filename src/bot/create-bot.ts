@@ -24,7 +24,7 @@ import { studentFeature } from "./features/student";
 import { conversationIdentity, identityMiddleware } from "./middleware/identity";
 
 /** Bumped whenever a conversation's flow changes: older stored states are then dropped. */
-export const CONVERSATION_VERSION = 1;
+export const CONVERSATION_VERSION = 2;
 
 export interface BotSettings {
   token: string;

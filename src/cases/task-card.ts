@@ -103,8 +103,8 @@ export function headBlocks(t: T, ctx: CaseContext, facts: CardFacts, maxText: nu
     return name ? `${t(`role.${s.role}`)} (${escapeHtml(name)})` : t(`role.${s.role}`);
   };
   const lines = opinionSteps(ctx.wf).map((def) => {
-    const row = byKey.get(def.key);
-    if (!row || row.state !== "done") return t("opinion.missing", { role: t(`role.${def.role}`) });
+    const row = ctx.steps.find((s) => s.key === def.key && s.state === "done");
+    if (!row) return t("opinion.missing", { role: t(`role.${def.role}`) });
     const r = (row.result ?? {}) as { action?: string; reason?: string };
     // An opinion given under the first chain (endorsed with an interview, or a waiver) read as agreement.
     if (r.action === "disagree")

@@ -120,8 +120,8 @@ async function migrateIfBehind(db: Db, migrate: () => Promise<void>): Promise<vo
     const e = err as { code?: string; cause?: { code?: string } };
     if ((e.code ?? e.cause?.code) === "42501")
       throw new Error(
-        "the database is behind this program's migrations and this role may not apply them: " +
-          "run `npm run admin -- db migrate` with the owner's DATABASE_URL",
+        "this role may not apply the database migrations (or may not read which are applied): run " +
+          "`npm run admin -- db migrate`, then `db roles --app-role <this role>`, with the owner's DATABASE_URL",
       );
     throw err;
   }

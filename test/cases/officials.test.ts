@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { act } from "../../src/cases/act";
 import {
@@ -319,7 +319,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("ашық емес");
     await h.flush();
     expect(h.tg.lastTextTo(tg.id)).toContain("начальник вернул ваш рапорт на доработку: Укажите причины");
-    expect(h.buttonsTo(tg.id)).toEqual(["rs:1"]);
+    expect(h.buttonsTo(tg.id)).toEqual(["rs:1", "menu:status"]);
     // The learner opens the pre-filled report: the ground can't change, the reasons can.
     await h.press(tg, "rs:1");
     const preview = h.tg.lastTextTo(tg.id);

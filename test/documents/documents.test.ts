@@ -126,7 +126,9 @@ describe("documents of a case (D12)", () => {
     expect(orderRu).toContain("ПРОЕКТ");
     expect(orderRu).toContain("пунктом 21 Правил");
     expect(orderRu).toContain("пунктом 12 статьи 10 Закона");
-    expect(orderRu).toContain("1. Отчислить из учебного заведения по собственному желанию, уволить со службы и исключить из списков личного состава: курсант");
+    expect(orderRu).toContain(
+      "1. Отчислить из учебного заведения по собственному желанию, уволить со службы и исключить из списков личного состава: курсант",
+    );
     expect(orderRu).toContain("Бастық Б.Б."); // the head who decided signs
     expect(orderRu).toContain("№ ________"); // blanks for the number and date
     const orderKk = await text("draft_order", "kk");

@@ -87,6 +87,15 @@ describe.skipIf(serverUrl)("db roles on the embedded database", () => {
   });
 });
 
+/** The URL of the scratch database the tests use, on the server of TEST_DATABASE_URL. */
+async function scratchUrl(): Promise<string> {
+  const res = await database.db.execute(sql`select current_database() as db`);
+  const name = ((Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { db: string }[])[0]!.db;
+  const url = new URL(serverUrl!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 describe.skipIf(!serverUrl)("the application role on a server PostgreSQL", () => {
   const role = `app_${process.pid}_${randomBytes(3).toString("hex")}`;
   let app: Database | undefined;
@@ -108,11 +117,8 @@ describe.skipIf(!serverUrl)("the application role on a server PostgreSQL", () =>
   it("`db roles` creates a role that owns nothing: it runs the program's statements but cannot touch the trail", async () => {
     // The scratch database the tests use (reached as the application role below); known first, so the
     // role is dropped after the file even if an assertion fails.
-    const res = await database.db.execute(sql`select current_database() as db`);
-    const name = ((Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { db: string }[])[0]!.db;
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    dbUrl = url.toString();
+    dbUrl = await scratchUrl();
+    const url = new URL(dbUrl);
 
     const c = cli(database.db);
     process.env.APP_ROLE_PASSWORD_TEST = "app-secret-for-tests";
@@ -166,6 +172,24 @@ describe.skipIf(!serverUrl)("the application role on a server PostgreSQL", () =>
       expect(await failure(db.execute(sql.raw(stmt))), stmt).toMatch(
         /permission denied|must be owner|append-only/,
       );
+    }
+  });
+
+  it("a role without the grants is told what to run instead of failing on the migrator's DDL", async () => {
+    const bare = `${role}_bare`;
+    dbUrl = await scratchUrl();
+    const owner = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    try {
+      await owner.unsafe(`CREATE ROLE "${bare}" LOGIN PASSWORD 'bare'`);
+      const url = new URL(dbUrl);
+      url.username = bare;
+      url.password = "bare";
+      await expect(openDatabase({ url: url.toString(), max: 1 })).rejects.toThrow(
+        /may not apply the database migrations.*npm run admin -- db migrate.*db roles/,
+      );
+    } finally {
+      await owner.unsafe(`DROP ROLE IF EXISTS "${bare}"`);
+      await owner.end();
     }
   });
 

@@ -3,6 +3,13 @@
  * field, and the preview's edit buttons clear a field, so every correction returns to the preview.
  * Bad input gets a short explanation and the same question; answers given so far are kept. State lives
  * in Postgres (conversation storage), so a restart resumes mid-way. DB work goes through external().
+ *
+ * Issue 14.2: /help, /status and /lang are answered by their features (run on the outer context inside
+ * external(), so a replay does not answer twice) and the same question comes back. /cancel asks "keep or
+ * discard?". A kept draft stays in this conversation's own stored state, in a "kept" mode that passes every
+ * update on to the rest of the bot (skip) until /report resumes it: nothing new to store or migrate, the
+ * draft comes back exactly as it was (answers, question, a sent-back case's context), it survives restarts
+ * with the rest of the state, and it is pruned with it after the idle period.
  */
 import type { Conversation } from "@grammyjs/conversations";
 import { eq } from "drizzle-orm";

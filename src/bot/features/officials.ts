@@ -111,7 +111,9 @@ officialsFeature.callbackQuery(/^sc:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
   await replyActResult(ctx, result, (text) => ctx.answerCallbackQuery({ text }), "toast");
   // The question becomes the outcome, without buttons (a second tap would find nothing to press).
   await replyActResult(ctx, result, (text) =>
-    ctx.editMessageText(text, { parse_mode: "HTML" }).catch(() => ctx.editMessageReplyMarkup().catch(() => {})),
+    ctx
+      .editMessageText(text, { parse_mode: "HTML" })
+      .catch(() => ctx.editMessageReplyMarkup().catch(() => {})),
   );
 });
 
@@ -197,7 +199,8 @@ officialsFeature.callbackQuery(/^c:(\d{1,9})$/, async (ctx) => {
   return showCase(ctx, Number(ctx.match[1]));
 });
 
-async function showCase(ctx: BotContext, id: number) {
+/** A case's card and buttons; also opened by a deep link t.me/<bot>?start=case_<id> (src/bot/features/start.ts). */
+export async function showCase(ctx: BotContext, id: number) {
   const official = ctx.identity.official;
   if (!official) return ctx.reply(ctx.t("inbox.not_official"));
   const cc = await caseForOfficial(ctx.deps.db, official, id);
