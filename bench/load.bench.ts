@@ -147,12 +147,19 @@ async function fullStack() {
         userId: u.id,
       })),
     );
-    const [deputyUser] = await db.insert(users).values({ telegramId: 4_000_000 }).returning();
-    const [deputy] = await db
-      .insert(officials)
-      .values({ institutionId: inst!.id, fullName: "Deputy", userId: deputyUser!.id })
-      .returning();
-    await db.insert(officialRoles).values({ officialId: deputy!.id, role: "deputy_personnel" });
+    // The officials a report reaches at once (the deputy head's opinion and interview, the head's cl. 20
+    // instruction): an institution ready to work, so no report alerts that a role has nobody (D14).
+    for (const [i, role] of (["deputy_personnel", "head"] as const).entries()) {
+      const [u] = await db
+        .insert(users)
+        .values({ telegramId: 4_000_000 + i })
+        .returning();
+      const [o] = await db
+        .insert(officials)
+        .values({ institutionId: inst!.id, fullName: role, userId: u!.id })
+        .returning();
+      await db.insert(officialRoles).values({ officialId: o!.id, role });
+    }
     const tg = new FakeTelegram();
     tg.record = false;
     const bot = createBot(

@@ -129,8 +129,9 @@ export async function openNextSteps(db: Executor, ctx: CaseContext, now: Date): 
   const next = openableSteps(wf, doneKeys(ctx.steps), existing);
   const opened: StepRow[] = [];
   // An official who gets several cards of this case at once (the opinion and the interview) reads the
-  // report on the first one only.
+  // report on the first one only; what the cards show is loaded once for the batch.
   const shown = new Set<number>();
+  const facts = next.length > 0 ? await cardFacts(db, ctx) : undefined;
   for (const def of next) {
     const due = dueDateFor(
       def,
@@ -157,7 +158,7 @@ export async function openNextSteps(db: Executor, ctx: CaseContext, now: Date): 
       .returning();
     if (!row) continue;
     opened.push(row);
-    await sendTask(db, ctx, row, now, shown);
+    await sendTask(db, ctx, row, now, shown, facts);
   }
   ctx.steps.push(...opened);
   return opened;
@@ -169,6 +170,7 @@ export async function sendTask(
   step: StepRow,
   now: Date,
   shown?: Set<number>,
+  facts?: CardFacts,
 ): Promise<number> {
   const holders = await roleHolders(db, ctx.c.institutionId, step.role as Role, localDateOf(now));
   if (holders.length === 0) {
@@ -192,7 +194,7 @@ export async function sendTask(
       now,
     );
   }
-  await sendTaskTo(db, ctx, step, holders, now, undefined, shown);
+  await sendTaskTo(db, ctx, step, holders, now, facts, shown);
   return holders.length;
 }
 

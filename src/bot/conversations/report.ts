@@ -262,9 +262,11 @@ export async function reportConversation(
       // Everything but /report and /cancel goes on to the bot's other handlers, as if no report were open.
       if (!resume && command !== "cancel") await conversation.skip({ next: true });
     }
-    // A draft already filed (the process stopped between the commit and this conversation's own save): say
-    // so instead of offering the old preview and Submit again. The receipt itself comes from the outbox.
-    const filed = await conversation.external((outer) => alreadyFiled(outer, back?.caseId));
+    // A draft already filed (the process stopped between the commit and this conversation's own save, so
+    // its state still waits at the preview): say so instead of offering the old preview and Submit again.
+    // The receipt itself comes from the outbox. Checked at the preview only, where such a state waits.
+    const filed =
+      field === "preview" ? await conversation.external((outer) => alreadyFiled(outer, back?.caseId)) : null;
     if (filed !== null) {
       if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
       await c.reply(t("report.already_filed", { id: filed }), { reply_markup: { remove_keyboard: true } });
