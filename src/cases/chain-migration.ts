@@ -23,10 +23,12 @@ import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { caseSteps, cases } from "../db/schema";
 import { tFor } from "../i18n";
-import { dueDateFor, type LocalDate, localDateOf, type StepKey, stepOf } from "../rules";
+import { dueDateFor, type LocalDate, type StepKey, stepOf } from "../rules";
 import {
+  anchorsOf,
   type CaseContext,
   cancelPendingSteps,
+  insertStep,
   loadCaseContext,
   openNextSteps,
   type StepRow,
@@ -86,7 +88,6 @@ async function migrateCase(tx: Executor, caseId: number, now: Date): Promise<Mig
 }
 
 async function moveOpenCase(tx: Executor, ctx: CaseContext, now: Date): Promise<MigratedCase> {
-  const today = localDateOf(now);
   const byKey = () => new Map(ctx.steps.map((s) => [s.key, s]));
   const before = new Set(ctx.steps.filter((s) => s.state === "pending").map((s) => s.id));
   const opened: string[] = [];
@@ -118,20 +119,7 @@ async function moveOpenCase(tx: Executor, ctx: CaseContext, now: Date): Promise<
   }
   // A waived interview, or one never held yet, opens now (D5: mandatory, never waived).
   if (interviewDef && !byKey().has("interview")) {
-    const due = dueDateFor(interviewDef, anchorsOf(ctx, today), ctx.calendar);
-    const [row] = await tx
-      .insert(caseSteps)
-      .values({
-        caseId: ctx.c.id,
-        key: "interview",
-        role: interviewDef.role,
-        openedAt: now,
-        openedOn: today,
-        dueOn: due,
-        dueKind: interviewDef.deadline?.kind ?? null,
-        cite: interviewDef.deadline?.cite ?? interviewDef.cite,
-      })
-      .returning();
+    const row = await insertStep(tx, ctx, interviewDef, now);
     if (row) {
       ctx.steps.push(row);
       opened.push("interview");
@@ -150,7 +138,7 @@ async function moveOpenCase(tx: Executor, ctx: CaseContext, now: Date): Promise<
   );
   for (const s of ctx.steps.filter((x) => x.state === "pending")) {
     const def = stepOf(ctx.wf, s.key as StepKey)!;
-    const dueOn = dueDateFor(def, anchorsOf(ctx, s.openedOn as LocalDate), ctx.calendar) ?? s.dueOn;
+    const dueOn = dueDateFor(def, anchorsOf(ctx.c, s.openedOn as LocalDate), ctx.calendar) ?? s.dueOn;
     const dueKind = def.deadline?.kind ?? null;
     const cite = def.deadline?.cite ?? def.cite;
     if (dueOn === s.dueOn && dueKind === s.dueKind && cite === s.cite) continue;
@@ -183,13 +171,4 @@ async function moveOpenCase(tx: Executor, ctx: CaseContext, now: Date): Promise<
     .set({ version: sql`${cases.version} + 1` })
     .where(eq(cases.id, ctx.c.id));
   return { caseId: ctx.c.id, opened, cancelled: cancelled.map((s) => s.key), resent };
-}
-
-function anchorsOf(ctx: CaseContext, opened: LocalDate) {
-  return {
-    registered: ctx.c.registeredOn as LocalDate,
-    decision: (ctx.c.decisionOn ?? undefined) as LocalDate | undefined,
-    order_date: (ctx.c.orderDate ?? undefined) as LocalDate | undefined,
-    opened,
-  };
 }

@@ -7,6 +7,7 @@ import { tFor } from "../i18n";
 import { loadCalendar } from "../people/calendar-store";
 import { roleHolders } from "../people/holders";
 import {
+  type Anchors,
   type Calendar,
   type Category,
   dueDateFor,
@@ -15,6 +16,7 @@ import {
   localDateOf,
   openableSteps,
   type Role,
+  type StepDef,
   type StepKey,
   type Workflow,
   workflowFor,
@@ -121,41 +123,51 @@ export async function noticeStudent(
   );
 }
 
+/** The dates a case's periods count from (D2); `opened` is the day the step at hand opened. */
+export function anchorsOf(c: CaseRow, opened: LocalDate): Anchors {
+  return {
+    registered: c.registeredOn as LocalDate,
+    decision: (c.decisionOn ?? undefined) as LocalDate | undefined,
+    order_date: (c.orderDate ?? undefined) as LocalDate | undefined,
+    opened,
+  };
+}
+
+/** Inserts a step of the case's workflow, opened now, with its due date (D1, D2) and what it cites. */
+export async function insertStep(
+  db: Executor,
+  ctx: CaseContext,
+  def: StepDef,
+  now: Date,
+): Promise<StepRow | undefined> {
+  const today = localDateOf(now);
+  const [row] = await db
+    .insert(caseSteps)
+    .values({
+      caseId: ctx.c.id,
+      key: def.key,
+      role: def.role,
+      openedAt: now,
+      openedOn: today,
+      dueOn: dueDateFor(def, anchorsOf(ctx.c, today), ctx.calendar),
+      dueKind: def.deadline?.kind ?? null,
+      cite: def.deadline?.cite ?? def.cite,
+    })
+    .returning();
+  return row;
+}
+
 /** Opens every step whose predecessors are done, with its due date, and sends it to the role's holders. */
 export async function openNextSteps(db: Executor, ctx: CaseContext, now: Date): Promise<StepRow[]> {
-  const { c, wf, calendar } = ctx;
-  const today = localDateOf(now);
   const existing = new Set(ctx.steps.map((s) => s.key as StepKey));
-  const next = openableSteps(wf, doneKeys(ctx.steps), existing);
+  const next = openableSteps(ctx.wf, doneKeys(ctx.steps), existing);
   const opened: StepRow[] = [];
   // An official who gets several cards of this case at once (the opinion and the interview) reads the
   // report on the first one only; what the cards show is loaded once for the batch.
   const shown = new Set<number>();
   const facts = next.length > 0 ? await cardFacts(db, ctx) : undefined;
   for (const def of next) {
-    const due = dueDateFor(
-      def,
-      {
-        registered: c.registeredOn as LocalDate,
-        decision: (c.decisionOn ?? undefined) as LocalDate | undefined,
-        order_date: (c.orderDate ?? undefined) as LocalDate | undefined,
-        opened: today,
-      },
-      calendar,
-    );
-    const [row] = await db
-      .insert(caseSteps)
-      .values({
-        caseId: c.id,
-        key: def.key,
-        role: def.role,
-        openedAt: now,
-        openedOn: today,
-        dueOn: due,
-        dueKind: def.deadline?.kind ?? null,
-        cite: def.deadline?.cite ?? def.cite,
-      })
-      .returning();
+    const row = await insertStep(db, ctx, def, now);
     if (!row) continue;
     opened.push(row);
     await sendTask(db, ctx, row, now, shown, facts);
