@@ -31,12 +31,10 @@ import {
 } from "../rules";
 import { loadCaseContext, type StepRow, sendTaskTo } from "./common";
 import { enqueue, type OutMessage } from "./outbox";
+import { ACTIVE_STATES } from "./states";
 
 /** Who is told that a step waits on nobody: the head decides (cl. 19, 23, 25), administrators bind people. */
 export const NO_HOLDER_RECIPIENT_ROLES: readonly Role[] = Object.freeze(["admin", "head"]);
-
-/** The case states whose pending steps still wait for someone (as in /inbox and the digest). */
-const OPEN_STATES = ["open", "approved"];
 
 export interface NoHolderAlert {
   caseId: number;
@@ -188,7 +186,7 @@ export async function waitingOnNobody(
     })
     .from(caseSteps)
     .innerJoin(cases, eq(cases.id, caseSteps.caseId))
-    .where(and(eq(caseSteps.state, "pending"), inArray(cases.state, OPEN_STATES), or(...which)))
+    .where(and(eq(caseSteps.state, "pending"), inArray(cases.state, [...ACTIVE_STATES]), or(...which)))
     .orderBy(asc(caseSteps.caseId), asc(caseSteps.id));
   return rows.map((r) => ({ ...r, role: r.role as Role, dueOn: r.dueOn as LocalDate | null }));
 }
@@ -223,7 +221,7 @@ export async function sendWaitingTasks(
     .where(
       and(
         eq(cases.institutionId, o.institutionId),
-        inArray(cases.state, OPEN_STATES),
+        inArray(cases.state, [...ACTIVE_STATES]),
         eq(caseSteps.state, "pending"),
         inArray(caseSteps.role, held),
       ),
