@@ -1,7 +1,8 @@
 // addWorkingDays throughput (target: >= 1,000,000 calls/s on one core for spans 1..10 working days).
-// Plain script: `npx tsx bench/add-working-days.bench.ts`. Exports run() for an aggregate runner.
+// Plain script: `npx tsx bench/add-working-days.bench.ts [calls=5000000]`. Exports run() for an aggregate runner.
 import { fileURLToPath } from "node:url";
 import { addWorkingDays, fromDayNumber, type LocalDate, makeCalendar, toDayNumber } from "../src/rules/index";
+import { emit, row } from "./support/report";
 
 export interface BenchResult {
   name: string;
@@ -47,9 +48,20 @@ export function run(calls = 5_000_000): BenchResult[] {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const r of run()) {
+  const results = run(Number(process.argv[2] ?? 5_000_000));
+  for (const r of results) {
     console.log(
       `${r.name.padEnd(48)} ${r.callsPerSecond.toLocaleString("en-US").padStart(12)} calls/s  (${r.calls.toLocaleString("en-US")} calls in ${r.seconds.toFixed(3)} s)`,
     );
   }
+  emit(
+    results.map((r) =>
+      row("add-working-days", {
+        metric: r.name,
+        value: r.callsPerSecond,
+        unit: "calls/s",
+        target: { op: "≥", value: 1_000_000 },
+      }),
+    ),
+  );
 }

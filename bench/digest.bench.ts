@@ -1,5 +1,6 @@
 /**
- * Daily digest build at scale (target: ≤ 5 s for every official): 10,000 officials in 20 institutions
+ * Daily digest build at scale (target, issue 17: build + claim + enqueue ≤ 2 s on PostgreSQL; it was ≤ 5 s
+ * before): 10,000 officials in 20 institutions
  * (own roles, some with two, plus acting delegates), 100,000 pending steps of 50,000 open cases, and as
  * much history (closed cases, done steps), bulk-inserted with SQL into a scratch database on the real
  * PostgreSQL. Measures buildDigests (the set-based queries, grouping and rendering), the claim and enqueue
@@ -9,6 +10,7 @@
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { buildDigests, claimDigests, sendDigests } from "../src/jobs/digest";
+import { emit, row } from "./support/report";
 import { createScratchDatabase, ms, rowsOf } from "./support/scratch-db";
 
 const OFFICIALS = Number(process.argv[2] ?? 10_000);
@@ -17,6 +19,8 @@ const INSTITUTIONS = 20;
 /** Wednesday 18 March 2026, 10:00 Asia/Almaty: a working day after the reminder hour. */
 const NOW = new Date("2026-03-18T10:00:00+05:00");
 const TODAY = "2026-03-18";
+/** Cold build + claim + enqueue, issue 17. */
+const TARGET_MS = 2000;
 
 const ROLES = [
   "head",
@@ -178,14 +182,36 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const [cold, ...warm] = r.buildMs as [number, ...number[]];
   const best = Math.min(...warm);
   console.log(
-    `digest build, all officials:     ${(cold / 1000).toFixed(3)} s cold, ${warm.map((w) => (w / 1000).toFixed(3)).join(" / ")} s warm (target ≤ 5 s)`,
+    `digest build, all officials:     ${(cold / 1000).toFixed(3)} s cold, ${warm.map((w) => (w / 1000).toFixed(3)).join(" / ")} s warm`,
   );
   console.log(
     `claim + enqueue (${r.digests.toLocaleString("en-US")} claims, ${r.messages.toLocaleString("en-US")} messages, avg ${r.avgTextChars} chars): ${(r.claimMs / 1000).toFixed(3)} s`,
   );
   console.log(`cold build + claim + enqueue:     ${((cold + r.claimMs) / 1000).toFixed(3)} s`);
   console.log(`tick once all are claimed:        ${(r.steadyTickMs / 1000).toFixed(3)} s`);
-  console.log(cold + r.claimMs <= 5000 ? "PASS (≤ 5 s, cold build + claim + enqueue)" : "FAIL (> 5 s)");
-  void best;
+  console.log(
+    cold + r.claimMs <= TARGET_MS
+      ? "PASS (≤ 2 s, cold build + claim + enqueue)"
+      : "FAIL (> 2 s, cold build + claim + enqueue)",
+  );
+  const who = `${r.officials.toLocaleString("en-US")} officials, ${r.openSteps.toLocaleString("en-US")} open steps`;
+  const seconds = (metric: string, msValue: number, target?: number) =>
+    row("digest", {
+      metric,
+      db: "postgres",
+      value: msValue / 1000,
+      unit: "s",
+      ...(target === undefined ? {} : { target: { op: "≤" as const, value: target / 1000 } }),
+    });
+  emit([
+    seconds(`build, cold (${who})`, cold),
+    seconds("build, warm (best of 3)", best),
+    seconds(
+      `claim + enqueue (${r.digests.toLocaleString("en-US")} digests, ${r.messages.toLocaleString("en-US")} messages)`,
+      r.claimMs,
+    ),
+    seconds("cold build + claim + enqueue", cold + r.claimMs, TARGET_MS),
+    seconds("tick once all are claimed", r.steadyTickMs),
+  ]);
   process.exit(0);
 }

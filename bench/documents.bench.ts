@@ -1,7 +1,8 @@
 // Time to build the four DOCX documents of one case (target: ≤ 50 ms each on the CI machine kind).
-// Plain script: `npx tsx bench/documents.bench.ts`. Pure: no database (the facts are built in memory).
+// Plain script: `npx tsx bench/documents.bench.ts [runs=200]`. Pure: no database (the facts are built in memory).
 import { buildDocument, DOCUMENT_KINDS } from "../src/documents/build";
 import type { DocFacts } from "../src/documents/facts";
+import { type BenchRow, emit, row } from "./support/report";
 
 const facts: DocFacts = {
   caseId: 12,
@@ -40,7 +41,8 @@ const facts: DocFacts = {
   purged: false,
 };
 
-const RUNS = 200;
+const RUNS = Number(process.argv[2] ?? 200);
+const rows: BenchRow[] = [];
 console.log(`documents: ${RUNS} builds of each kind (after 20 warm-up builds), kk and ru alternating`);
 for (const kind of DOCUMENT_KINDS) {
   for (let i = 0; i < 20; i++) await buildDocument(kind, facts, i % 2 ? "ru" : "kk");
@@ -58,4 +60,14 @@ for (const kind of DOCUMENT_KINDS) {
   console.log(
     `  ${kind.padEnd(16)} p50 ${p(0.5)} ms  p99 ${p(0.99)} ms  ${(bytes / 1024).toFixed(1)} KiB  target p50 ≤ 50 ms ${verdict}`,
   );
+  rows.push(
+    row("documents", {
+      metric: `${kind} p50`,
+      value: Number(p(0.5)),
+      unit: "ms",
+      target: { op: "≤", value: 50 },
+    }),
+    row("documents", { metric: `${kind} p99`, value: Number(p(0.99)), unit: "ms" }),
+  );
 }
+emit(rows);

@@ -2,7 +2,8 @@
  * 1,000 learners filling reports at once through the full stack (createBot, conversations in Postgres,
  * use cases, real PostgreSQL) with a fake Bot API; then the same flow on bare grammY with in-memory
  * conversation state as the reference. Prints sustained updates/s, p50/p99 handling latency, peak RSS.
- * Targets: ≥ 500 updates/s on 2 cores, p99 ≤ 50 ms, peak RSS ≤ 250 MB.
+ * Targets (issue 17; before it, ≥ 500 updates/s, p99 ≤ 50 ms, peak RSS ≤ 250 MB): throughput ≥ 0.5× the
+ * reference's measured in the same run, p99 ≤ 2× the reference's, peak RSS ≤ 200 MB.
  *   npx tsx bench/load.bench.ts [learners=1000] [concurrency=4]
  * All 1,000 learners are mid-report at once; `concurrency` is how many chats are being handled at the same
  * instant (the runner's in-flight updates). Latency is the time to handle one update.
@@ -20,6 +21,7 @@ import { institutions, officialRoles, officials, students, users } from "../src/
 import { HEAP } from "../src/demo/program";
 import { createLogger } from "../src/logger";
 import { BOT_INFO, FakeTelegram } from "../test/support/telegram";
+import { emit, type RowInput, row } from "./support/report";
 import { createScratchDatabase as scratchDatabase } from "./support/scratch-db";
 
 const LEARNERS = Number(process.argv[2] ?? 1000);
@@ -259,4 +261,43 @@ if (mode === "full" || mode === "ref") {
   console.log(
     `ratio full/reference: throughput ${(full.perSecond / ref.perSecond).toFixed(3)}, p99 latency ${(full.p99 / ref.p99).toFixed(1)}x`,
   );
+  const label = "bare grammY";
+  const load = (r: Omit<RowInput, "db">) => row("load", { ...r, db: "postgres" });
+  emit([
+    load({
+      metric: `throughput (${LEARNERS.toLocaleString("en-US")} learners, ${CONCURRENCY} in flight)`,
+      value: full.perSecond,
+      unit: "updates/s",
+      reference: { value: ref.perSecond, label },
+      target: { op: "≥", value: 0.5, ofReference: true },
+    }),
+    load({ metric: "latency p50", value: full.p50, unit: "ms", reference: { value: ref.p50, label } }),
+    load({
+      metric: "latency p99",
+      value: full.p99,
+      unit: "ms",
+      reference: { value: ref.p99, label },
+      target: { op: "≤", value: 2, ofReference: true },
+    }),
+    load({
+      metric: "latency p99, submit step",
+      value: full.p99ByStep.submit ?? 0,
+      unit: "ms",
+      reference: { value: ref.p99ByStep.submit ?? 0, label },
+    }),
+    load({
+      metric: "peak RSS",
+      value: full.peakRssMb,
+      unit: "MB",
+      reference: { value: ref.peakRssMb, label },
+      target: { op: "≤", value: 200 },
+    }),
+    load({
+      metric: "reports filed",
+      value: full.cases,
+      unit: "",
+      reference: { value: ref.cases, label },
+      target: { op: "=", value: LEARNERS },
+    }),
+  ]);
 }

@@ -13,6 +13,7 @@ import { runCli } from "./cli/run";
 import { openDatabase } from "./db/client";
 import { cases } from "./db/schema";
 import { supportDocuments } from "./demo/emulator-documents";
+import { recordChatEvents } from "./demo/emulator-events";
 import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "./demo/journey";
 import { freePort, startProgram, waitForOutput } from "./demo/program";
 import { seedDemo } from "./demo/seed";
@@ -24,7 +25,8 @@ async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), "expulsion-demo-"));
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
-  supportDocuments(server);
+  const events = recordChatEvents(server);
+  supportDocuments(server, events);
   await server.start();
   const database = await openDatabase({ dataDir });
   const people = await seedDemo(database.db, new Date());
@@ -38,7 +40,7 @@ async function main() {
   });
   try {
     await waitForOutput(program, "bot started");
-    const { cast, tokens } = castOf(server, TOKEN, people);
+    const { cast, tokens } = castOf(server, TOKEN, people, events);
     const today = formatDate(localDateOf(new Date()));
     const started = Date.now();
     await bindAll(cast, tokens);

@@ -10,6 +10,7 @@ import type { Server } from "node:http";
 import { run } from "@grammyjs/runner";
 import { Api } from "grammy";
 import { installCommandMenus } from "./bot/commands";
+import { connectApi, connectToTelegram, DEFAULT_API_ROOT } from "./bot/connect";
 import type { Deps } from "./bot/context";
 import { createBot } from "./bot/create-bot";
 import { systemClock } from "./clock";
@@ -17,7 +18,7 @@ import { loadConfigOrExit } from "./config";
 import { openDatabase } from "./db/client";
 import { SEND_TIMEOUT_SECONDS } from "./jobs/outbox-dispatcher";
 import { startJobs } from "./jobs/runner";
-import { createLogger, safeError } from "./logger";
+import { createLogger } from "./logger";
 import { installProcessPolicy } from "./process-policy";
 import { startWebhookServer } from "./server/webhook";
 
@@ -26,6 +27,33 @@ async function main(): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   // Errors no handler caught: logged; the bot keeps serving unless our own code threw (see the module).
   installProcessPolicy(log);
+
+  // SIGTERM / SIGINT before the bot runs (Telegram unreachable, the database opening): remembered, and
+  // acted on as soon as there is something to stop; while connecting, it ends the retries at once.
+  let earlySignal: NodeJS.Signals | undefined;
+  const starting = new AbortController();
+  const onEarlySignal = (signal: NodeJS.Signals) => {
+    earlySignal ??= signal;
+    starting.abort();
+  };
+  process.on("SIGINT", onEarlySignal);
+  process.on("SIGTERM", onEarlySignal);
+
+  // Telegram first: a wrong token exits at once, an unreachable Telegram is said and retried (README,
+  // Reliability), before the database is opened.
+  const connected = await connectToTelegram({
+    api: connectApi(config.BOT_TOKEN, config.TELEGRAM_API_ROOT),
+    apiRoot: config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT,
+    botId: config.BOT_TOKEN.split(":")[0],
+    log,
+    signal: starting.signal,
+  });
+  if (connected.kind === "refused") process.exit(1);
+  if (connected.kind === "stopped") {
+    log.info({ signal: earlySignal }, "stopped before Telegram answered");
+    process.exit(0);
+  }
+
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   log.info({ db: database.kind }, "database ready");
   // Cases opened under the first chain move to the lawful one before anyone acts on them (idempotent).
@@ -39,18 +67,9 @@ async function main(): Promise<void> {
     // Several webhook instances share one database: keep each chat's updates in order across them.
     ...(config.BOT_MODE === "webhook" && database.kind === "postgres" ? { withLock: database.withLock } : {}),
   };
-  const bot = createBot({ token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }, deps);
-
-  try {
-    await bot.init();
-  } catch (err) {
-    log.fatal(
-      { err: safeError(err) },
-      "cannot reach Telegram with this BOT_TOKEN (check the token and the network)",
-    );
-    await database.close();
-    process.exit(1);
-  }
+  const bot = createBot({ token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }, deps, {
+    botInfo: connected.me, // bot.init() has nothing left to ask
+  });
   await installCommandMenus(bot.api, log);
 
   // The jobs send through their own Api without auto-retry: the outbox has its own retry policy.
@@ -67,6 +86,7 @@ async function main(): Promise<void> {
           clock: systemClock,
           log,
           adminTelegramIds: config.ADMIN_TELEGRAM_IDS,
+          botUsername: bot.botInfo.username, // the links to cases in digests and breach notices
         })
       : async () => {};
 
@@ -102,8 +122,11 @@ async function main(): Promise<void> {
     log.info("stopped");
     process.exit(0);
   };
+  process.off("SIGINT", onEarlySignal);
+  process.off("SIGTERM", onEarlySignal);
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+  if (earlySignal) void stop(earlySignal);
 }
 
 main().catch((err) => {

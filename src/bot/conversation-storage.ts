@@ -4,10 +4,16 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ConversationData, VersionedState } from "@grammyjs/conversations";
-import { eq, lt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { conversationState } from "../db/schema";
+
+/**
+ * Bumped whenever a conversation's flow changes: older stored states are then dropped. Here, not in
+ * create-bot, so the jobs can tell a resumable draft without loading the bot.
+ */
+export const CONVERSATION_VERSION = 2;
 
 export function conversationStorage(db: Db, clock: Clock = () => new Date()) {
   // Prepared once: read on every update of every chat.
@@ -84,13 +90,4 @@ export function perUpdateStorage(inner: ConversationAdapter) {
     }
   };
   return { adapter, commit };
-}
-
-/** Drops conversations untouched for `olderThan` (abandoned flows of old versions pile up otherwise). */
-export async function pruneConversations(db: Db, olderThan: Date): Promise<number> {
-  const rows = await db
-    .delete(conversationState)
-    .where(lt(conversationState.updatedAt, olderThan))
-    .returning({ key: conversationState.key });
-  return rows.length;
 }

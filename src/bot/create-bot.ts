@@ -1,5 +1,5 @@
 /**
- * The bot factory. Middleware order (DESIGN.md): errorBoundary → sequentialize → deps, identity, ctx.t
+ * Bot factory. Middleware order (docs/architecture.md): errorBoundary → sequentialize → deps, identity, ctx.t
  * → per-update conversation storage (state saved only when the update succeeds) → conversations (with the
  * same deps and auto-retry inside) → global /cancel → conversations → features → fallback.
  */
@@ -10,7 +10,7 @@ import { Bot, type BotConfig, type Context } from "grammy";
 import { tFor } from "../i18n";
 import { safeError } from "../logger";
 import type { BaseContext, BotContext, Deps } from "./context";
-import { conversationStorage, perUpdateStorage } from "./conversation-storage";
+import { CONVERSATION_VERSION, conversationStorage, perUpdateStorage } from "./conversation-storage";
 import { REPORT_CONVERSATION, reportConversation } from "./conversations/report";
 import { STEP_INPUT_CONVERSATION, stepInputConversation } from "./conversations/step-input";
 import { adminFeature } from "./features/admin";
@@ -22,9 +22,9 @@ import { officialsFeature } from "./features/officials";
 import { startFeature } from "./features/start";
 import { studentFeature } from "./features/student";
 import { conversationIdentity, identityMiddleware } from "./middleware/identity";
+import { retryDroppedConnections } from "./reply-retry";
 
-/** Bumped whenever a conversation's flow changes: older stored states are then dropped. */
-export const CONVERSATION_VERSION = 2;
+export { CONVERSATION_VERSION } from "./conversation-storage";
 
 export interface BotSettings {
   token: string;
@@ -33,9 +33,17 @@ export interface BotSettings {
 
 /**
  * The interactive path's retry policy: short and capped (a learner is waiting; the outbox dispatcher has
- * its own patient policy). Retries 429 up to 5 s, 5xx and network errors with the plugin's back-off.
+ * its own patient policy). 429 up to 5 s and 5xx: twice, with the plugin's back-off; a dropped connection:
+ * twice, 1 s and 3 s apart (reply-retry.ts: the plugin would retry it forever, silently).
  */
-const interactiveRetry = () => autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 });
+const interactiveRetry = () =>
+  autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true });
+
+/**
+ * No request of the interactive path waits longer than this for Telegram (grammY's default is 500 s). Long
+ * polling asks Telegram to hold getUpdates for 30 s, so this must stay above that.
+ */
+export const REQUEST_TIMEOUT_SECONDS = 45;
 
 /** Per-chat ordering for concurrent runners; updates without a chat use the user. */
 export const updateKey = (ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString();
@@ -47,9 +55,14 @@ export function createBot(
 ): Bot<BotContext> {
   const bot = new Bot<BotContext>(settings.token, {
     ...botConfig,
-    client: { ...(settings.apiRoot ? { apiRoot: settings.apiRoot } : {}), ...botConfig?.client },
+    client: {
+      timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+      ...(settings.apiRoot ? { apiRoot: settings.apiRoot } : {}),
+      ...botConfig?.client,
+    },
   });
   bot.api.config.use(interactiveRetry());
+  bot.api.config.use(retryDroppedConnections({ log: deps.log }));
 
   const root = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
@@ -92,6 +105,7 @@ export function createBot(
       plugins: [
         async (ctx, next) => {
           ctx.api.config.use(interactiveRetry());
+          ctx.api.config.use(retryDroppedConnections({ log: deps.log }));
           await next();
         },
         conversationIdentity(deps),

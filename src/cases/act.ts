@@ -4,7 +4,7 @@
  * completion is a conditional update (pending and same version), so a double tap or two officials at once
  * give exactly one transition and the other is told who did it.
  *
- * Only the head decides (RULES.md §1): an opinion (D4) never ends, returns or holds up the case; it is shown
+ * Only the head decides (docs/decisions.md): no opinion (D4) ends, returns or holds up the case; it is shown
  * to the head when given. The head approves, rejects with a reason (not in ch. 6) or sends the report back
  * to the learner (D6); sending back keeps the case open and the decision step pending.
  */
@@ -57,6 +57,9 @@ import {
   type Invalid,
   isInvalid,
 } from "./validate";
+
+/** The mark of a retired task card: a refusal, a disagreement or a sending back is not a ✅ (review 5.2). */
+const DONE_ICON: Readonly<Record<string, string>> = { reject: "✖", disagree: "✖", sendback: "↩" };
 
 export interface Actor {
   userId: number;
@@ -231,6 +234,7 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
     const statusLine = (lang: string) => {
       const t = tFor(lang);
       return t("task.done", {
+        icon: DONE_ICON[def.action] ?? "✅",
         id: ctx.c.id,
         step: t(`step.${step.key}`),
         action: resultText(t, def.action, values),

@@ -1,6 +1,6 @@
 /**
  * Moves cases opened under the first chain (cases.chain_version = 1) onto the lawful chain of the revised
- * decisions (RULES.md §1: D4–D7, D11, D12), so that none is lost or stuck. Runs at start-up (bot and jobs),
+ * decisions (docs/decisions.md: D4–D7, D11, D12), so none is lost or stuck. Runs at start-up (bot and jobs),
  * once per case: each case is claimed under its row lock and marked chain_version = 2 in the same
  * transaction, so two instances starting together never migrate a case twice.
  *

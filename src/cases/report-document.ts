@@ -4,6 +4,7 @@
  */
 import { tFor } from "../i18n";
 import type { StudentEntry } from "../people/identity";
+import { sexContext } from "../people/sex";
 import { formatDate } from "./validate";
 
 export interface ReportData {
@@ -14,16 +15,23 @@ export interface ReportData {
   lang: "kk" | "ru";
   date: string; // YYYY-MM-DD
   headTitle: string;
-  /** The learner's roster data, filled into the document's header and signature. */
-  student: Omit<StudentEntry, "id" | "institutionId" | "personalNumber">;
+  /**
+   * The learner's roster data, filled into the document's header and signature. `sex` ("M", "F"; else
+   * unknown) only picks the Russian agreement of the conscript line (issue 14.6).
+   */
+  student: Omit<StudentEntry, "id" | "institutionId" | "personalNumber" | "sex"> & { sex?: string | null };
 }
 
 type RosterFields = ReportData["student"] & { personalNumber: string };
 
-/** The roster fields a report is written from, frozen into the case when it is filed. */
+/**
+ * The roster fields a report is written from, frozen into the case when it is filed ("" for an unknown
+ * sex), so that the stored report, its DOCX and later versions agree the same way.
+ */
 export function rosterSnapshot(s: RosterFields): Record<keyof RosterFields, string> {
   const { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit } = s;
-  return { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit };
+  const sex = s.sex ?? "";
+  return { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit, sex };
 }
 
 /** The report's parts, in its language: the address block, the title, the body lines, the signature line. */
@@ -60,7 +68,8 @@ export function reportParts(d: ReportData, html = true): ReportParts {
   const body = [
     t(d.ground === "own_will" ? "doc.body_own_will" : "doc.body_contract_refusal"),
     t("doc.reasons", { reasons: d.reasons }),
-    t(d.conscriptServed ? "doc.conscript_yes" : "doc.conscript_no"),
+    // Russian agrees with the learner ("проходил" / "проходила"); unknown sex: a wording without it.
+    t(d.conscriptServed ? "doc.conscript_yes" : "doc.conscript_no", { context: sexContext(s.sex) }),
   ];
   if (d.phone) body.push(t("doc.phone", { phone: d.phone }));
   return {

@@ -32,6 +32,7 @@ export function renderCaseReport(c: CaseRow, inst: InstitutionRow, date: string)
       course: s.course ?? "",
       groupName: s.groupName ?? "",
       sendingUnit: s.sendingUnit ?? "",
+      sex: s.sex ?? "",
     },
   });
 }

@@ -44,8 +44,11 @@ const addDay = (kind: "day_off" | "working"): Command => ({
   },
 });
 
-/** A calendar change moves the due dates of open steps: recompute them (audited, holders told). */
-async function reportRecompute(ctx: Parameters<Command["run"]>[0]) {
+/**
+ * A calendar change (or an institution's working week) moves the due dates of open steps: recompute them
+ * (audited, holders told).
+ */
+export async function reportRecompute(ctx: Parameters<Command["run"]>[0]) {
   const changes = await recomputeDueDates(await ctx.db(), ctx.now());
   ctx.out(`due dates recomputed: ${changes.length} open step(s) moved`);
   for (const c of changes.slice(0, 20))

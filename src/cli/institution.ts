@@ -9,6 +9,7 @@ import {
   updateInstitution,
 } from "../people/institutions";
 import { GROUNDS, localDateOf, STUDENT_FILED_GROUNDS } from "../rules";
+import { reportRecompute } from "./calendar";
 import { type Args, type Command, count, int, list, required, str, table, UsageError } from "./io";
 
 const week = (a: Args) => {
@@ -52,19 +53,33 @@ const describe = (i: Institution): string[] => {
     `  reminder hour: ${i.reminderHour}:00 Asia/Almaty; working week: ${i.weekPattern.join(",")}`,
     `  endorsers before deputy_personnel (D4): ${i.endorsers.length > 0 ? i.endorsers.join(", ") : "none"}`,
     `  reimbursement (D5): ${r.length > 0 ? `defaults, except ${r.map(([g, v]) => `${g}=${v}`).join(", ")}` : "defaults"}`,
+    `  personnel contact: ${contactLine(i)}`,
   ];
 };
+
+/** What a learner who writes outside any flow is told (issue 14.5). */
+const contactLine = (i: Institution) =>
+  i.personnelContact
+    ? i.personnelContact
+    : "not set (learners are told to ask at the personnel subdivision in person)";
+
+const CONTACT_DETAILS = [
+  "--personnel-contact: how learners reach the personnel subdivision (phone, room, hours), one line, up to",
+  '  300 characters; a learner who writes to the bot outside a report is told it. "" clears it (then they',
+  "  are told to ask at the personnel subdivision in person).",
+];
 
 export const institutionCommands: Command[] = [
   {
     name: "institution add",
     synopsis:
-      '--code C --name-kk "…" --name-ru "…" --head-title-kk "…" --head-title-ru "…" [--reminder-hour 9] [--week 1,2,3,4,5]',
+      '--code C --name-kk "…" --name-ru "…" --head-title-kk "…" --head-title-ru "…" [--reminder-hour 9] [--week 1,2,3,4,5] [--personnel-contact "…"]',
     summary: "add an educational institution",
     details: [
       'The head\'s titles are the address line of the report ("… бастығына", "Начальнику …").',
       "--reminder-hour: local hour (Asia/Almaty) of the daily digest, 0–23 (default 9).",
       "--week: ISO weekdays that are working days, 1 = Monday … 7 = Sunday (default 1,2,3,4,5; D1).",
+      ...CONTACT_DETAILS,
     ],
     options: {
       code: { type: "string" },
@@ -74,6 +89,7 @@ export const institutionCommands: Command[] = [
       "head-title-ru": { type: "string" },
       "reminder-hour": { type: "string" },
       week: { type: "string" },
+      "personnel-contact": { type: "string" },
     },
     async run(ctx, a) {
       const row = await addInstitution(
@@ -86,6 +102,7 @@ export const institutionCommands: Command[] = [
           headTitleRu: required(a, "head-title-ru"),
           reminderHour: hour(a),
           weekPattern: week(a),
+          personnelContact: str(a, "personnel-contact"),
         },
         ctx.now(),
         ctx.actor,
@@ -106,12 +123,13 @@ export const institutionCommands: Command[] = [
     name: "institution set",
     args: ["code"],
     synopsis:
-      "[--reminder-hour H] [--week 1,2,3,4,5] [--endorsers unit_head,…] [--reimbursement ground=true|false|default] [--name-kk …] [--name-ru …] [--head-title-kk …] [--head-title-ru …]",
+      '[--reminder-hour H] [--week 1,2,3,4,5] [--endorsers unit_head,…] [--reimbursement ground=true|false|default] [--name-kk …] [--name-ru …] [--head-title-kk …] [--head-title-ru …] [--personnel-contact "…"]',
     summary: "change an institution's settings",
     details: [
       `--endorsers: roles that endorse a learner's report, in order, before the deputy head for personnel (D4): ${ENDORSER_ROLES.join(", ")}; "none" clears.`,
       `--reimbursement: does a ground require reimbursing training costs (D5); grounds: ${GROUNDS.join(", ")}.`,
       '  Repeat it or separate with commas; "default" goes back to the product default.',
+      ...CONTACT_DETAILS,
     ],
     options: {
       "reminder-hour": { type: "string" },
@@ -122,6 +140,7 @@ export const institutionCommands: Command[] = [
       "name-ru": { type: "string" },
       "head-title-kk": { type: "string" },
       "head-title-ru": { type: "string" },
+      "personnel-contact": { type: "string" },
     },
     async run(ctx, a) {
       const patch: InstitutionPatch = {
@@ -133,6 +152,7 @@ export const institutionCommands: Command[] = [
         nameRu: str(a, "name-ru"),
         headTitleKk: str(a, "head-title-kk"),
         headTitleRu: str(a, "head-title-ru"),
+        personnelContact: str(a, "personnel-contact"),
       };
       if (Object.values(patch).every((v) => v === undefined))
         throw new UsageError("give at least one setting to change");
@@ -149,6 +169,8 @@ export const institutionCommands: Command[] = [
           : `institution ${institution.code}: nothing changed`,
       );
       for (const line of describe(institution).slice(1)) ctx.out(line);
+      // D1: the working week counts every open step's working days: a new one moves their due dates.
+      if (changed.includes("weekPattern")) await reportRecompute(ctx);
     },
   },
   {
@@ -159,8 +181,9 @@ export const institutionCommands: Command[] = [
       `Roles checked: those of the reports learners file (${STUDENT_FILED_GROUNDS.join(", ")}), for every category,`,
       "with the institution's endorsers (D4) and reimbursement map (D5), and admin (who invites officials).",
       "A role is ready when an active official bound to Telegram holds it today (an acting delegate counts).",
-      "Prints each role, who holds it, the official records with the role not bound yet, and the open cases",
-      'waiting on nobody; the last line is "ready" (exit code 0) or "not ready: …" (exit code 1).',
+      "Prints each role, who holds it, the official records with the role not bound yet, the personnel contact",
+      "learners are told (not a condition of readiness), and the open cases waiting on nobody;",
+      'the last line is "ready" (exit code 0) or "not ready: …" (exit code 1).',
     ],
     async run(ctx, a) {
       const db = await ctx.db();
@@ -192,6 +215,12 @@ export const institutionCommands: Command[] = [
         return [r.role, holders, next];
       });
       for (const line of table(["role", "in the bot", "not bound yet / what to do"], rows)) ctx.out(line);
+      // Not a condition of readiness: without it learners are sent to the personnel subdivision in person.
+      ctx.out(
+        inst.personnelContact
+          ? `personnel contact for learners: ${inst.personnelContact}`
+          : `personnel contact for learners: not set (they are told to ask in person); institution set ${inst.code} --personnel-contact "…"`,
+      );
       const waiting = await waitingOnNobody(db, [inst.id], today);
       if (waiting.length > 0) {
         ctx.out(`open cases waiting on nobody: ${count(waiting.length, "step")}`);

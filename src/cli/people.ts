@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { InputError, requireInstitution } from "../people/institutions";
 import { inviteLink } from "../people/invites";
@@ -13,7 +14,7 @@ import {
   requireOfficial,
   revokeAccess,
 } from "../people/officials";
-import { importRoster, issueStudentInvites, ROSTER_COLUMNS, RosterImportError } from "../people/roster";
+import { importRoster, issueRosterInvites, ROSTER_COLUMNS, RosterImportError } from "../people/roster";
 import { ROLES } from "../rules";
 import {
   type Command,
@@ -67,20 +68,31 @@ export const peopleCommands: Command[] = [
   {
     name: "roster import",
     args: ["code", "file.csv"],
-    synopsis: "[--out links.csv] [--bot username]",
+    synopsis: "[--out links.csv] [--bot username] [--new-links]",
     summary: "import or update students from a CSV file and make their invite links",
     details: [
       `Header: ${ROSTER_COLUMNS.join(",")} (comma or semicolon, UTF-8).`,
       "category: cadet|masters|doctoral (or курсант, тыңдаушы, слушатель, магистрант, докторант);",
-      "sending_unit is required for masters and doctoral students (cl. 21–22).",
+      "sending_unit is required for masters and doctoral students (cl. 21–22). A sample: examples/learners.csv.",
+      "sex (optional): M or F (also М/Ж, Е/Ә); empty = unknown. Used only for Russian grammatical agreement;",
+      "an unknown sex gets Russian wording that needs none. A file without the column leaves stored values alone.",
       "A file with any error imports nothing; every error is listed as: line L, column C: message.",
       "Students are matched by personal number: a second import updates them.",
-      "Every student of the file without a bound Telegram account gets a new one-time invite link (earlier",
-      "unused links of those students stop working); --out writes personal_number,link to a CSV file.",
+      "A student of the file without a bound Telegram account gets a one-time invite link, unless an unused",
+      "link made earlier still works: that one stays valid and no new one is made (new students get theirs).",
+      "--new-links: revoke every unused link of the file's students and make new ones (links lost or leaked).",
+      "--out writes personal_number,full_name,link to a new CSV file (an existing file is never overwritten).",
     ],
-    options: { out: { type: "string" }, ...botOption },
+    options: { out: { type: "string" }, ...botOption, "new-links": { type: "boolean" } },
     async run(ctx, a) {
       const [code, file] = a.positionals as [string, string];
+      const out = str(a, "out");
+      // The file of an earlier import may hold links still valid and not yet handed out; tokens are kept
+      // only as hashes, so a file overwritten could not be made again.
+      if (out && existsSync(out))
+        throw new InputError(
+          `${out} already exists (it may hold links still in use): give another --out file name`,
+        );
       const db = await ctx.db();
       const inst = await requireInstitution(db, code);
       const text = await readUtf8(file);
@@ -99,25 +111,37 @@ export const peopleCommands: Command[] = [
       ctx.out(
         `roster ${inst.code}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged`,
       );
-      const issued = await issueStudentInvites(db, inst.id, result.studentIds, ctx.now(), ctx.actor);
-      if (issued.length === 0) {
+      const reissue = flag(a, "new-links");
+      const { issued, kept, revoked } = await issueRosterInvites(db, inst.id, result.studentIds, ctx.now(), {
+        reissue,
+        actor: ctx.actor,
+      });
+      if (issued.length === 0 && kept.length === 0) {
         ctx.out("every student of the file is already bound to Telegram: no invites made");
         return;
       }
+      if (kept.length > 0) {
+        // A loop, not Math.max(...list): a spread of 50,000 arguments can overflow the stack.
+        const latest = new Date(kept.reduce((m, k) => Math.max(m, k.expiresAt.getTime()), 0));
+        ctx.out(
+          `${count(kept.length, "student")} keep the unused links made earlier (valid until ${localTime(latest)} Asia/Almaty at the latest): no new links for them (--new-links replaces them)`,
+        );
+      }
+      if (revoked > 0) ctx.out(`${count(revoked, "earlier unused link")} revoked`);
+      if (issued.length === 0) return;
       const links = await linkMaker(ctx, str(a, "bot"));
       const lines = [
-        csvLine(["personal_number", links.column]),
-        ...issued.map((i) => csvLine([i.personalNumber, links.make(i.token)])),
+        csvLine(["personal_number", "full_name", links.column]),
+        ...issued.map((i) => csvLine([i.personalNumber, i.fullName, links.make(i.token)])),
       ];
       const until = localTime(issued[0]!.expiresAt);
-      const out = str(a, "out");
       if (out) {
         await writeCsv(out, lines);
         ctx.out(
-          `${count(issued.length, "invite")} (valid until ${until} Asia/Almaty) written to ${out}; hand each link only to its student`,
+          `${count(issued.length, "new invite")} (valid until ${until} Asia/Almaty) written to ${out}; hand each link only to its student`,
         );
       } else {
-        ctx.out(`${count(issued.length, "invite")}, valid until ${until} Asia/Almaty:`);
+        ctx.out(`${count(issued.length, "new invite")}, valid until ${until} Asia/Almaty:`);
         for (const line of lines) ctx.out(line);
       }
     },

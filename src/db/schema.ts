@@ -1,5 +1,5 @@
 /**
- * The whole data model (DESIGN.md "Data"). Migrations in drizzle/ are generated from this file by
+ * The whole data model (docs/architecture.md, "The data"). Migrations in drizzle/ are generated from it by
  * drizzle-kit; CI fails when they disagree. Personal data lives only in students, officials, cases and
  * outbox payloads; the audit trail holds ids and states (so D8's purge leaves it intact).
  */
@@ -40,13 +40,21 @@ export const institutions = pgTable("institutions", {
   endorsers: jsonb("endorsers").$type<string[]>().notNull().default([]),
   /** Per-ground override of the reimbursement map (D5). */
   reimbursement: jsonb("reimbursement").$type<Record<string, boolean>>().notNull().default({}),
+  /**
+   * How to reach the personnel subdivision (phone, room, hours), told to a learner who writes outside any
+   * flow (issue 14.5). Empty until the administrator sets it.
+   */
+  personnelContact: text("personnel_contact").notNull().default(""),
   createdAt: createdAt(),
 });
 
 export const users = pgTable("users", {
   id: serial("id").primaryKey(),
   telegramId: bigint("telegram_id", { mode: "number" }).notNull().unique(),
+  /** The language messages are sent in: the one chosen with /lang, else the Telegram app's (D10). */
   lang: text("lang").notNull().default("kk"),
+  /** Set by /lang (or the first /start's choice): from then on the Telegram app's language is ignored. */
+  langChosen: boolean("lang_chosen").notNull().default(false),
   /** Telegram answered 403: the user blocked the bot. Cleared when they write again. */
   unreachable: boolean("unreachable").notNull().default(false),
   createdAt: createdAt(),
@@ -68,6 +76,8 @@ export const students = pgTable(
     groupName: text("group_name").notNull().default(""),
     /** Master's/doctoral students: the unit that sent them (cl. 21, 22). */
     sendingUnit: text("sending_unit").notNull().default(""),
+    /** "M" or "F" from the roster's optional column, for Russian agreement; null: neutral wording. */
+    sex: text("sex").$type<"M" | "F">(),
     userId: integer("user_id").references(() => users.id),
     active: boolean("active").notNull().default(true),
     /**

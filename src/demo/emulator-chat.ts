@@ -1,16 +1,35 @@
 /**
  * One person's Telegram chat with the bot, through telegram-test-api (a Bot API emulator on loopback):
- * send text and commands, press inline buttons as Telegram would, and keep a readable transcript.
+ * send text and commands, press inline buttons as Telegram would, and keep a readable transcript: new
+ * messages, edits of earlier ones and pop-up answers to presses, in the order the bot sent them (when the
+ * emulator records chat events, see emulator-events.ts).
  */
 import type TelegramServer from "telegram-test-api";
+import { buttonsOf, type ChatEvent, type ChatEvents, type InlineButton } from "./emulator-events";
 
 type Client = ReturnType<TelegramServer["getClient"]>;
 
 interface BotMessage {
   messageId: number;
   text: string;
-  buttons: { text: string; data: string }[];
+  buttons: InlineButton[];
 }
+
+export interface ChatOptions {
+  /** The Telegram app's language (from.language_code on every update), e.g. "ru". */
+  languageCode?: string;
+  /** Edits and pop-up answers to show in the transcript (recordChatEvents on the same server). */
+  events?: ChatEvents;
+}
+
+/** HTML as Telegram shows it: tags gone, entities decoded. */
+const plain = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 
 export class EmulatorChat {
   readonly client: Client;
@@ -26,6 +45,7 @@ export class EmulatorChat {
     private readonly token: string,
     readonly userId: number,
     readonly name: string,
+    private readonly options: ChatOptions = {},
   ) {
     this.apiUrl = server.config.apiURL;
     this.client = server.getClient(token, {
@@ -41,11 +61,19 @@ export class EmulatorChat {
     this.cursor = this.received.length;
     this.transcript.push(`  ${this.name} ▶ ${text}`);
     const isCommand = text.startsWith("/");
-    if (isCommand) await this.client.sendCommand(this.client.makeCommand(text));
-    else await this.client.sendMessage(this.client.makeMessage(text));
+    const extra = this.fromExtra();
+    if (isCommand) await this.client.sendCommand(this.client.makeCommand(text, extra as never));
+    else await this.client.sendMessage(this.client.makeMessage(text, extra as never));
   }
 
   private readonly pressed = new Set<string>();
+  /** Recorded events whose new message getUpdates has not returned yet. */
+  private waiting: ChatEvent[] = [];
+
+  private fromExtra() {
+    const lc = this.options.languageCode;
+    return lc ? { from: { language_code: lc } } : {};
+  }
 
   private unpressed(match: string | RegExp) {
     const test = (d: string) => (typeof match === "string" ? d === match : match.test(d));
@@ -83,6 +111,7 @@ export class EmulatorChat {
     this.transcript.push(`  ${this.name} ▶ [${button.text}]`);
     const cb = this.client.makeCallbackQuery(button.data, {
       message: { message_id: msg.messageId },
+      ...this.fromExtra(),
     } as never);
     await this.client.sendCallback(cb);
   }
@@ -98,32 +127,56 @@ export class EmulatorChat {
     const res = (await http.json()) as {
       result: { messageId: number; message: { text?: string; reply_markup?: unknown } }[];
     };
-    const fresh = (res.result ?? []).map((u) => {
-      const markup = (
-        typeof u.message.reply_markup === "string"
-          ? JSON.parse(u.message.reply_markup)
-          : u.message.reply_markup
-      ) as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined;
-      return {
-        messageId: u.messageId,
-        text: u.message.text ?? "",
-        buttons: (markup?.inline_keyboard ?? [])
-          .flat()
-          .map((b) => ({ text: b.text, data: b.callback_data ?? "" })),
-      };
-    });
-    for (const m of fresh) {
-      this.received.push(m);
-      const plain = m.text
-        .replace(/<[^>]+>/g, "")
-        .replace(/&lt;/g, "<")
-        .replace(/&gt;/g, ">")
-        .replace(/&quot;/g, '"')
-        .replace(/&amp;/g, "&");
-      this.transcript.push(`  bot ◀ ${plain.split("\n").join("\n        ")}`);
-      if (m.buttons.length) this.transcript.push(`        ${m.buttons.map((b) => `[${b.text}]`).join(" ")}`);
+    const fresh: BotMessage[] = (res.result ?? []).map((u) => ({
+      messageId: u.messageId,
+      text: u.message.text ?? "",
+      buttons: buttonsOf(u.message.reply_markup),
+    }));
+    // Without recorded events, only new messages show, in the order they came.
+    const drained =
+      this.options.events?.drain(this.userId) ?? fresh.map((): ChatEvent => ({ kind: "message" }));
+    const events = [...this.waiting, ...drained];
+    this.waiting = [];
+    const queue = [...fresh];
+    for (const [i, e] of events.entries()) {
+      if (e.kind === "message") {
+        const m = queue.shift();
+        // Sent after getUpdates answered: it and what followed it wait for the next poll.
+        if (!m) {
+          this.waiting = events.slice(i);
+          break;
+        }
+        this.show(m);
+      } else if (e.kind === "edit") this.edited(e);
+      else this.transcript.push(`  bot 💬 ${e.alert ? "(alert) " : ""}${plain(e.text)}`);
     }
+    for (const m of queue) this.show(m);
     return fresh;
+  }
+
+  private show(m: BotMessage) {
+    this.received.push(m);
+    this.transcript.push(`  bot ◀ ${plain(m.text).split("\n").join("\n        ")}`);
+    if (m.buttons.length) this.transcript.push(`        ${m.buttons.map((b) => `[${b.text}]`).join(" ")}`);
+  }
+
+  /** An earlier message changed: its copy here takes the new text and buttons, and the transcript says so. */
+  private edited(e: Extract<ChatEvent, { kind: "edit" }>) {
+    const m = this.received.find((x) => x.messageId === e.messageId);
+    if (m) {
+      if (e.text !== undefined) m.text = e.text;
+      m.buttons = e.buttons;
+    }
+    if (e.text === undefined) {
+      this.transcript.push(
+        e.buttons.length
+          ? `  bot ✎ ${e.buttons.map((b) => `[${b.text}]`).join(" ")}`
+          : "  bot ✎ (buttons removed)",
+      );
+      return;
+    }
+    this.transcript.push(`  bot ✎ ${plain(e.text).split("\n").join("\n        ")}`);
+    if (e.buttons.length) this.transcript.push(`        ${e.buttons.map((b) => `[${b.text}]`).join(" ")}`);
   }
 
   /** Waits until a message from the bot satisfies the predicate (text includes, or has a button). */

@@ -5,6 +5,7 @@
  */
 import type TelegramServer from "telegram-test-api";
 import { EmulatorChat } from "./emulator-chat";
+import type { ChatEvents } from "./emulator-events";
 import type { DemoPerson } from "./seed";
 
 export interface Cast {
@@ -25,7 +26,7 @@ const CAST_IDS: Record<keyof Cast, number> = {
 };
 
 /** One emulator chat per seeded person, and their invite tokens. */
-export function castOf(server: TelegramServer, botToken: string, people: DemoPerson[]) {
+export function castOf(server: TelegramServer, botToken: string, people: DemoPerson[], events?: ChatEvents) {
   const byKey = new Map(people.map((p) => [p.key, p]));
   const person = (k: keyof Cast) => {
     const p = byKey.get(k);
@@ -34,7 +35,7 @@ export function castOf(server: TelegramServer, botToken: string, people: DemoPer
   };
   const keys = Object.keys(CAST_IDS) as (keyof Cast)[];
   const cast = Object.fromEntries(
-    keys.map((k) => [k, new EmulatorChat(server, botToken, CAST_IDS[k], person(k).name)]),
+    keys.map((k) => [k, new EmulatorChat(server, botToken, CAST_IDS[k], person(k).name, { events })]),
   ) as unknown as Cast;
   const tokens = Object.fromEntries(keys.map((k) => [k, person(k).token])) as Record<keyof Cast, string>;
   return { cast, tokens };
@@ -44,6 +45,7 @@ export async function bindAll(cast: Cast, tokens: Record<keyof Cast, string>) {
   for (const key of Object.keys(cast) as (keyof Cast)[]) {
     await cast[key].text(`/start ${tokens[key]}`);
     await cast[key].waitFor("✅");
+    await cast[key].waitFor("menu:help"); // the menu follows: the transcript keeps the order
   }
 }
 

@@ -49,6 +49,7 @@ export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {
       rank: "курсант",
       category: "cadet",
       sendingUnit: "",
+      sex: "M" as const, // the roster's sex column: Russian texts agree with it (issue 14.6)
     },
     {
       key: "master" as const,
@@ -57,6 +58,7 @@ export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {
       rank: "капитан",
       category: "masters",
       sendingUnit: "ҰҚК Алматы облысы бойынша департаменті",
+      sex: "F" as const,
     },
   ];
   for (const l of learners) {
@@ -72,6 +74,7 @@ export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {
         course: "3",
         groupName: "Т-31",
         sendingUnit: l.sendingUnit,
+        sex: l.sex,
       })
       .returning();
     const { token } = await createInvite(db, { institutionId: inst!.id, studentId: s!.id }, now);

@@ -8,6 +8,7 @@ import type { Paragraph } from "docx";
 import { formatDate } from "../cases/format";
 import { reportParts } from "../cases/report-document";
 import { tFor } from "../i18n";
+import { sexContext } from "../people/sex";
 import { expulsionOutcome, ORDER_BASIS } from "../rules";
 import type { DocFacts } from "./facts";
 import { addressee, blank, centred, leftRight, officialDocument, para, signature, toBuffer } from "./layout";
@@ -64,6 +65,9 @@ function learnerLine(t: ReturnType<typeof rawT>, f: DocFacts): string {
   });
 }
 
+/** Russian texts about this learner agree with their sex; unknown: the base wording (issue 14.6). */
+const aboutLearner = (f: DocFacts) => ({ context: sexContext(f.learner.sex) });
+
 const headSignature = (t: ReturnType<typeof rawT>, f: DocFacts) =>
   signature(f.head?.position || t("docx.head_position"), f.head?.name ?? "");
 
@@ -113,10 +117,10 @@ function interviewDoc(f: DocFacts, lang: DocLang) {
       blank(),
       centred(title, { bold: true, after: 240 }),
       para(t("docx.interview_date", { date: formatDate(i.date) })),
-      para(t("docx.interview_learner", { learner: learnerLine(t, f) })),
+      para(t("docx.interview_learner", { learner: learnerLine(t, f), ...aboutLearner(f) })),
       para(t("docx.interview_ground", { ground: t(`docx.ground_${f.ground}`) })),
       para(t("docx.interview_by", { position: i.by?.position ?? "", name: i.by?.name ?? "" })),
-      para(t("docx.interview_body")),
+      para(t("docx.interview_body", aboutLearner(f))),
       blank(),
       para(t("docx.interview_sign_official")),
       signature(i.by?.position ?? "", i.by?.name ?? ""),
@@ -124,7 +128,7 @@ function interviewDoc(f: DocFacts, lang: DocLang) {
       para(t("docx.interview_sign_learner")),
       signature(f.learner.rank, f.learner.fullName),
       blank(),
-      para(t("docx.interview_copy")),
+      para(t("docx.interview_copy", aboutLearner(f))),
     ],
   };
 }
@@ -173,6 +177,7 @@ function draftOrderDoc(f: DocFacts, lang: DocLang) {
         t("docx.order_basis", {
           date: f.report ? formatDate(f.report.submittedOn) : t("docx.no_order"),
           decision: f.decisionOn ? formatDate(f.decisionOn) : t("docx.no_order"),
+          ...aboutLearner(f),
         }),
       ),
       blank(),
@@ -184,7 +189,7 @@ function draftOrderDoc(f: DocFacts, lang: DocLang) {
 function letterDoc(f: DocFacts, lang: DocLang) {
   const t = rawT(lang);
   const release = expulsionOutcome(f.ground, f.category).outcome === "release_to_sending_unit";
-  const title = t("docx.letter_title");
+  const title = t("docx.letter_title", aboutLearner(f));
   return {
     title,
     lang,
@@ -201,6 +206,7 @@ function letterDoc(f: DocFacts, lang: DocLang) {
           institution: lang === "ru" ? f.institution.nameRu : f.institution.nameKk,
           learner: learnerLine(t, f),
           ground: t(`docx.ground_${f.ground}`),
+          ...aboutLearner(f),
         }),
       ),
       para(

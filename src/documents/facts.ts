@@ -29,6 +29,8 @@ export interface DocFacts {
     course: string;
     groupName: string;
     sendingUnit: string;
+    /** "M", "F" or "" (unknown): the Russian agreement of the texts about the learner (issue 14.6). */
+    sex?: string;
   };
   /** D12: the report as submitted (the latest version). */
   report: {
@@ -103,6 +105,7 @@ export async function docFactsFrom(db: Executor, ctx: CaseContext, now: Date): P
       course: s.course ?? "",
       groupName: s.groupName ?? "",
       sendingUnit: s.sendingUnit ?? "",
+      sex: s.sex ?? "",
     },
     report: report
       ? {

@@ -12,6 +12,16 @@ export function isLang(v: unknown): v is Lang {
   return typeof v === "string" && (LANGS as readonly string[]).includes(v);
 }
 
+/**
+ * D10: the interface language a Telegram app's language_code stands for, until the user chooses one:
+ * "ru…" → Russian, "kk…" → Kazakh, anything else (English included) → Kazakh, the state language.
+ * English is there for whoever chooses it with /lang.
+ */
+export function langOfTelegram(code: string): Lang {
+  const primary = code.toLowerCase().split(/[-_]/)[0];
+  return primary === "ru" ? "ru" : DEFAULT_LANG;
+}
+
 /** Telegram's HTML needs only these escaped; every interpolated value is escaped (names, reasons). */
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

@@ -20,6 +20,7 @@ import { caseSteps } from "../db/schema";
 import { tFor } from "../i18n";
 import { type Holding, holdingsOn, indexHoldings } from "../people/holders";
 import { isOverdue, type LocalDate, type Role } from "../rules";
+import { caseRef } from "./case-ref";
 import { escalationRoles, institutionsAt, pendingSteps } from "./holdings";
 
 export interface BreachNotice {
@@ -49,11 +50,14 @@ interface Candidate {
   cite: string;
 }
 
-/** Finds the statutory steps overdue and not yet notified, claims them and enqueues the notices. */
+/**
+ * Finds the statutory steps overdue and not yet notified, claims them and enqueues the notices. With the
+ * bot's username (`botUsername`), each case is a link that opens it in the bot (issue 14.10).
+ */
 export async function sendBreachNotices(
   db: Db,
   now: Date,
-  opts: { chunk?: number } = {},
+  opts: { chunk?: number; botUsername?: string | null } = {},
 ): Promise<BreachNotice[]> {
   const due = (await institutionsAt(db, now)).filter((i) => i.workingDay && i.afterReminderHour);
   if (due.length === 0) return [];
@@ -95,7 +99,7 @@ export async function sendBreachNotices(
   const render = (h: Holding, steps: Candidate[], escalation: boolean): OutMessage[] => {
     const t = tFor(h.lang);
     const args = (s: Candidate) => ({
-      id: s.caseId,
+      ref: caseRef(t, s.caseId, opts.botUsername),
       step: t(`step.${s.key}`),
       role: t(`role.${s.role}`),
       names: namesOf(s),

@@ -17,6 +17,7 @@
  * steps whose role nobody at the institution holds in the bot today (even with nothing else to report).
  */
 import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import { textLength } from "../cases/fit";
 import { dueLine, formatDate } from "../cases/format";
 import { NO_HOLDER_RECIPIENT_ROLES, waitingOnNobody } from "../cases/no-holder";
 import { enqueue, type OutMessage } from "../cases/outbox";
@@ -25,6 +26,7 @@ import { caseSteps, digestsSent } from "../db/schema";
 import { tFor } from "../i18n";
 import { type Holding, holdingsOn } from "../people/holders";
 import { addWorkingDays, type Calendar, isOverdue, type LocalDate, localDateOf, type Role } from "../rules";
+import { caseRef } from "./case-ref";
 import { escalates, escalationRoles, institutionsAt, pendingSteps } from "./holdings";
 
 /** A pending step as the digest sees it (no personal data: ids, keys, dates). */
@@ -108,7 +110,8 @@ export const isEmptyDigest = (g: DigestGroups): boolean =>
 
 /**
  * Renders a digest (HTML; values escaped by i18next) with a button per listed case (c:<caseId>).
- * `institutionCode` goes into the D14 section's hint (the readiness check's command line).
+ * `institutionCode` goes into the D14 section's hint (the readiness check's command line). With the bot's
+ * username each item's case is a link that opens it in the bot (issue 14.10); without it, plain text.
  */
 export function renderDigest(
   lang: string,
@@ -118,6 +121,7 @@ export function renderDigest(
   calendar: Calendar,
   lineCache: Map<string, string> = new Map(),
   institutionCode = "",
+  botUsername: string | null = null,
 ): Pick<OutMessage, "text" | "buttons"> {
   const t = tFor(lang);
   // i18next calls dominate at scale: labels and due lines are shared by many items, so each is made once.
@@ -134,10 +138,11 @@ export function renderDigest(
     cached(`${kind}|${lang}|${s.id}`, () => {
       const step = cached(`s|${lang}|${s.key}`, () => t(`step.${s.key}`));
       const due = cached(`d|${lang}|${s.dueOn}|${s.dueKind}|${s.cite}`, () => dueLine(t, s, now, calendar));
-      if (kind === "own") return t("digest.item", { id: s.caseId, step, due });
+      const ref = caseRef(t, s.caseId, botUsername);
+      if (kind === "own") return t("digest.item", { ref, step, due });
       const role = cached(`r|${lang}|${s.role}`, () => t(`role.${s.role}`));
       return t(kind === "escalation" ? "digest.escalation_item" : "no_holder.digest_item", {
-        id: s.caseId,
+        ref,
         step,
         role,
         due,
@@ -158,6 +163,8 @@ export function renderDigest(
   ];
   // Issue 12.4: the text never exceeds MAX_TEXT. Each item fits only if what must still follow fits too:
   // its section's hint, the headers (and hint) of the sections after it, and the "…and N more" line.
+  // With links, items are counted as Telegram counts them (an <a href> adds no visible characters); the
+  // rest, and items without links, by their raw length (never less than Telegram's count).
   const active = sections
     .filter(([, items]) => items.length > 0)
     .map(([key, items, kind]) => ({
@@ -177,12 +184,13 @@ export function renderDigest(
       (hint ? hint.length + 1 : 0) + active.slice(k + 1).reduce((n, x) => n + fixedLength(x), 0) + moreLength;
     for (const s of items) {
       const text = shown < DIGEST_MAX_ITEMS ? line(s, kind) : "";
-      if (shown >= DIGEST_MAX_ITEMS || length + text.length + 1 + reserve > MAX_TEXT) {
+      const size = botUsername ? textLength(text) : text.length;
+      if (shown >= DIGEST_MAX_ITEMS || length + size + 1 + reserve > MAX_TEXT) {
         hidden++;
         continue;
       }
       parts.push(text);
-      length += text.length + 1;
+      length += size + 1;
       shown++;
       if (!caseIds.includes(s.caseId)) caseIds.push(s.caseId);
     }
@@ -203,7 +211,11 @@ export function renderDigest(
  * Builds (does not send) the digests due at `now`: institutions whose reminder hour has come on a working
  * day of their calendar, officials holding a role there today whose digest for today is not claimed yet.
  */
-export async function buildDigests(db: Db, now: Date): Promise<DigestBuild> {
+export async function buildDigests(
+  db: Db,
+  now: Date,
+  opts: { botUsername?: string | null } = {},
+): Promise<DigestBuild> {
   const due = (await institutionsAt(db, now)).filter((i) => i.workingDay && i.afterReminderHour);
   if (due.length === 0) return { digests: [] };
   const today = due[0]!.today;
@@ -292,7 +304,16 @@ export async function buildDigests(db: Db, now: Date): Promise<DigestBuild> {
           cache = new Map();
           lineCaches.set(h.institutionId, cache);
         }
-        message = renderDigest(h.lang, groups, today, now, inst.calendar, cache, inst.inst.code);
+        message = renderDigest(
+          h.lang,
+          groups,
+          today,
+          now,
+          inst.calendar,
+          cache,
+          inst.inst.code,
+          opts.botUsername ?? null,
+        );
         messageCache.set(msgKey, message);
       }
     }
@@ -318,13 +339,16 @@ export interface DigestRunResult {
   lost: number;
 }
 
-/** Builds the due digests and claims and enqueues them (see claimDigests). */
+/**
+ * Builds the due digests and claims and enqueues them (see claimDigests). `botUsername`: the bot's, for the
+ * links to the cases (none when unknown).
+ */
 export async function sendDigests(
   db: Db,
   now: Date,
-  opts: { chunk?: number } = {},
+  opts: { chunk?: number; botUsername?: string | null } = {},
 ): Promise<DigestRunResult> {
-  return claimDigests(db, await buildDigests(db, now), now, opts);
+  return claimDigests(db, await buildDigests(db, now, opts), now, opts);
 }
 
 /**

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, "") } : {}),
     timeoutSeconds: SEND_TIMEOUT_SECONDS,
   });
+  // No botUsername given: the runner asks getMe once, for the links to cases (issue 14.10).
   const stop = startJobs({
     db: database.db,
     api,

@@ -7,8 +7,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { requeueBlocked } from "../cases/outbox";
 import type { Executor } from "../db/client";
 import { officialRoles, officials, students, users } from "../db/schema";
-import { DEFAULT_LANG, isLang, type Lang } from "../i18n";
+import { DEFAULT_LANG, isLang, type Lang, langOfTelegram } from "../i18n";
 import { isRole, type Role } from "../rules";
+import type { Sex } from "./sex";
 
 export interface StudentEntry {
   id: number;
@@ -21,6 +22,8 @@ export interface StudentEntry {
   course: string;
   groupName: string;
   sendingUnit: string;
+  /** From the roster's optional column; null: unknown (Russian texts then avoid agreement, issue 14.6). */
+  sex: Sex | null;
 }
 
 export interface OfficialEntry {
@@ -34,7 +37,12 @@ export interface OfficialEntry {
 export interface Identity {
   telegramId: number | null;
   userId: number | null;
+  /** The language to answer in: the chosen one, else the Telegram app's (D10); stored in users.lang. */
   lang: Lang;
+  /** Chosen with /lang (or the first /start's buttons): the Telegram app's language no longer counts. */
+  langChosen: boolean;
+  /** This update moved the stored language to the Telegram app's: what was set in the old one is stale. */
+  langFollowed: boolean;
   student: StudentEntry | null;
   official: OfficialEntry | null;
   /** From ADMIN_TELEGRAM_IDS, or the administrator role of an official. */
@@ -45,6 +53,8 @@ export const ANONYMOUS: Identity = {
   telegramId: null,
   userId: null,
   lang: DEFAULT_LANG,
+  langChosen: false,
+  langFollowed: false,
   student: null,
   official: null,
   isAdmin: false,
@@ -59,6 +69,7 @@ function identityQuery(db: Executor) {
     .select({
       userId: users.id,
       lang: users.lang,
+      langChosen: users.langChosen,
       unreachable: users.unreachable,
       student: {
         id: students.id,
@@ -71,6 +82,7 @@ function identityQuery(db: Executor) {
         course: students.course,
         groupName: students.groupName,
         sendingUnit: students.sendingUnit,
+        sex: students.sex,
       },
       official: {
         id: officials.id,
@@ -96,12 +108,14 @@ const prepared = new WeakMap<object, ReturnType<typeof identityQuery>>();
 /**
  * Finds the users row (only the Telegram id and language are stored) and loads roles; an unknown account
  * gets no row (userId null), except a listed administrator. One round trip: this runs on every update.
+ * `languageCode` is the sender's Telegram app language (absent from some updates: then nothing changes).
  */
 export async function loadIdentity(
   db: Executor,
   telegramId: number,
   adminIds: readonly number[],
   now: Date = new Date(),
+  languageCode?: string,
 ): Promise<Identity> {
   let query = prepared.get(db);
   if (!query) {
@@ -110,16 +124,30 @@ export async function loadIdentity(
   }
   const [row] = await query.execute({ telegramId });
   let userId: number | null = null;
-  let lang: string = DEFAULT_LANG;
+  // D10: until a language is chosen, the Telegram app's is the one we use.
+  const detected = languageCode ? langOfTelegram(languageCode) : undefined;
+  let lang: string = detected ?? DEFAULT_LANG;
+  let langFollowed = false;
   const isListedAdmin = adminIds.includes(telegramId);
   if (!row) {
     // Someone we do not know gets no users row (issue 12.17): a stranger's presses and guesses must not
     // cost a row each. A row is made when an invite binds them (redeemInvite), when they choose a language
     // (setLanguage), or here for an administrator of ADMIN_TELEGRAM_IDS (their actions are audited by id).
-    if (isListedAdmin) userId = await ensureUser(db, telegramId);
+    if (isListedAdmin) userId = await ensureUser(db, telegramId, detected);
   } else {
     userId = row.userId;
     lang = row.lang;
+    // D10: an unchosen language follows the Telegram app's, and is stored so that what background jobs
+    // send (outbox notices, digests) uses it too. Written only when it differs: one query stays the rule.
+    if (!row.langChosen && detected && detected !== row.lang) {
+      // A /lang choice made meanwhile (another update) wins: only an unchosen row is moved.
+      await db
+        .update(users)
+        .set({ lang: detected })
+        .where(and(eq(users.id, row.userId), eq(users.langChosen, false)));
+      lang = detected;
+      langFollowed = true;
+    }
     // They wrote to us, so they unblocked the bot: what failed with 403 meanwhile goes out now.
     if (row.unreachable) {
       await db.update(users).set({ unreachable: false }).where(eq(users.id, row.userId));
@@ -133,6 +161,8 @@ export async function loadIdentity(
     telegramId,
     userId,
     lang: isLang(lang) ? lang : DEFAULT_LANG,
+    langChosen: row?.langChosen ?? false,
+    langFollowed,
     student: row?.student ?? null,
     official,
     isAdmin: isListedAdmin || (official?.roles.includes("admin") ?? false),
@@ -142,29 +172,33 @@ export async function loadIdentity(
 /** Nobody to us: bound to no roster entry and no official, not an administrator (issue 12.17). */
 export const isStranger = (i: Identity): boolean => !i.student && !i.official && !i.isAdmin;
 
-/** The users row of a Telegram account, created if missing; its id. */
-export async function ensureUser(db: Executor, telegramId: number): Promise<number> {
+/** The users row of a Telegram account, created if missing (in `lang` when given); its id. */
+export async function ensureUser(db: Executor, telegramId: number, lang?: Lang): Promise<number> {
   const [row] = await db
     .insert(users)
-    .values({ telegramId })
+    .values({ telegramId, ...(lang ? { lang } : {}) })
     .onConflictDoUpdate({ target: users.telegramId, set: { telegramId } })
     .returning({ id: users.id });
   if (!row) throw new Error("user upsert returned nothing");
   return row.id;
 }
 
-/** Stores the language; a Telegram account with no users row yet gets one (a choice worth keeping). */
+/**
+ * Stores the language the user chose (D10: the Telegram app's is ignored from now on); a Telegram account
+ * with no users row yet gets one (a choice worth keeping).
+ */
 export async function setLanguage(
   db: Executor,
   who: number | { telegramId: number },
   lang: Lang,
 ): Promise<void> {
+  const chosen = { lang, langChosen: true };
   if (typeof who === "number") {
-    await db.update(users).set({ lang }).where(eq(users.id, who));
+    await db.update(users).set(chosen).where(eq(users.id, who));
     return;
   }
   await db
     .insert(users)
-    .values({ telegramId: who.telegramId, lang })
-    .onConflictDoUpdate({ target: users.telegramId, set: { lang } });
+    .values({ telegramId: who.telegramId, ...chosen })
+    .onConflictDoUpdate({ target: users.telegramId, set: chosen });
 }

@@ -1,7 +1,8 @@
 /**
  * Institutions: the code an administrator types, the names and the head's title for the report's address
  * line (kk/ru), the digest hour, the working week (D1), extra endorsers before the deputy head for
- * personnel (D4) and the reimbursement map (D5). Also the small pieces the other people modules share: the
+ * personnel (D4), the reimbursement map (D5) and how to reach the personnel subdivision (told to a learner who
+ * writes outside any flow, issue 14.5). Also the small pieces the other people modules share: the
  * error for a user's mistake and who made a change.
  */
 import { asc, eq } from "drizzle-orm";
@@ -53,6 +54,13 @@ export const textField = (label: string, max: number) =>
     .transform((s) => s.normalize("NFC").trim().replace(/\s+/g, " "))
     .pipe(z.string().min(1, `${label} is required`).max(max, `${label} is longer than ${max} characters`));
 
+/** How to reach the personnel subdivision (phone, room, hours): one line, or "" for none (ask in person). */
+const personnelContact = z
+  .string()
+  .refine((s) => !CONTROL_RE.test(s.trim()), "personnel contact contains a line break or a control character")
+  .transform((s) => s.normalize("NFC").trim().replace(/\s+/g, " "))
+  .pipe(z.string().max(300, "personnel contact is longer than 300 characters"));
+
 const codeSchema = z
   .string({ error: "code is required" })
   .transform(normalizeCode)
@@ -103,6 +111,7 @@ const newInstitution = z.object({
   weekPattern: weekPattern.default([1, 2, 3, 4, 5]),
   endorsers: endorsers.default([]),
   reimbursement: reimbursement.default({}),
+  personnelContact: personnelContact.default(""),
 });
 
 const institutionPatch = z.object({
@@ -115,6 +124,7 @@ const institutionPatch = z.object({
   endorsers: endorsers.optional(),
   /** Merged into the stored map; null removes a ground's override (back to DEFAULT_REIMBURSEMENT). */
   reimbursement: reimbursementPatch.optional(),
+  personnelContact: personnelContact.optional(),
 });
 
 export type InstitutionInput = z.input<typeof newInstitution>;
@@ -170,6 +180,7 @@ const settings = (i: Institution) => ({
   weekPattern: i.weekPattern,
   endorsers: i.endorsers,
   reimbursement: i.reimbursement,
+  personnelContact: i.personnelContact,
 });
 
 export async function addInstitution(
@@ -225,6 +236,7 @@ export async function updateInstitution(
       "reminderHour",
       "weekPattern",
       "endorsers",
+      "personnelContact",
     ] as const) {
       if (v[key] !== undefined) (next as Record<string, unknown>)[key] = v[key];
     }

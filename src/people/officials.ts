@@ -252,6 +252,7 @@ export async function listPeople(
       course: x.course,
       groupName: x.groupName,
       sendingUnit: x.sendingUnit,
+      sex: x.sex,
       active: x.active,
       bound: x.userId !== null,
     })),

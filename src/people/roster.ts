@@ -4,13 +4,14 @@
  * imported, and every error is reported with its physical line and column. Otherwise the rows are upserted
  * by (institution, personal number) in one transaction. Students missing from a later file are left alone.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
 import { invites, students } from "../db/schema";
 import type { Category } from "../rules";
 import { type Actor, by, CONTROL_RE, getInstitution, InputError } from "./institutions";
 import { inviteExpiry, newToken } from "./invites";
+import { parseSex, type Sex } from "./sex";
 
 // --- CSV (RFC 4180) -----------------------------------------------------------------------------------------
 
@@ -150,6 +151,7 @@ export const ROSTER_COLUMNS = [
   "course",
   "group",
   "sending_unit",
+  "sex",
 ] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 const REQUIRED_COLUMNS: readonly RosterColumn[] = ["personal_number", "full_name", "rank", "category"];
@@ -177,6 +179,11 @@ export interface RosterRow {
   course: string;
   groupName: string;
   sendingUnit: string;
+  /**
+   * For Russian agreement (issue 14.6): "M", "F", null for an empty cell (unknown), undefined when the file
+   * has no sex column (then a re-import leaves what is stored alone).
+   */
+  sex?: Sex | null;
 }
 
 export interface RosterError {
@@ -211,6 +218,7 @@ const LIMITS: Record<RosterColumn, number> = {
   course: 20,
   group: 100,
   sending_unit: 300,
+  sex: 10,
 };
 
 /**
@@ -334,6 +342,15 @@ export function parseRoster(csvText: string): { rows: RosterRow[]; errors: Roste
     const groupName = field("group", false);
     // Cl. 21–22: master's and doctoral students return to (or are at the disposal of) the unit that sent them.
     const sendingUnit = field("sending_unit", category === "masters" || category === "doctoral");
+    // Optional column (issue 14.6): one letter, as institutions write it (src/people/sex.ts); the value is
+    // not repeated in the message (personal data).
+    let sex: Sex | null | undefined;
+    if (index.has("sex")) {
+      const letter = field("sex", false);
+      sex = parseSex(letter);
+      if (sex === undefined)
+        fail("sex", get("sex").line, "must be M or F (also М/Ж or Е/Ә), or empty when unknown");
+    }
     if (ok && category) {
       rows.push({
         line: rec.line,
@@ -345,6 +362,7 @@ export function parseRoster(csvText: string): { rows: RosterRow[]; errors: Roste
         course,
         groupName,
         sendingUnit,
+        ...(sex !== undefined ? { sex } : {}),
       });
     }
   }
@@ -407,9 +425,12 @@ export async function importRoster(
         course: students.course,
         groupName: students.groupName,
         sendingUnit: students.sendingUnit,
+        sex: students.sex,
       })
       .from(students)
       .where(eq(students.institutionId, institutionId));
+    // A file without the sex column says nothing about it: what is stored stays (issue 14.6).
+    const sexGiven = rows.some((r) => r.sex !== undefined);
     const byNumber = new Map(stored.map((s) => [s.personalNumber, s]));
     const same = (r: RosterRow, s: (typeof stored)[number]) =>
       s.fullName === r.fullName &&
@@ -418,7 +439,8 @@ export async function importRoster(
       s.faculty === r.faculty &&
       s.course === r.course &&
       s.groupName === r.groupName &&
-      s.sendingUnit === r.sendingUnit;
+      s.sendingUnit === r.sendingUnit &&
+      (!sexGiven || s.sex === (r.sex ?? null));
 
     const toWrite = rows.filter((r) => {
       const s = byNumber.get(r.personalNumber);
@@ -436,20 +458,23 @@ export async function importRoster(
           course: r.course,
           group_name: r.groupName,
           sending_unit: r.sendingUnit,
+          sex: r.sex ?? null,
         })),
       );
       const written = rowsOf<{ id: number; personal_number: string }>(
         await tx.execute(sql`
           INSERT INTO ${students} (institution_id, personal_number, full_name, rank, category, faculty, course,
-            group_name, sending_unit, updated_at)
+            group_name, sending_unit, sex, updated_at)
           SELECT ${institutionId}::int, x.personal_number, x.full_name, x.rank, x.category, x.faculty, x.course,
-            x.group_name, x.sending_unit, ${now.toISOString()}::timestamptz
+            x.group_name, x.sending_unit, x.sex, ${now.toISOString()}::timestamptz
           FROM json_to_recordset(${json}::json) AS x(personal_number text, full_name text, rank text,
-            category text, faculty text, course text, group_name text, sending_unit text)
+            category text, faculty text, course text, group_name text, sending_unit text, sex text)
           ON CONFLICT (institution_id, personal_number) DO UPDATE SET
             full_name = excluded.full_name, rank = excluded.rank, category = excluded.category,
             faculty = excluded.faculty, course = excluded.course, group_name = excluded.group_name,
-            sending_unit = excluded.sending_unit, updated_at = excluded.updated_at
+            sending_unit = excluded.sending_unit,
+            sex = CASE WHEN ${sexGiven}::boolean THEN excluded.sex ELSE ${students}.sex END,
+            updated_at = excluded.updated_at
           RETURNING id, personal_number`),
       );
       for (const w of written) ids.set(w.personal_number, Number(w.id));
@@ -475,29 +500,50 @@ export async function importRoster(
 export interface IssuedInvite {
   studentId: number;
   personalNumber: string;
+  fullName: string;
   token: string;
   expiresAt: Date;
 }
 
+/** A listed learner who keeps a link made earlier: unused, not revoked, not expired. */
+export interface KeptInvite {
+  studentId: number;
+  /** The latest expiry among their live links. */
+  expiresAt: Date;
+}
+
+export interface StudentInvites {
+  /** New links, in the order of the list given. */
+  issued: IssuedInvite[];
+  /** Learners whose earlier link still works: they get no new one (unless `reissue`). */
+  kept: KeptInvite[];
+  /** Earlier unused links revoked (only with `reissue`). */
+  revoked: number;
+}
+
 /**
- * One new invite for every listed student who is active and has no Telegram account bound. Earlier unused
- * invites of those students are revoked, so only the newest list of links works. One transaction; the
- * invites are inserted in bulk (50,000 in a few seconds, issue 12.11).
+ * Invite links for the listed learners who are active and have no Telegram account bound (a bound learner
+ * needs none). A re-import must not break links already handed out (issue 14.14): a learner who holds a
+ * live link (unused, not revoked, not expired) keeps it and gets no new one; the others (new learners,
+ * links expired, revoked, or used by an account unbound since) get one. With `reissue` (the administrator's
+ * --new-links: links lost or leaked) every unused link of the listed unbound learners is revoked and each
+ * gets a new one. One transaction; bulk statements (50,000 in a few seconds, issue 12.11).
  */
-export async function issueStudentInvites(
+export async function issueRosterInvites(
   db: Db,
   institutionId: number,
   studentIds: readonly number[],
   now: Date,
-  actor?: Actor,
-): Promise<IssuedInvite[]> {
-  if (studentIds.length === 0) return [];
+  options: { reissue?: boolean; actor?: Actor } = {},
+): Promise<StudentInvites> {
+  const none: StudentInvites = { issued: [], kept: [], revoked: 0 };
+  if (studentIds.length === 0) return none;
   return db.transaction(async (tx) => {
     // The institution's unbound, active students (one query), kept when listed, in the order given.
     const wanted = new Map(studentIds.map((id, i) => [id, i]));
     const unbound = (
       await tx
-        .select({ id: students.id, personalNumber: students.personalNumber })
+        .select({ id: students.id, personalNumber: students.personalNumber, fullName: students.fullName })
         .from(students)
         .where(
           and(
@@ -508,12 +554,44 @@ export async function issueStudentInvites(
           ),
         )
     ).filter((s) => wanted.has(s.id));
-    if (unbound.length === 0) return [];
+    if (unbound.length === 0) return none;
     unbound.sort((a, b) => wanted.get(a.id)! - wanted.get(b.id)!);
+
+    const kept: KeptInvite[] = [];
+    let toIssue = unbound;
+    if (!options.reissue) {
+      // The institution's live student links in one query (no parameter per learner).
+      const live = new Map<number, Date>();
+      for (const l of await tx
+        .select({ studentId: invites.studentId, expiresAt: invites.expiresAt })
+        .from(invites)
+        .where(
+          and(
+            eq(invites.institutionId, institutionId),
+            eq(invites.kind, "student"),
+            isNull(invites.usedAt),
+            isNull(invites.revokedAt),
+            gt(invites.expiresAt, now),
+          ),
+        )) {
+        if (l.studentId === null) continue;
+        const prev = live.get(l.studentId);
+        if (!prev || l.expiresAt > prev) live.set(l.studentId, l.expiresAt);
+      }
+      toIssue = [];
+      for (const s of unbound) {
+        const until = live.get(s.id);
+        if (until) kept.push({ studentId: s.id, expiresAt: until });
+        else toIssue.push(s);
+      }
+    }
+
     let revoked = 0;
     // ARRAY(…) is computed once and matched through invites_student_idx; an IN (subquery) over an
     // unanalysed table is planned as a nested loop that re-reads the JSON for every row (minutes at 50,000).
-    for (const part of chunks(unbound)) {
+    // Without `reissue` only learners with no live link get one: nothing to revoke (an expired link stays
+    // expired, and says so when followed).
+    for (const part of options.reissue ? chunks(toIssue) : []) {
       const ids = JSON.stringify(part.map((s) => s.id));
       revoked += rowsOf(
         await tx.execute(sql`
@@ -525,7 +603,7 @@ export async function issueStudentInvites(
     }
     const issued: IssuedInvite[] = [];
     const expiresAt = inviteExpiry(now);
-    for (const part of chunks(unbound)) {
+    for (const part of chunks(toIssue)) {
       const made = part.map((s) => ({ s, ...newToken() }));
       const json = JSON.stringify(made.map((m) => ({ token_hash: m.tokenHash, student_id: m.s.id })));
       await tx.execute(sql`
@@ -533,14 +611,38 @@ export async function issueStudentInvites(
         SELECT x.token_hash, 'student', ${institutionId}::int, x.student_id, ${expiresAt.toISOString()}::timestamptz
         FROM json_to_recordset(${json}::json) AS x(token_hash text, student_id int)`);
       for (const m of made)
-        issued.push({ studentId: m.s.id, personalNumber: m.s.personalNumber, token: m.token, expiresAt });
+        issued.push({
+          studentId: m.s.id,
+          personalNumber: m.s.personalNumber,
+          fullName: m.s.fullName,
+          token: m.token,
+          expiresAt,
+        });
     }
+    // Counts only: the audit trail holds no personal data.
     await audit(tx, {
       at: now,
       action: "invites.issued",
       institutionId,
-      ...by(actor, { kind: "student", issued: issued.length, revoked }),
+      ...by(options.actor, {
+        kind: "student",
+        issued: issued.length,
+        kept: kept.length,
+        revoked,
+        reissue: options.reissue === true,
+      }),
     });
-    return issued;
+    return { issued, kept, revoked };
   });
+}
+
+/** The new links of issueRosterInvites (learners holding a live link keep it and are not listed). */
+export async function issueStudentInvites(
+  db: Db,
+  institutionId: number,
+  studentIds: readonly number[],
+  now: Date,
+  actor?: Actor,
+): Promise<IssuedInvite[]> {
+  return (await issueRosterInvites(db, institutionId, studentIds, now, { actor })).issued;
 }

@@ -1,7 +1,7 @@
-// Working-day calendar (D1, D15, CALENDAR.md). A working day is a day of the institution's week pattern that
+// Working-day calendar (D1, D15, docs/calendar.md). A working day is a day of the institution's week that
 // is not a day off, plus any day a transfer made a working day. The data is explicit (seeded for 2024–2027
 // and editable by an administrator); the Law "On holidays" Art. 5 shift is only a fallback for other years.
-// D15 (CALENDAR.md §3.1): Art. 5 moves a holiday only when it falls on a day off *of the institution's week*,
+// D15 (docs/calendar.md): Art. 5 moves a holiday only when it falls on a day off *of the institution's week*,
 // and the decree transfers (Labour Code Art. 85 p. 3) are made for the five-day week. So the seed's
 // substitute days and transfers are those of the five-day week; any other week pattern (the six-day week)
 // keeps the seed's holidays and gets its own Art. 5 substitutes, without the transfers.
@@ -34,7 +34,7 @@ export interface Calendar {
 /** D1: the default week is Monday–Friday (five-day week); an institution may set its own pattern. */
 export const FIVE_DAY_WEEK: readonly number[] = Object.freeze([1, 2, 3, 4, 5]);
 
-// --- Seed: CALENDAR.md §3.2–3.4, every holiday of 2024–2027, the five-day week's substitutes and transfers --
+// --- Seed: docs/calendar.md, every holiday of 2024–2027, the five-day week's substitutes and transfers ------
 
 interface SeedDayBase {
   readonly date: LocalDate;
@@ -42,7 +42,7 @@ interface SeedDayBase {
 }
 
 /**
- * One day of the seed, tagged with what it is (D15; CALENDAR.md §3.1), so that a week pattern can take the
+ * One day of the seed, tagged with what it is (D15; docs/calendar.md), so that a week pattern can take the
  * part that applies to it:
  * - `holiday`: a national or state holiday (Law "On holidays"), a day off under every week pattern, whatever
  *   weekday it falls on. `moves` is false for 7 January and Kurban Ait (Labour Code Art. 84 p. 5).
@@ -76,7 +76,7 @@ export const KZ_SEED_YEARS: readonly number[] = Object.freeze([2024, 2025, 2026,
 
 /**
  * Every seed day of 2024–2027 in date order, tagged (SeedDay): all holidays (weekend ones too), the five-day
- * week's Art. 5 substitutes (CALENDAR.md §3.3, python-holidays HEAD) and the decree transfers (§3.3).
+ * week's Art. 5 substitutes (docs/calendar.md, python-holidays HEAD) and the decree transfers.
  */
 export const KZ_SEED_DAYS: readonly SeedDay[] = Object.freeze([
   // 2024
@@ -184,7 +184,7 @@ const worksOn = (mask: number, dayNumber: number): boolean =>
   (mask & (1 << isoWeekdayOfDayNumber(dayNumber))) !== 0;
 
 /**
- * The five-day week's explicit days (CALENDAR.md §3.3): every weekday day off of 2024–2026 (+ the 2027
+ * The five-day week's explicit days (docs/calendar.md): every weekday day off of 2024–2026 (+ the 2027
  * projection) and the working weekend days, i.e. KZ_SEED_DAYS without the weekend holidays (days off on a
  * five-day week anyway). Kurban Ait on a Sunday (2024-06-16; 2027-05-16 est.) adds no day off and is not moved.
  */
@@ -201,7 +201,7 @@ interface DatedHoliday {
 }
 
 /**
- * Law "On holidays" Art. 5 (CALENDAR.md §3.1): "when a day off and a holiday coincide, the day off is the next
+ * Law "On holidays" Art. 5 (docs/calendar.md): "when a day off and a holiday coincide, the day off is the next
  * working day after the holiday". A day off is a day outside the week pattern (D15): on a six-day week a
  * Saturday holiday is simply a day off and nothing moves to Monday; a Sunday holiday moves. Holidays move in
  * date order, each to the first working day of the pattern after it that is neither a holiday nor taken by
@@ -233,7 +233,7 @@ function seedFor(mask: number): readonly SeedDay[] {
   if (mask === FIVE_DAY_MASK) return FIVE_DAY_SEED;
   const hit = seedCache.get(mask);
   if (hit !== undefined) return hit;
-  // D15; CALENDAR.md §3.1: the holidays stay; the five-day week's substitutes and decree transfers do not
+  // D15; docs/calendar.md: the holidays stay; the five-day week's substitutes and decree transfers do not
   // apply; Art. 5 is applied again on this pattern.
   const holidays = new Map<number, SeedDay>();
   for (const d of KZ_SEED_DAYS) if (d.basis === "holiday") holidays.set(toDayNumber(d.date), d);
@@ -258,7 +258,7 @@ function seedFor(mask: number): readonly SeedDay[] {
 }
 
 /**
- * The seed as it applies to a week pattern (D15; CALENDAR.md §3.1): the days where the seed changes what the
+ * The seed as it applies to a week pattern (D15; docs/calendar.md): the days where the seed changes what the
  * pattern says. The five-day week gets KZ_SEED (its substitutes and decree transfers); any other pattern gets
  * the holidays that fall on its working days and its own Art. 5 substitutes, and no transfers.
  */
@@ -269,7 +269,7 @@ export function kzSeedFor(weekPattern: readonly number[] = FIVE_DAY_WEEK): reado
 // --- Fallback: Law "On holidays" Art. 5 for years without explicit data --------------------------------
 
 /**
- * Kurban Ait, first day (CALENDAR.md §3.4). Set each year by the Spiritual Administration of Muslims, so only
+ * Kurban Ait, first day (docs/calendar.md). Set each year by the Spiritual Administration of Muslims, so only
  * known dates are listed; for other years the administrator must add it as an override.
  */
 export const KURBAN_AIT: Readonly<Record<number, { date: LocalDate; estimated: boolean }>> = Object.freeze({
@@ -285,7 +285,7 @@ export interface Holiday {
   moves: boolean;
 }
 
-/** National and state holidays of a year under the Law "On holidays" as amended (CALENDAR.md §3.2). */
+/** National and state holidays of a year under the Law "On holidays" as amended (docs/calendar.md). */
 export function statutoryHolidays(year: number): Holiday[] {
   if (!Number.isInteger(year) || year < 1000 || year > 9999)
     throw new RangeError(`Year out of range: ${year}`);
@@ -450,7 +450,7 @@ export function compileCalendar(calendar: Calendar): CompiledCalendar {
       working = week[weekday] === true;
       if (working && config.fallback) {
         // Seeded years come from the overrides alone (kzSeedFor); other years from Art. 5 on this
-        // calendar's own pattern (D15; CALENDAR.md §3.1: on a six-day week a Saturday holiday is a day off
+        // calendar's own pattern (D15; docs/calendar.md: on a six-day week a Saturday holiday is a day off
         // and does not move).
         const [year] = partsFromDayNumber(dayNumber);
         if (!config.explicitYears.has(year) && statutoryDayNumbers(year, mask).has(dayNumber))

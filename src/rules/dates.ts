@@ -1,4 +1,4 @@
-// Local dates and instants for counting periods (D1, CALENDAR.md §3.5).
+// Local dates and instants for counting periods (D1; UTC+5: docs/calendar.md, "The counting").
 //
 // Hot-path date math works on integer day numbers (days since 1970-01-01, proleptic Gregorian), never on
 // luxon objects: addWorkingDays must do >= 1e6 calls/s. luxon is used only to ask the IANA zone for its

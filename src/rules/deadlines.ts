@@ -5,7 +5,7 @@ import { dueInstantMs, fromDayNumber, type LocalDate, localDayNumberOf, toDayNum
 import type { StepDef } from "./workflows";
 
 /** D1 cites for the counting convention. */
-export const COUNTING_CITE = "D1; CALENDAR.md";
+export const COUNTING_CITE = "D1; docs/calendar.md";
 
 // A calendar without a working day in this many consecutive days is broken (e.g. an empty week pattern
 // in a hand-built calendar): fail instead of looping for ever.

@@ -1,4 +1,4 @@
-// Product decisions of RULES.md §1 that are not a calendar, a ground or a workflow step (D6, D8, D10), and
+// Decisions of docs/decisions.md that are not a calendar, a ground or a workflow step (D6, D8, D10), and
 // the table of all decisions, so a lawyer can find each one in one place.
 
 import {
@@ -30,14 +30,14 @@ export type DecisionId =
   | "D14"
   | "D15";
 
-/** RULES.md §1, one line each; `cite` is the clause basis, `where` the code that carries it. */
+/** docs/decisions.md, one line each; `cite` is the clause basis, `where` the code that carries it. */
 export const DECISIONS: Readonly<Record<DecisionId, { summary: string; where: string } & Cited>> =
   Object.freeze({
     D1: {
       summary:
         "N working days run from the day after the trigger's Asia/Almaty date to 23:59:59 of the N-th working day",
       where: "deadlines.ts, calendar.ts",
-      cite: "CALENDAR.md",
+      cite: "docs/calendar.md",
     },
     D2: {
       summary:
@@ -116,7 +116,7 @@ export const DECISIONS: Readonly<Record<DecisionId, { summary: string; where: st
     D15: {
       summary: "Six-day week: no Monday substitute for a Saturday holiday, no five-day-week decree transfers",
       where: "calendar.ts",
-      cite: "CALENDAR.md §3.1",
+      cite: "Law on holidays, Art. 5; docs/calendar.md",
     },
   });
 

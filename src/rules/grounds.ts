@@ -122,7 +122,7 @@ export const GROUND_RULES: Readonly<Record<Ground, GroundRule>> = Object.freeze(
 /**
  * D5: grounds that require reimbursing the state for training costs (cl. 4 interview mandatory, cl. 8 cost
  * calculation). The rules do not list them; these are the product defaults, per institution overridable.
- * [I] Citizenship termination is not a reimbursement ground by default (RULES.md §4: unknown).
+ * [I] Citizenship termination is not a reimbursement ground by default (unknown; docs/decisions.md, D5).
  */
 export const DEFAULT_REIMBURSEMENT: Readonly<Record<Ground, boolean>> = Object.freeze({
   academic_failure: true,

@@ -1,7 +1,7 @@
 // Each ground's procedure as data: who acts, when a step opens, its period, what it produces, and why.
 // Statutory periods are the ones the text states; every other step gets an institution target (D3).
 //
-// The principle (RULES.md §1, revised): only the head decides on a report addressed to the head (cl. 19,
+// The principle (docs/decisions.md): only the head decides on a report addressed to the head (cl. 19,
 // 23, 25). Nobody below the head can end, return or hold up such a report: the opinions asked of the
 // deputy head and of the institution's other officials are advisory (they never gate a step), and no step
 // below the head consumes a statutory period that belongs to someone else.

@@ -70,7 +70,7 @@ describe("the learner hears the outcome (issue 14.4)", () => {
     await h.text(staff.head.tg, "Оқуды аяқтауға бір ай қалды.");
     await h.flush();
     const last = h.tg.lastTextTo(tg.id);
-    expect(last).toContain("қабылдамады: Оқуды аяқтауға бір ай қалды.");
+    expect(last).toContain("қабылдамады: «Оқуды аяқтауға бір ай қалды.");
     expect(last).toContain("/report арқылы жаңа баянат беріңіз");
   });
 });

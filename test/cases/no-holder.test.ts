@@ -113,10 +113,10 @@ describe("D14: no case waits on nobody", () => {
 
     // Russian, for the administrator: the case, each step waiting, the role, whom to invite and how.
     const toAdmin = texts(h, admin.tg);
-    expect(toAdmin).toContain(`Дело № ${c.id}: шаг некому исполнить`);
+    expect(toAdmin).toContain(`Дело № ${c.id}: задачу некому исполнить`);
     expect(toAdmin).toContain("<b>Роль:</b> заместитель начальника, курирующий кадровую работу");
     expect(toAdmin).toContain("ещё не подключилось к боту");
-    for (const s of waiting) expect(toAdmin).toContain(`<b>Шаг:</b> ${ru(`step.${s.key}`)}`);
+    for (const s of waiting) expect(toAdmin).toContain(`<b>Задача:</b> ${ru(`step.${s.key}`)}`);
     expect(toAdmin).toContain(
       `• Орынбасар К.К. — в боте /invite ${deputy.official.id} или <code>npm run admin -- official invite ${deputy.official.id}</code>`,
     );
@@ -124,10 +124,10 @@ describe("D14: no case waits on nobody", () => {
 
     // Kazakh, for the head (D14: the head is told too, though the step is not his).
     const toHead = texts(h, head.tg);
-    expect(toHead).toContain(`№ ${c.id} іс: қадамды орындайтын ешкім жоқ`);
+    expect(toHead).toContain(`№ ${c.id} іс: тапсырманы орындайтын ешкім жоқ`);
     expect(toHead).toContain("<b>Рөл:</b> кадр қызметіне жетекшілік ететін орынбасар");
     expect(toHead).toContain("ботқа әлі қосылмаған");
-    for (const s of waiting) expect(toHead).toContain(`<b>Қадам:</b> ${kk(`step.${s.key}`)}`);
+    for (const s of waiting) expect(toHead).toContain(`<b>Тапсырма:</b> ${kk(`step.${s.key}`)}`);
     expect(toHead).toContain(`ботта /invite ${deputy.official.id}`);
 
     // Nobody else is bothered; the audit event stays (one per step without a holder).
@@ -287,8 +287,8 @@ describe("D14: no case waits on nobody", () => {
     const headSteps = await pendingOf(h, c.id, "head");
     expect(headSteps.length).toBeGreaterThan(0);
     const toAdmin = texts(h, admin.tg);
-    expect(toAdmin).toContain("<b>Роль:</b> начальник ВСУЗ");
-    for (const s of headSteps) expect(toAdmin).toContain(`<b>Шаг:</b> ${ru(`step.${s.key}`)}`);
+    expect(toAdmin).toContain("<b>Роль:</b> начальник учебного заведения");
+    for (const s of headSteps) expect(toAdmin).toContain(`<b>Задача:</b> ${ru(`step.${s.key}`)}`);
 
     // The head joins: his waiting tasks arrive, and /inbox (by role) lists them.
     await h.command(head.tg, "start", head.token);

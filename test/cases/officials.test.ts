@@ -35,7 +35,7 @@ async function finishPostOrder(h: Harness, personnel: TgUser) {
   }
 }
 
-describe("only the head decides: officials act on the lawful chain (RULES.md §1)", () => {
+describe("only the head decides: officials act on the lawful chain (docs/decisions.md)", () => {
   const hr = useHarness();
 
   async function setup(category: "cadet" | "masters" | "doctoral" = "cadet", lang = "kk") {
@@ -64,7 +64,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     for (const fact of [
       REASONS,
       "+7 700 123 45 67",
-      "не проходил",
+      "Воинская служба по призыву: не пройдена.", // the learner's sex unknown: no gendered verb (14.6)
       "Тергеу факультеті",
       "Т-21",
       "Начальнику Академии КНБ",
@@ -95,18 +95,18 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     await fileReport(h, tg, "own_will");
     await deputyActs(h, staff, { disagree: "Себептері дәлелсіз, оқуды жалғастыруға мүмкіндігі бар." });
     expect((await h.db.select().from(cases))[0]?.state).toBe("open");
-    expect(h.tg.lastTextTo(staff.head.tg.id)).toContain("келіспейді — Себептері дәлелсіз");
-    expect(h.tg.lastTextTo(ruHead.tg.id)).toContain("не поддерживает — Себептері дәлелсіз");
+    expect(h.tg.lastTextTo(staff.head.tg.id)).toContain("келіспейді — «Себептері дәлелсіз");
+    expect(h.tg.lastTextTo(ruHead.tg.id)).toContain("не поддерживает — «Себептері дәлелсіз");
     await instructAndTalk(h, staff);
     // The head's decision card: the report, every opinion, what came before the decision.
     const card = h.tg.textsTo(staff.head.tg.id).find((t) => t.includes("бастықтың шешімі")) ?? "";
     expect(card).toContain(REASONS);
     expect(card).toContain("Орынбасар К.К.");
-    expect(card).toContain("келіспейді — Себептері дәлелсіз");
+    expect(card).toContain("келіспейді — «Себептері дәлелсіз");
     expect(card).toContain("өтеу туралы әңгімелесу 20.03.2026 өтті");
     expect(card).toContain("Фактілер расталды.");
     const ruCard = h.tg.textsTo(ruHead.tg.id).find((t) => t.includes("решение начальника")) ?? "";
-    expect(ruCard).toContain("не поддерживает — Себептері дәлелсіз");
+    expect(ruCard).toContain("не поддерживает — «Себептері дәлелсіз");
     expect(ruCard).toContain("беседа о возмещении проведена 20.03.2026");
   });
 
@@ -300,7 +300,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
       outcomeReason: "Келісімшарт бойынша міндеттемелер орындалмаған.",
     });
     await h.flush();
-    expect(h.tg.lastTextTo(tg.id)).toContain("начальник отклонил ваш рапорт: Келісімшарт");
+    expect(h.tg.lastTextTo(tg.id)).toContain("начальник отклонил ваш рапорт: «Келісімшарт");
   });
 
   it("ch. 6 sent back (D6, D12): the learner completes the same report, re-submits; the new version reaches everyone who saw it; both versions kept", async () => {
@@ -318,7 +318,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     await h.press(staff.head.tg, `s:${decide!.id}:approve`);
     expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("ашық емес");
     await h.flush();
-    expect(h.tg.lastTextTo(tg.id)).toContain("начальник вернул ваш рапорт на доработку: Укажите причины");
+    expect(h.tg.lastTextTo(tg.id)).toContain("начальник вернул ваш рапорт на доработку: «Укажите причины");
     expect(h.buttonsTo(tg.id)).toEqual(["rs:1", "menu:status"]);
     // The learner opens the pre-filled report: the ground can't change, the reasons can.
     await h.press(tg, "rs:1");
@@ -402,7 +402,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     await h.press(staff.head.tg, button); // right institution, wrong role
     await h.press(tg, "s:999999:approve"); // forged step id
     for (const a of h.tg.sent("answerCallbackQuery").slice(-4))
-      expect(String(a.text)).toContain("құқығыңыз жоқ");
+      expect(String(a.text)).toContain("өкілеттігіңіз жоқ");
     expect(await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.refused"))).toHaveLength(
       4,
     );
@@ -454,7 +454,7 @@ describe("only the head decides: officials act on the lawful chain (RULES.md §1
     await h.press(staff.head.tg, "t:1");
     expect(h.tg.lastTextTo(staff.head.tg.id)).toContain("баянат тіркелді");
     await h.press(staff.deputy.tg, "t:1"); // not the head: refused
-    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("құқығыңыз жоқ");
+    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("өкілеттігіңіз жоқ");
   });
 
   it("Telegram failing N times then recovering: every message delivered once", async () => {
@@ -537,6 +537,6 @@ describe("D5: the cl. 4 interview on reimbursement grounds", () => {
     await h.flush();
     const [interview] = steps.filter((s) => s.key === "interview");
     await h.press(staff.deputy.tg, `s:${interview!.id}:waive`);
-    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("құқығыңыз жоқ");
+    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("өкілеттігіңіз жоқ");
   });
 });

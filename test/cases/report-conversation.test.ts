@@ -167,16 +167,17 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
       await h.command(tg, "cancel");
       expect(h.buttonsTo(tg.id)).toEqual(["r:keep", "r:discard"]); // issue 14.2
       await h.press(tg, "r:discard");
-      expect(h.tg.lastTextTo(tg.id)).toContain("ештеңе жіберілген жоқ");
-      // After cancelling, text is not taken as an answer.
+      expect(h.tg.lastTextTo(tg.id)).toContain("Баянат жіберілмеді");
+      // After cancelling, text is not taken as an answer: the learner is pointed to personnel and the menu.
       await h.text(tg, REASONS);
-      expect(h.tg.lastTextTo(tg.id)).toContain("/help");
+      expect(h.tg.lastTextTo(tg.id)).toContain("кадр бөлімшесіне");
+      expect(h.buttonsTo(tg.id)).toContain("menu:report");
     }
     // The cancel button on the preview does the same.
     await fileReportUntil(h, tg);
     await h.press(tg, "r:cancel");
     await h.press(tg, "r:discard");
-    expect(h.tg.lastTextTo(tg.id)).toContain("ештеңе жіберілген жоқ");
+    expect(h.tg.lastTextTo(tg.id)).toContain("Баянат жіберілмеді");
     expect(await h.db.select().from(cases)).toHaveLength(0);
   });
 
@@ -233,7 +234,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     await h.command(tg, "status");
     const status = h.tg.lastTextTo(tg.id);
     expect(status).toContain("№ 1 іс");
-    expect(status).toContain("нысаналы мерзім"); // the endorsement is a target (D3), not a statutory deadline
+    expect(status).toContain("ішкі мерзім"); // the endorsement is a target (D3), not a statutory deadline
     expect(h.buttonsTo(tg.id)).toEqual(["w:1", "dr:1"]);
     await h.press(tg, "w:1");
     await h.press(tg, "wn");
@@ -245,7 +246,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     expect(steps.every((s) => s.state === "cancelled")).toBe(true);
     await h.flush();
     const deputyTexts = h.tg.textsTo(staff.deputy.tg.id);
-    expect(deputyTexts.some((t) => t.includes("кері қайтарып алды"))).toBe(true);
+    expect(deputyTexts.some((t) => t.includes("білім алушы қайтарып алды"))).toBe(true);
     // The task message lost its buttons (edited into a status line).
     const edits = h.tg.sent("editMessageText", staff.deputy.tg.id);
     expect(edits.length).toBeGreaterThan(0);

@@ -25,11 +25,11 @@ describe("the formal report document (cl. 19, 25; D10)", () => {
     });
     expect(text).toBe(
       [
-        "ҰҚК Академиясының бастығына\nкурсант Нұрғалиев Әбілқайыр Сәкенұлы\nкурсант (тыңдаушы), Тергеу факультеті, 2-курс, Т-21 топ",
+        "ҰҚК Академиясының бастығына\nкурсант Нұрғалиев Әбілқайыр Сәкенұлы\nкурсант (тыңдаушы), Тергеу факультеті, 2-курс, Т-21 оқу тобы",
         "<b>БАЯНАТ</b>",
         "ҚР ҰҚК Төрағасының 2024 жылғы 4 маусымдағы № 75/қе бұйрығымен бекітілген Қағидалардың 4-тарауына сәйкес мені өз еркім бойынша оқу орнынан шығарып жіберуіңізді сұраймын.\n" +
           "Себептері: Отбасылық жағдайыма байланысты.\n" +
-          "Әскерге шақыру бойынша әскери қызметті өткен жоқпын.\n" +
+          "Әскерге шақыру бойынша әскери қызметтің белгіленген мерзімін өткерген жоқпын.\n" +
           "Байланыс телефоны: +7 700 123 45 67",
         "20.03.2026   курсант Нұрғалиев Әбілқайыр Сәкенұлы",
       ].join("\n\n"),
@@ -45,7 +45,13 @@ describe("the formal report document (cl. 19, 25; D10)", () => {
       lang: "ru",
       date: "2026-11-26",
       headTitle: "Начальнику Академии КНБ",
-      student: { ...cadet, rank: "капитан", category: "masters", sendingUnit: "ДКНБ по Алматинской области" },
+      student: {
+        ...cadet,
+        rank: "капитан",
+        category: "masters",
+        sendingUnit: "ДКНБ по Алматинской области",
+        sex: "M",
+      },
     });
     expect(text).toBe(
       [
@@ -57,6 +63,66 @@ describe("the formal report document (cl. 19, 25; D10)", () => {
         "26.11.2026   капитан Нұрғалиев Әбілқайыр Сәкенұлы",
       ].join("\n\n"),
     );
+  });
+
+  describe("Russian agrees with the learner's sex from the roster; unknown: a wording without agreement (14.6)", () => {
+    const ru = (sex: string | null, conscriptServed: boolean) =>
+      renderReport({
+        ground: "own_will",
+        reasons: "По семейным обстоятельствам.",
+        conscriptServed,
+        phone: null,
+        lang: "ru",
+        date: "2026-03-20",
+        headTitle: "Начальнику Академии КНБ",
+        student: { ...cadet, fullName: "Ахметова Дана Болатқызы", sex },
+      });
+    const text = (conscriptLine: string) =>
+      [
+        "Начальнику Академии КНБ\nкурсант Ахметова Дана Болатқызы\nкурсант (слушатель), Тергеу факультеті, 2 курс, группа Т-21",
+        "<b>РАПОРТ</b>",
+        "Прошу отчислить меня из учебного заведения по собственному желанию в соответствии с главой 4 Правил, утверждённых приказом Председателя КНБ Республики Казахстан от 4 июня 2024 года № 75/қе.\n" +
+          "Причины: По семейным обстоятельствам.\n" +
+          conscriptLine,
+        "20.03.2026   курсант Ахметова Дана Болатқызы",
+      ].join("\n\n");
+
+    it("a male learner: «проходил» / «не проходил»", () => {
+      expect(ru("M", false)).toBe(text("Воинскую службу по призыву не проходил."));
+      expect(ru("M", true)).toBe(text("Воинскую службу по призыву проходил."));
+    });
+
+    it("a female learner: «проходила» / «не проходила»", () => {
+      expect(ru("F", false)).toBe(text("Воинскую службу по призыву не проходила."));
+      expect(ru("F", true)).toBe(text("Воинскую службу по призыву проходила."));
+    });
+
+    it("an unknown sex (no column, an empty cell, or a report stored before the column): no gendered verb", () => {
+      for (const sex of [null, "", undefined]) {
+        expect(ru(sex as string | null, false)).toBe(text("Воинская служба по призыву: не пройдена."));
+        expect(ru(sex as string | null, true)).toBe(text("Воинская служба по призыву: пройдена."));
+      }
+      expect(ru(null, false)).not.toMatch(/проходил|\(а\)/);
+    });
+
+    it("Kazakh has no grammatical gender: the same text whatever the sex", () => {
+      const kk = (sex: string | null) =>
+        renderReport({
+          ground: "own_will",
+          reasons: "Отбасылық жағдайыма байланысты.",
+          conscriptServed: false,
+          phone: null,
+          lang: "kk",
+          date: "2026-03-20",
+          headTitle: "ҰҚК Академиясының бастығына",
+          student: { ...cadet, sex },
+        });
+      expect(kk("F")).toBe(kk("M"));
+      expect(kk(null)).toBe(kk("M"));
+      expect(kk("F")).toContain(
+        "Әскерге шақыру бойынша әскери қызметтің белгіленген мерзімін өткерген жоқпын.",
+      );
+    });
   });
 
   it("shows HTML in names and reasons as text, never as markup", () => {

@@ -127,7 +127,7 @@ describe("the report conversation: escapes, keeping a draft, progress (issue 14.
     // /cancel again, then Discard: the next /report starts from the first question.
     await h.command(tg, "cancel");
     await h.press(tg, "r:discard");
-    expect(h.tg.lastTextTo(tg.id)).toContain("ештеңе жіберілген жоқ");
+    expect(h.tg.lastTextTo(tg.id)).toContain("Баянат жіберілмеді");
     await h.command(tg, "report");
     expect(h.tg.lastTextTo(tg.id)).toContain("Қадам 1/5");
     expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:more"]);

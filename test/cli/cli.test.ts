@@ -98,7 +98,7 @@ describe("help and command-line mistakes (no database needed)", () => {
     const one = await run("roster", "import", "--help");
     expect(one.code).toBe(0);
     expect(one.out[0]).toBe(
-      "Usage: npm run admin -- roster import <code> <file.csv> [--out links.csv] [--bot username]",
+      "Usage: npm run admin -- roster import <code> <file.csv> [--out links.csv] [--bot username] [--new-links]",
     );
     expect((await run("help", "roster", "import")).out).toEqual(one.out);
   });
@@ -168,6 +168,7 @@ describe("admin commands", () => {
       "  reminder hour: 8:00 Asia/Almaty; working week: 1,2,3,4,5,6",
       "  endorsers before deputy_personnel (D4): none",
       "  reimbursement (D5): defaults",
+      "  personnel contact: not set (learners are told to ask at the personnel subdivision in person)",
     ]);
     const set = await run(
       "institution",
@@ -218,19 +219,23 @@ describe("admin commands", () => {
     ]);
   });
 
-  it("roster import prints personal_number,link lines, or writes them to --out", async () => {
+  it("roster import prints personal_number,full_name,link lines, or writes them to --out", async () => {
     await run(...INSTITUTION);
     const r = await run("roster", "import", "akad", file("roster.csv", ROSTER));
     expect(r.code).toBe(0);
     expect(r.err).toEqual([]);
     expect(r.out.slice(0, 3)).toEqual([
       "roster AKAD: 2 created, 0 updated, 0 unchanged",
-      "2 invites, valid until 2026-04-03 09:00 Asia/Almaty:",
-      "personal_number,link",
+      "2 new invites, valid until 2026-04-03 09:00 Asia/Almaty:",
+      "personal_number,full_name,link",
     ]);
     expect(r.out.slice(3)).toEqual([
-      expect.stringMatching(/^Ж-001,https:\/\/t\.me\/expulsion_test_bot\?start=[A-Za-z0-9_-]{32}$/),
-      expect.stringMatching(/^М-002,https:\/\/t\.me\/expulsion_test_bot\?start=[A-Za-z0-9_-]{32}$/),
+      expect.stringMatching(
+        /^Ж-001,Әбішев Нұрлан Қайратұлы,https:\/\/t\.me\/expulsion_test_bot\?start=[A-Za-z0-9_-]{32}$/,
+      ),
+      expect.stringMatching(
+        /^М-002,Құрманғазы Ғалия,https:\/\/t\.me\/expulsion_test_bot\?start=[A-Za-z0-9_-]{32}$/,
+      ),
     ]);
     expect((await db.select().from(students).orderBy(students.id)).map((s) => s.fullName)).toEqual([
       "Әбішев Нұрлан Қайратұлы",
@@ -247,22 +252,24 @@ describe("admin commands", () => {
       out,
       "--bot",
       "@other_bot",
+      "--new-links",
     );
     expect(again.out).toEqual([
       "roster AKAD: 0 created, 0 updated, 2 unchanged",
-      `2 invites (valid until 2026-04-03 09:00 Asia/Almaty) written to ${out}; hand each link only to its student`,
+      "2 earlier unused links revoked",
+      `2 new invites (valid until 2026-04-03 09:00 Asia/Almaty) written to ${out}; hand each link only to its student`,
     ]);
     const lines = readFileSync(out, "utf8").split("\r\n");
-    expect(lines[0]).toBe("\uFEFFpersonal_number,link");
-    expect(lines[1]).toMatch(/^Ж-001,https:\/\/t\.me\/other_bot\?start=/);
+    expect(lines[0]).toBe("\uFEFFpersonal_number,full_name,link");
+    expect(lines[1]).toMatch(/^Ж-001,Әбішев Нұрлан Қайратұлы,https:\/\/t\.me\/other_bot\?start=/);
   });
 
   it("roster import without a bot username prints raw tokens with a note", async () => {
     await run(...INSTITUTION);
     const r = await cli(db)("roster", "import", "akad", file("roster.csv", ROSTER));
     expect(r.code).toBe(0);
-    expect(r.out[2]).toBe("personal_number,token");
-    expect(r.out[3]).toMatch(/^Ж-001,[A-Za-z0-9_-]{32}$/);
+    expect(r.out[2]).toBe("personal_number,full_name,token");
+    expect(r.out[3]).toMatch(/^Ж-001,Әбішев Нұрлан Қайратұлы,[A-Za-z0-9_-]{32}$/);
     expect(r.err).toEqual([
       expect.stringMatching(
         /^note: the bot's username is unknown .*https:\/\/t\.me\/<username>\?start=<token>$/,
@@ -274,8 +281,9 @@ describe("admin commands", () => {
       "import",
       "akad",
       file("roster.csv", ROSTER),
+      "--new-links",
     );
-    expect(asked.out[3]).toMatch(/^Ж-001,https:\/\/t\.me\/from_getme_bot\?start=/);
+    expect(asked.out[4]).toMatch(/^Ж-001,Әбішев Нұрлан Қайратұлы,https:\/\/t\.me\/from_getme_bot\?start=/);
   });
 
   it("roster import: a bad file prints every error as 'line L, column C: message' and imports nothing", async () => {
@@ -660,6 +668,6 @@ describe("links from the command line bind through the bot", () => {
     // Revoked on the command line: the next /start is a stranger's.
     await run("revoke", "student", "akad", "Ж-001");
     await h.current.command(student, "start");
-    expect(h.current.tg.lastTextTo(student.id)).toBe(t("start.unknown"));
+    expect(h.current.tg.lastTextTo(student.id)).toBe(t("start.unknown", { id: student.id }));
   });
 });

@@ -58,7 +58,7 @@ describe("documents of a case (D12)", () => {
   const hr = useHarness();
 
   async function approvedCase(
-    opts: { name?: string; category?: "cadet" | "masters"; lang?: "kk" | "ru" } = {},
+    opts: { name?: string; category?: "cadet" | "masters"; lang?: "kk" | "ru"; sex?: "M" | "F" } = {},
   ) {
     const h = hr.current;
     const inst = await addInstitution(h.db);
@@ -66,6 +66,7 @@ describe("documents of a case (D12)", () => {
     const { tg } = await addStudent(h.db, inst.id, {
       category: opts.category ?? "cadet",
       name: opts.name ?? "Нұрғалиев Әбілқайыр Сәкенұлы",
+      ...(opts.sex ? { sex: opts.sex } : {}),
     });
     await fileReport(h, tg, "own_will", opts.lang ?? "kk");
     await deputyActs(h, staff);
@@ -143,6 +144,41 @@ describe("documents of a case (D12)", () => {
     const letterRu = await text("letter", "ru");
     expect(letterRu).toContain("В Департамент кадров");
     expect(letterRu).toContain("приказом от 20.03.2026 № 17-ж");
+  });
+
+  it("Russian documents agree with a female learner; an unknown sex gets no gendered word (14.6)", async () => {
+    const text = async (facts: DocFacts, kind: DocumentKind) =>
+      paragraphs(unzip((await buildDocument(kind, facts, "ru")).data)["word/document.xml"]!).join("\n");
+    const { h, staff } = await approvedCase({ name: "Ахметова Дана Болатқызы", lang: "ru", sex: "F" });
+    await h.press(staff.personnel.tg, stepButton(h, staff.personnel.tg, "order"));
+    await h.text(staff.personnel.tg, "17-ж");
+    await h.text(staff.personnel.tg, "20.03.2026");
+    const her = (await docFactsOf(h.db, 1, h.clock())) as DocFacts;
+    const report = await text(her, "report");
+    expect(report).toContain("Воинскую службу по призыву не проходила.");
+    const [stored] = await h.db.select().from(reportVersions);
+    expect(stored!.document).toContain("Воинскую службу по призыву не проходила."); // the same words
+    const letter = await text(her, "letter");
+    expect(letter).toContain("Об отчислении обучающейся");
+    expect(letter).toContain(
+      "приказом от 20.03.2026 № 17-ж (Академия КНБ) отчислена из учебного заведения по собственному желанию: курсант Ахметова Дана Болатқызы",
+    );
+    expect(await text(her, "interview_sheet")).toContain("Обучающаяся: курсант Ахметова Дана Болатқызы");
+    expect(await text(her, "interview_sheet")).toContain("Обучающейся разъяснена");
+    expect(await text(her, "draft_order")).toContain("Основание: рапорт обучающейся от");
+
+    // The same case with the sex unknown (a roster without the column): wording that needs no agreement.
+    const unknown: DocFacts = { ...her, learner: { ...her.learner, sex: "" } };
+    const neutral = await text(unknown, "letter");
+    expect(neutral).toContain(
+      "сообщаем об отчислении из учебного заведения по собственному желанию приказом от 20.03.2026 № 17-ж (Академия КНБ): курсант Ахметова Дана Болатқызы (курсант (слушатель),",
+    );
+    expect(neutral).not.toMatch(/отчислена?\b|\(а\)/);
+    expect(await text(unknown, "report")).toContain("Воинская служба по призыву: не пройдена.");
+    // Kazakh has no grammatical gender: the letter is the same either way.
+    const kk = async (f: DocFacts) =>
+      paragraphs(unzip((await buildDocument("letter", f, "kk")).data)["word/document.xml"]!).join("\n");
+    expect(await kk(her)).toBe(await kk(unknown));
   });
 
   it("a master's student: the draft order carries the submission to the sending unit (D7)", async () => {

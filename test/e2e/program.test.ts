@@ -10,13 +10,16 @@ import { unzipSync } from "fflate";
 import TelegramServer from "telegram-test-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDate } from "../../src/cases/format";
+import { submitReport } from "../../src/cases/submit";
 import { openDatabase } from "../../src/db/client";
-import { caseSteps, cases, reportVersions, students } from "../../src/db/schema";
+import { caseSteps, cases, institutions, reportVersions, students, users } from "../../src/db/schema";
 import { EmulatorChat } from "../../src/demo/emulator-chat";
 import { type ReceivedFiles, supportDocuments } from "../../src/demo/emulator-documents";
+import { type ChatEvents, recordChatEvents } from "../../src/demo/emulator-events";
 import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "../../src/demo/journey";
 import { freePort, type Program, startProgram, waitForOutput } from "../../src/demo/program";
 import { type DemoPerson, seedDemo } from "../../src/demo/seed";
+import { createInvite } from "../../src/people/invites";
 import { localDateOf } from "../../src/rules";
 
 const TOKEN = "123456789:E2E-token-for-the-local-emulator-only";
@@ -24,6 +27,7 @@ const TOKEN = "123456789:E2E-token-for-the-local-emulator-only";
 describe("the program against a Bot API emulator", () => {
   let server: TelegramServer;
   let files: ReceivedFiles;
+  let events: ChatEvents;
   let dataDir: string;
   let people: DemoPerson[];
   let env: Record<string, string>;
@@ -32,7 +36,8 @@ describe("the program against a Bot API emulator", () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "e2e-"));
     const port = await freePort();
     server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 600 });
-    files = supportDocuments(server);
+    events = recordChatEvents(server);
+    files = supportDocuments(server, events);
     await server.start();
     const database = await openDatabase({ dataDir });
     people = await seedDemo(database.db, new Date());
@@ -67,7 +72,7 @@ describe("the program against a Bot API emulator", () => {
       await stranger.text("/start");
       await stranger.waitFor("шақыру сілтемесін"); // Kazakh by default
 
-      const { cast, tokens } = castOf(server, TOKEN, people);
+      const { cast, tokens } = castOf(server, TOKEN, people, events);
       await bindAll(cast, tokens);
       // A used invite binds nothing the second time.
       await stranger.text(`/start ${tokens.cadet}`);
@@ -80,6 +85,12 @@ describe("the program against a Bot API emulator", () => {
       const headChat = cast.head.transcript.join("\n");
       expect(headChat).toContain("Оқудың соңғы жылы");
       expect(headChat).toContain("Отбасылық жағдайыма байланысты");
+      // Issue 14.7 as the head saw it: "— confirm?", then a pop-up and the card retired in place (an edit).
+      expect(headChat).toMatch(/Баянатты мақұлдау \(бастықтың шешімі\) — растайсыз ба\?/);
+      expect(headChat).toContain("  bot 💬 Жазылды: № 1 іс, бастықтың шешімі.");
+      expect(headChat).toMatch(
+        / {2}bot ✎ ✅ № 1 іс: бастықтың шешімі — мақұлданды \(Генерал-майор Оспанов Е\.Т\., /,
+      );
       // D12: the head received the report as a DOCX file, in the learner's language, word for word.
       const [report] = files.get(2002) ?? [];
       expect(report?.filename).toBe("Баянат_Ахметова_Д_Б_№1.docx");
@@ -148,6 +159,113 @@ describe("the program against a Bot API emulator", () => {
         ["own_will", true],
       ]);
       await database.close();
+    } finally {
+      await program.stop("SIGKILL");
+    }
+  }, 120_000);
+  it("a Russian-speaking newcomer, the report's escapes, /inbox pages: as people see them (issue 14.1, 14.2, 14.9)", async () => {
+    // Six more learners have filed own-will reports: the deputy head has 2 steps per report (the opinion
+    // and the cl. 4 interview), more than one /inbox page of 10.
+    const database = await openDatabase({ dataDir });
+    const [inst] = await database.db.select().from(institutions);
+    for (let i = 0; i < 6; i++) {
+      const [u] = await database.db
+        .insert(users)
+        .values({ telegramId: 5000 + i, lang: "kk" })
+        .returning();
+      await database.db.insert(students).values({
+        institutionId: inst!.id,
+        personalNumber: `E-${i}`,
+        fullName: `Сапаров Ерлан ${i}`,
+        rank: "курсант",
+        category: "cadet",
+        userId: u!.id,
+      });
+      const r = await submitReport(
+        database.db,
+        {
+          userId: u!.id,
+          ground: "own_will",
+          reasons: "Денсаулығыма байланысты оқуды жалғастыра алмаймын.",
+          conscriptServed: false,
+          phone: null,
+          reportLang: "kk",
+        },
+        new Date(),
+      );
+      expect(r.ok).toBe(true);
+    }
+    // One more learner, not bound yet: their invite link.
+    const [fresh] = await database.db
+      .insert(students)
+      .values({
+        institutionId: inst!.id,
+        personalNumber: "E-9",
+        fullName: "Ким Анна",
+        rank: "курсант",
+        category: "cadet",
+      })
+      .returning();
+    const { token } = await createInvite(
+      database.db,
+      { institutionId: inst!.id, studentId: fresh!.id },
+      new Date(),
+    );
+    await database.close();
+
+    const program = startProgram(env);
+    try {
+      await waitForOutput(program, "bot started");
+      // 14.1, 14.15: a stranger whose Telegram app is in Russian is answered in Russian, with their id.
+      const stranger = new EmulatorChat(server, TOKEN, 998, "Незнакомец", { events, languageCode: "ru" });
+      await stranger.text("/start");
+      const hello = await stranger.waitFor("ссылку-приглашение");
+      expect(hello.text).toContain("998");
+      // 14.1: a newcomer binding with their link is answered in Russian and offered the choice of language.
+      const newcomer = new EmulatorChat(server, TOKEN, 997, "Ким Анна", { events, languageCode: "ru" });
+      await newcomer.text(`/start ${token}`);
+      const menu = await newcomer.waitFor(/^lang:ru/);
+      expect(menu.text).toContain("Выберите язык");
+      expect(menu.buttons.map((b) => b.data)).toEqual(
+        expect.arrayContaining(["lang:kk:menu", "lang:ru:menu", "menu:report"]),
+      );
+
+      // 14.2: in the middle of the report /status answers and the same question comes back; /cancel keeps
+      // the draft and /report resumes it where it was.
+      const cadet = new EmulatorChat(server, TOKEN, 1001, "Cadet", { events });
+      await cadet.text("/report");
+      await cadet.waitFor("r:g:own_will");
+      await cadet.press("r:g:own_will");
+      await cadet.waitFor("Қадам 2/5");
+      await cadet.text("/status");
+      await cadet.waitFor("Қадам 2/5");
+      await cadet.text("Денсаулығыма байланысты оқуды жалғастыра алмаймын.");
+      await cadet.waitFor("Қадам 3/5");
+      await cadet.text("/cancel");
+      await cadet.waitFor("r:keep");
+      await cadet.press("r:keep");
+      await cadet.waitFor("Жоба сақталды");
+      await cadet.text("/report");
+      await cadet.waitFor("Қадам 3/5");
+      expect(cadet.received.at(-1)?.buttons.map((b) => b.data)).toEqual(["r:c:yes", "r:c:no"]);
+
+      // 14.9: /inbox in pages of 10 with ▶, turned in place (an edit, not a new message).
+      const deputy = new EmulatorChat(server, TOKEN, 2001, "Deputy", { events });
+      await deputy.text("/inbox");
+      const page = await deputy.waitFor("ib:1");
+      expect(page.buttons.filter((b) => b.data.startsWith("c:"))).toHaveLength(10);
+      await deputy.press("ib:1");
+      const sent = deputy.received.length;
+      for (let i = 0; i < 100 && !deputy.transcript.at(-1)?.includes("[◀"); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        await deputy.poll();
+      }
+      expect(deputy.received.length).toBe(sent); // no new message: the page was edited
+      expect(
+        deputy.received.find((m) => m.messageId === page.messageId)?.buttons.map((b) => b.data),
+      ).toContain("ib:0");
+      expect(deputy.transcript.join("\n")).toContain("  bot ✎ ");
+      expect(await program.stop()).toBe(0);
     } finally {
       await program.stop("SIGKILL");
     }

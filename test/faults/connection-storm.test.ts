@@ -146,7 +146,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("fault: database connections ter
         const fresh = Array.from({ length: 10 }, (_, i) => ({ id: 990_000 + i, first_name: "New" }));
         await Promise.all(fresh.map((u) => h.command(u, "start")));
         expect(Date.now() - started).toBeLessThan(3000);
-        expect(fresh.every((u) => h.tg.lastTextTo(u.id) === t("start.unknown"))).toBe(true);
+        expect(fresh.every((u) => h.tg.lastTextTo(u.id) === t("start.unknown", { id: u.id }))).toBe(true);
 
         expect(escaped).toEqual([]);
         expect(kills).toBeGreaterThan(ROUNDS * 5); // the storm really happened

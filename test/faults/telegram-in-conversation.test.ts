@@ -99,3 +99,24 @@ describe("a Telegram hiccup on a reply inside the report conversation", () => {
     expect(c).toMatchObject({ ground: "own_will", conscriptServed: false });
   }, 60_000);
 });
+
+describe("a connection to Telegram that stays down on a reply (issue 14.13)", () => {
+  const hr = useHarness();
+
+  it("is tried three times (1 s and 3 s apart), then the update fails instead of hanging; the draft stays", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    await addStaff(h.db, inst.id);
+    const { tg } = await addStudent(h.db, inst.id);
+    await h.command(tg, "report");
+    await h.press(tg, "r:g:own_will");
+    // The question after the reasons and the apology after it: every try dropped.
+    h.tg.failNext(6, { kind: "network" }, "sendMessage");
+    await h.text(tg, REASONS); // before, the plugin retried without end: this never returned
+    // Three tries of the question, three of the apology.
+    expect(h.tg.calls.filter((c) => c.method === "!sendMessage")).toHaveLength(6);
+    expect(h.tg.textsTo(tg.id).join("\n")).not.toContain("Қадам 3/5");
+    await h.text(tg, REASONS); // the same step again: the chosen ground is still there
+    expect(h.buttonsTo(tg.id)).toEqual(["r:c:yes", "r:c:no"]);
+  }, 60_000);
+});

@@ -52,7 +52,7 @@ describe("breach notices", () => {
     const [own] = breachesTo(h, s.personnel.tg.id);
     expect(own?.text).toContain("Statutory deadline missed");
     expect(own?.text).toContain(`Case No. ${id} · order on expulsion`);
-    expect(own?.text).toContain("statutory deadline 05.03.2026 (cl. 26) · ⚠️ overdue by 1 working day(s)");
+    expect(own?.text).toContain("statutory deadline 05.03.2026 (cl. 26) · ⚠️ overdue by 1 working day");
     // D13: the clause is cited; the product decision behind the period is never shown as a code.
     expect(own?.text).not.toMatch(/\bD\d{1,2}\b/);
     expect(buttonsOf(own!)).toEqual([`c:${id}`]);
@@ -96,7 +96,7 @@ describe("breach notices", () => {
       "10.03.2026",
       "11.03.2026",
     ]);
-    expect(headDigests[2]?.text).toContain("overdue by 3 working day(s)");
+    expect(headDigests[2]?.text).toContain("overdue by 3 working days");
 
     // Once the order is recorded, the escalation is gone from the next digest.
     at(h, "2026-03-11 11:00");
@@ -134,7 +134,7 @@ describe("breach notices", () => {
     // The targets show in their holder's digest as overdue, named as the institution's target (D13).
     const [d] = digestsTo(h, s.deputy.tg.id);
     expect(d?.text).toContain("Overdue: 2");
-    expect(d?.text).toContain("the institution's target: 04.03.2026 · ⚠️ overdue by 3 working day(s)");
+    expect(d?.text).toContain("the institution's target: 04.03.2026 · ⚠️ overdue by 3 working days");
     expect(d?.text).not.toContain("statutory");
     expect(d?.text).not.toMatch(/\bD\d{1,2}\b/);
     for (const key of ["endorse", "interview"])
@@ -162,7 +162,7 @@ describe("breach notices", () => {
     const [own] = breachesTo(h, s.head.tg.id);
     expect(breachesTo(h, s.head.tg.id)).toHaveLength(1);
     expect(own?.text).toContain("instruction to hold the fact-check conversation (cl. 20)");
-    expect(own?.text).toContain("statutory deadline 04.03.2026 (cl. 20) · ⚠️ overdue by 1 working day(s)");
+    expect(own?.text).toContain("statutory deadline 04.03.2026 (cl. 20) · ⚠️ overdue by 1 working day");
     expect(escalationsTo(h, s.deputy.tg.id)).toHaveLength(0);
     expect(escalationsTo(h, s.head.tg.id)).toHaveLength(0);
     expect(breachesTo(h, s.deputy.tg.id)).toHaveLength(0);
@@ -195,7 +195,7 @@ describe("breach notices", () => {
     ]);
     const [own] = breachesTo(h, s.personnel.tg.id);
     expect(own?.text).toContain(`Case No. ${id} · fact-check conversation with the learner (cl. 20)`);
-    expect(own?.text).toContain("statutory deadline 05.03.2026 (cl. 20) · ⚠️ overdue by 1 working day(s)");
+    expect(own?.text).toContain("statutory deadline 05.03.2026 (cl. 20) · ⚠️ overdue by 1 working day");
     expect(own?.text).not.toMatch(/\bD\d{1,2}\b/);
     // Escalated to the head and to the deputy head for personnel, who supervises the subdivision.
     for (const who of [s.head, s.deputy]) {
@@ -229,7 +229,7 @@ describe("breach notices", () => {
     }
     at(h, "2026-03-10 09:00");
     expect((await tick(h)).breaches).toHaveLength(1);
-    expect(breachesTo(h, s.personnel.tg.id)[0]?.text).toContain("overdue by 1 working day(s)");
+    expect(breachesTo(h, s.personnel.tg.id)[0]?.text).toContain("overdue by 1 working day");
   });
 
   it("lists several steps breached at once in one notice per recipient", async () => {

@@ -42,13 +42,13 @@ describe("daily digest: when", () => {
     expect(d?.text).toContain(`Case No. ${id} · opinion of the deputy head for personnel work`);
     expect(d?.text).toContain(`Case No. ${id} · interview on reimbursing`);
     // D13: a target is named as the institution's, in words, with no code and no clause.
-    expect(d?.text).toContain("the institution's target: 18.03.2026 · 1 working day(s) left");
+    expect(d?.text).toContain("the institution's target: 18.03.2026 · 1 working day left");
     expect(d?.text).not.toMatch(/\bD\d{1,2}\b/);
     expect(buttonsOf(d!)).toEqual([`c:${id}`]);
     // The head's own statutory step, cited by its clause.
     const [head] = digestsTo(h, s.head.tg.id);
     expect(head?.text).toContain("Due within the next two working days: 1");
-    expect(head?.text).toContain("statutory deadline 18.03.2026 (cl. 20) · 1 working day(s) left");
+    expect(head?.text).toContain("statutory deadline 18.03.2026 (cl. 20) · 1 working day left");
     // Nothing pending for the personnel officer: no message, but the day is settled for all three.
     expect(digestsTo(h, s.personnel.tg.id)).toHaveLength(0);
     expect(await digestsClaimedOn(h.db, "2026-03-17")).toBe(3);
@@ -203,12 +203,12 @@ describe("daily digest: what", () => {
     await tick(h);
     const [dep] = digestsTo(h, s.deputy.tg.id);
     expect(dep?.text).toContain("Overdue: 4");
-    expect(dep?.text).toContain("the institution's target: 16.03.2026 · ⚠️ overdue by 2 working day(s)");
-    expect(dep?.text).toContain("the institution's target: 17.03.2026 · ⚠️ overdue by 1 working day(s)");
+    expect(dep?.text).toContain("the institution's target: 16.03.2026 · ⚠️ overdue by 2 working days");
+    expect(dep?.text).toContain("the institution's target: 17.03.2026 · ⚠️ overdue by 1 working day");
     expect(dep?.text).toContain("Due today: 2");
     expect(dep?.text).toContain("Due within the next two working days: 4");
     expect(dep?.text).toContain("Escalations — statutory deadlines missed: 1");
-    expect(dep?.text).toContain("statutory deadline 13.03.2026 (cl. 26) · ⚠️ overdue by 3 working day(s)");
+    expect(dep?.text).toContain("statutory deadline 13.03.2026 (cl. 26) · ⚠️ overdue by 3 working days");
     expect(dep?.text).not.toMatch(/\bD\d{1,2}\b/);
     expect(dep?.text).not.toContain(`Case No. ${f} `);
     expect(dep!.text.indexOf(`Case No. ${a} `)).toBeLessThan(dep!.text.indexOf(`Case No. ${b} `));

@@ -6,7 +6,7 @@ import { auditEvents, invites, officials, strangerActivity, students, users } fr
 import { tFor } from "../../src/i18n";
 import { createInvite, INVITE_TTL_DAYS } from "../../src/people/invites";
 import { createOfficialInvite, revokeAccess } from "../../src/people/officials";
-import { importRoster, issueStudentInvites } from "../../src/people/roster";
+import { importRoster, issueRosterInvites, issueStudentInvites } from "../../src/people/roster";
 import { newUser, type TgUser, useHarness } from "../support/harness";
 import { csv, HEADER, institution, official } from "./fixtures";
 
@@ -82,8 +82,8 @@ describe("invites through the bot", () => {
     expect(h.current.tg.lastTextTo(u.id)).toBe(t("invite.invalid"));
     await h.current.command(u, "start", "not-a-token");
     expect(h.current.tg.lastTextTo(u.id)).toBe(t("invite.invalid"));
-    // A newer list of links revokes the old ones.
-    await issueStudentInvites(h.current.db, institutionId, studentIds, h.current.clock());
+    // New links asked for (the CLI's --new-links) revoke the old ones.
+    await issueRosterInvites(h.current.db, institutionId, studentIds, h.current.clock(), { reissue: true });
     await h.current.command(u, "start", studentTokens[1]);
     expect(h.current.tg.lastTextTo(u.id)).toBe(t("invite.invalid"));
     expect(await boundStudents()).toEqual([]);
@@ -139,7 +139,7 @@ describe("invites through the bot", () => {
     );
     expect(res).toMatchObject({ changed: true, wasBound: true });
     await h.current.command(u, "start");
-    expect(h.current.tg.lastTextTo(u.id)).toBe(t("start.unknown"));
+    expect(h.current.tg.lastTextTo(u.id)).toBe(t("start.unknown", { id: u.id }));
     // The student stays on the roster, unbound, and can be invited again.
     const row = await studentRow(studentIds[0]!);
     expect(row).toMatchObject({ userId: null, active: true });
@@ -158,7 +158,7 @@ describe("invites through the bot", () => {
     const res = await revokeAccess(h.current.db, { kind: "official", officialId: o.id }, h.current.clock());
     expect(res).toMatchObject({ changed: true, wasBound: true });
     await h.current.command(u, "start");
-    expect(h.current.tg.lastTextTo(u.id)).toBe(t("start.unknown"));
+    expect(h.current.tg.lastTextTo(u.id)).toBe(t("start.unknown", { id: u.id }));
     const [row] = await h.current.db.select().from(officials).where(eq(officials.id, o.id));
     expect(row).toMatchObject({ userId: null, active: false });
     const [event] = await h.current.db

@@ -5,6 +5,7 @@ import { auditEvents, invites, students } from "../../src/db/schema";
 import {
   detectDelimiter,
   importRoster,
+  issueRosterInvites,
   issueStudentInvites,
   parseCsv,
   parseRoster,
@@ -239,7 +240,7 @@ describe("importRoster", () => {
     ).toHaveLength(1);
   });
 
-  it("makes one invite per unbound student and revokes their earlier unused invites", async () => {
+  it("makes one invite per unbound student; again, keeps the live ones; with reissue, replaces them", async () => {
     const { studentIds } = await importRoster(
       database.db,
       institutionId,
@@ -247,15 +248,35 @@ describe("importRoster", () => {
       NOW,
     );
     const first = await issueStudentInvites(database.db, institutionId, studentIds, NOW);
-    expect(first.map((i) => i.personalNumber)).toEqual(["1", "2"]);
+    expect(first.map((i) => [i.personalNumber, i.fullName])).toEqual([
+      ["1", "Асқар Әлиев"],
+      ["2", "Болат Серік"],
+    ]);
     expect(first[0]!.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const second = await issueStudentInvites(database.db, institutionId, studentIds, NOW);
-    expect(second).toHaveLength(2);
-    const live = await database.db
-      .select()
-      .from(invites)
-      .where(and(isNull(invites.revokedAt), isNull(invites.usedAt)));
-    expect(live).toHaveLength(2);
-    expect(await database.db.select().from(invites)).toHaveLength(4);
+    // Issue 14.14: links handed out stay valid; nothing new is made for learners who hold one.
+    const second = await issueRosterInvites(database.db, institutionId, studentIds, NOW);
+    expect(second).toEqual({
+      issued: [],
+      kept: studentIds.map((studentId) => ({ studentId, expiresAt: first[0]!.expiresAt })),
+      revoked: 0,
+    });
+    const live = () =>
+      database.db
+        .select()
+        .from(invites)
+        .where(and(isNull(invites.revokedAt), isNull(invites.usedAt)));
+    expect((await live()).map((i) => i.id)).toHaveLength(2);
+    // An expired link is no reason to keep it: a new one is made, the old one left to say "expired".
+    const later = new Date(first[0]!.expiresAt.getTime() + 1000);
+    const afterExpiry = await issueRosterInvites(database.db, institutionId, [studentIds[0]!], later);
+    expect(afterExpiry.issued.map((i) => i.studentId)).toEqual([studentIds[0]]);
+    expect(afterExpiry.revoked).toBe(0);
+    // Reissue: every unused link of the listed learners is revoked and each gets a new one.
+    const third = await issueRosterInvites(database.db, institutionId, studentIds, NOW, { reissue: true });
+    expect(third.issued).toHaveLength(2);
+    expect(third.kept).toEqual([]);
+    expect(third.revoked).toBe(3);
+    expect(await live()).toHaveLength(2);
+    expect(await database.db.select().from(invites)).toHaveLength(5);
   });
 });

@@ -13,7 +13,7 @@ import {
   statutoryHolidays,
 } from "../../src/rules/index";
 
-// CALENDAR.md §3.3, copied by hand (DD.MM) so that the test does not read the seed it checks.
+// docs/calendar.md ("Days off on weekdays"), copied by hand (DD.MM) so as not to read the seed it checks.
 const WEEKDAY_DAYS_OFF: Record<number, string> = {
   2024: "01.01 02.01 08.03 21.03 22.03 25.03 01.05 07.05 08.05 09.05 08.07 30.08 25.10 16.12",
   2025: "01.01 02.01 03.01 07.01 10.03 21.03 24.03 25.03 01.05 07.05 09.05 06.06 07.07 01.09 27.10 16.12",
@@ -35,7 +35,7 @@ function* daysOf(year: number): Generator<string> {
   }
 }
 
-describe("KZ seed (CALENDAR.md §3.3)", () => {
+describe("KZ seed (docs/calendar.md)", () => {
   it("is exactly the §3.3 weekday lists plus the two working weekends", () => {
     const off = KZ_SEED.filter((o) => o.kind === "day_off").map((o) => o.date);
     const working = KZ_SEED.filter((o) => o.kind === "working").map((o) => o.date);
@@ -263,9 +263,9 @@ describe("makeCalendar (D1: per-institution week pattern and overrides)", () => 
   });
 });
 
-// D15; CALENDAR.md §3.1. Six-day week: Art. 5 moves a holiday only off a day off (Sunday), so a Saturday
+// D15; docs/calendar.md. Six-day week: Art. 5 moves a holiday only off a day off (Sunday), so a Saturday
 // holiday is a day off itself and nothing moves to Monday; the five-day week's decree transfers do not apply.
-// Mon–Sat days off worked out by hand from the holidays of CALENDAR.md §3.2 (not read from the seed). Nauryz
+// Mon–Sat days off worked out by hand from the holidays in docs/calendar.md (not read from the seed). Nauryz
 // 2026 (Sat 21, Sun 22, Mon 23): the Sunday moves to the next working day after the holiday, Tue 24, so 21–24
 // are off and Wed 25 works, as kazpravda.kz (19.02.2026) published: "при 6-дневной рабочей неделе: 4 дня – с 21
 // по 24 марта". Likewise 2025: 21–24 March (atpress.kz), 2024: 21–24 March, Mon 25 works (zakon.kz).
@@ -279,7 +279,7 @@ const SIX_DAY = [1, 2, 3, 4, 5, 6];
 const sixListFor = (year: number): string[] =>
   (SIX_DAY_DAYS_OFF[year] ?? "").split(" ").map((d) => iso(year, d));
 
-describe("D15: six-day week (CALENDAR.md §3.1)", () => {
+describe("D15: six-day week (docs/calendar.md)", () => {
   const six = makeCalendar({ weekPattern: SIX_DAY });
 
   it.each([2024, 2025, 2026, 2027])("every day of %i: working iff Mon–Sat and not a day off", (year) => {

@@ -98,7 +98,7 @@ describe("workflow structure", () => {
   });
 });
 
-// Every statutory period in the product is one the Kazakh text states (RULES.md §2 "Summary of deadlines",
+// Every statutory period in the product is one the Kazakh text states (docs/procedure.md, the last table;
 // D2 for the triggers, D3 for cl. 20 read both ways, D7 for which document carries cl. 15/21). Anything else
 // is an institution target (D3): no product step may carry, or eat into, a statutory period of its own.
 const STATUTORY: Record<string, string> = {

@@ -1,6 +1,6 @@
 // One block per clause of 75/қе (as amended by 88/қе): what the code does with it, as example tables.
-// Each expectation is taken from the Kazakh text (shared/domain/rules-75-ke.kk.txt) and the product decisions
-// of RULES.md §1 (revised: "only the head decides"), not from what the code happens to return.
+// Each expectation is taken from the Kazakh text (docs/rules-75-ke.kk.txt) and the product decisions
+// (docs/decisions.md: "only the head decides"), not from what the code happens to return.
 import { describe, expect, it } from "vitest";
 import { actionsFor } from "../../src/cases/actions";
 import {

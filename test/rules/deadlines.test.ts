@@ -24,9 +24,9 @@ import {
 describe("D1: N working days from the day after the trigger's local date", () => {
   it.each([
     // from, N, expected, why
-    ["2026-03-20", 2, "2026-03-27", "CALENDAR.md: Fri + 2 across Nauryz 23–25 Mar"],
-    ["2024-05-03", 2, "2024-05-06", "CALENDAR.md: Sat 04.05.2024 was a working day"],
-    ["2025-01-02", 2, "2025-01-06", "CALENDAR.md: Sun 05.01.2025 was a working day"],
+    ["2026-03-20", 2, "2026-03-27", "docs/calendar.md: Fri + 2 across Nauryz 23–25 Mar"],
+    ["2024-05-03", 2, "2024-05-06", "docs/calendar.md: Sat 04.05.2024 was a working day"],
+    ["2025-01-02", 2, "2025-01-06", "docs/calendar.md: Sun 05.01.2025 was a working day"],
     ["2024-05-06", 1, "2024-05-10", "7–9 May 2024 off (8 May by transfer)"],
     ["2025-05-07", 1, "2025-05-08", "8 May 2025 worked"],
     ["2026-03-19", 1, "2026-03-20", "plain next day"],

@@ -1,5 +1,5 @@
-// One block per product decision of RULES.md §1 (revised: "only the head decides"), as example tables.
-// Expectations come from RULES.md §1 and the Kazakh text, not from what the code happens to return.
+// One block per product decision of docs/decisions.md ("only the head decides"), as example tables.
+// Expectations come from docs/decisions.md and the Kazakh text, not from what the code happens to return.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -635,7 +635,7 @@ describe("the decisions table", () => {
   it("the revised decisions say what changed: D6 only the head, D7 order and submission", () => {
     expect(DECISIONS.D6.summary).toMatch(/head/);
     expect(DECISIONS.D7.summary).toMatch(/submission/);
-    expect(DECISIONS.D15.cite).toMatch(/CALENDAR\.md/);
+    expect(DECISIONS.D15.cite).toMatch(/Art\. 5; docs\/calendar\.md/);
   });
 });
 

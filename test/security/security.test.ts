@@ -50,7 +50,7 @@ describe("security", () => {
     const heard = h.tg.textsTo(tg.id).length;
     // Forged: wrong action for the step, absurd ids, injection attempts, overlong data; and the first
     // chain's "return" and "waive" on the opinion and on the interview: nobody below the head can end or
-    // return the report (RULES.md §1), and the cl. 4 interview is never waived (D5).
+    // return the report (docs/decisions.md, D4, D6), and the cl. 4 interview is never waived (D5).
     for (const data of [
       `s:${endorse.id}:approve`,
       `s:${endorse.id}:return`,
@@ -67,7 +67,7 @@ describe("security", () => {
       await h.press(staff.deputy.tg, data);
     }
     for (const a of h.tg.sent("answerCallbackQuery").slice(-11, -5))
-      expect(String(a.text)).toContain("құқығыңыз жоқ");
+      expect(String(a.text)).toContain("өкілеттігіңіз жоқ");
     expect(
       (await h.db.select().from(caseSteps).orderBy(caseSteps.id)).map((x) => [x.key, x.state, x.version]),
     ).toEqual([
@@ -100,7 +100,7 @@ describe("security", () => {
     expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("Орынбасар К.К.");
     // Once done, the forged actions are still refused, not recorded as stale presses.
     await h.press(staff.deputy.tg, `s:${interview.id}:waive`);
-    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("құқығыңыз жоқ");
+    expect(String(h.tg.sent("answerCallbackQuery").at(-1)?.text)).toContain("өкілеттігіңіз жоқ");
     const done = await h.db.select().from(caseSteps).orderBy(caseSteps.id);
     expect(done.find((x) => x.key === "endorse")?.result).toEqual({ action: "agree" });
     expect(done.find((x) => x.key === "interview")?.result).toEqual({

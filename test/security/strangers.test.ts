@@ -111,7 +111,9 @@ describe("strangers (issue 12.17)", () => {
     for (let i = 0; i < STRANGER_PER_MINUTE + 15; i++) await h.command(stranger, "start");
     const texts = h.tg.textsTo(stranger.id);
     const slow = tFor("kk")("limits.slow_down");
-    expect(texts.filter((t) => t === tFor("kk")("start.unknown"))).toHaveLength(STRANGER_PER_MINUTE);
+    expect(texts.filter((t) => t === tFor("kk")("start.unknown", { id: stranger.id }))).toHaveLength(
+      STRANGER_PER_MINUTE,
+    );
     expect(texts.filter((t) => t === slow)).toHaveLength(1);
     expect(texts).toHaveLength(STRANGER_PER_MINUTE + 1);
     // Presses over the limit are dropped too (the notice was already given).
@@ -121,13 +123,15 @@ describe("strangers (issue 12.17)", () => {
     // Two seconds refill one update (30 a minute).
     clock.advance(2_000);
     await h.command(stranger, "start");
-    expect(h.tg.lastTextTo(stranger.id)).toBe(tFor("kk")("start.unknown"));
+    expect(h.tg.lastTextTo(stranger.id)).toBe(tFor("kk")("start.unknown", { id: stranger.id }));
     await h.command(stranger, "start");
     expect(h.tg.textsTo(stranger.id).at(-1)).toBe(slow); // a new episode: told once more
     // A minute later the whole allowance is back.
     clock.advance(60_000);
     for (let i = 0; i < 5; i++) await h.command(stranger, "start");
-    expect(h.tg.textsTo(stranger.id).slice(-5)).toEqual(Array(5).fill(tFor("kk")("start.unknown")));
+    expect(h.tg.textsTo(stranger.id).slice(-5)).toEqual(
+      Array(5).fill(tFor("kk")("start.unknown", { id: stranger.id })),
+    );
   });
 
   it("a known user is not held to the stranger's limit; the notice to a stranger uses Telegram's language", async () => {

@@ -31,6 +31,8 @@ export async function addStudent(
     name?: string;
     lang?: string;
     personalNumber?: string;
+    /** The roster's optional sex column (issue 14.6); absent: unknown. */
+    sex?: "M" | "F";
   } = {},
 ) {
   const tg = newUser("Student");
@@ -48,6 +50,7 @@ export async function addStudent(
       course: "2",
       groupName: "Т-21",
       sendingUnit: category === "cadet" ? "" : "ҰҚК Алматы облысы бойынша департаменті",
+      sex: opts.sex ?? null,
       userId: user.id,
     })
     .returning();

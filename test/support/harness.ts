@@ -146,7 +146,7 @@ export class Harness {
     return this.send({
       callback_query: {
         id: String(this.updateId),
-        from: { id: user.id, is_bot: false, first_name: user.first_name },
+        from: { id: user.id, is_bot: false, first_name: user.first_name, language_code: user.language_code },
         chat_instance: "ci",
         data,
         message: {

@@ -24,6 +24,7 @@ import { checkText, cleanText, isInvalid } from "../../cases/validate";
 import { cases } from "../../db/schema";
 import { isLang, tFor } from "../../i18n";
 import { safeError } from "../../logger";
+import { sexContext } from "../../people/sex";
 import { localDateOf } from "../../rules";
 import type { BotContext, ConvContext } from "../context";
 
@@ -178,10 +179,15 @@ export async function reportConversation(
         const text = groundChanged ? `${t("report.ground_changed")}\n\n${q}` : q;
         return c.reply(question(text, "reasons"), { ...html, reply_markup: { remove_keyboard: true } });
       }
-      case "conscript":
+      case "conscript": {
+        // Russian answers agree with the learner ("Да, проходил" / "Да, проходила"), else "Да" / "Нет".
+        const context = sexContext(args.student.sex);
         return show(c, inPlace, question(t("report.ask_conscript"), "conscript"), {
-          reply_markup: new InlineKeyboard().text(t("report.yes"), "r:c:yes").text(t("report.no"), "r:c:no"),
+          reply_markup: new InlineKeyboard()
+            .text(t("report.yes", { context }), "r:c:yes")
+            .text(t("report.no", { context }), "r:c:no"),
         });
+      }
       case "phone":
         return c.reply(question(t("report.ask_phone"), "phone"), {
           ...html,

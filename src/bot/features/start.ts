@@ -1,9 +1,10 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { loadIdentity } from "../../people/identity";
+import { tFor } from "../../i18n";
+import { isStranger, loadIdentity } from "../../people/identity";
 import { redeemInvite } from "../../people/invites";
 import { installChatMenu } from "../commands";
 import type { BotContext } from "../context";
-import { languageKeyboard } from "./language";
+import { chooseLanguage, languageButtons, languageKeyboard } from "./language";
 import { showCase } from "./officials";
 
 /** The main menu for whoever the sender is; the same text answers /start and /help. */
@@ -20,9 +21,35 @@ export function menuFor(ctx: BotContext): { text: string; keyboard?: InlineKeybo
     kb.text(ctx.t("menu.inbox"), "menu:inbox").row();
   }
   if (isAdmin) parts.push(ctx.t("start.admin"));
-  if (parts.length === 0) return { text: ctx.t("start.unknown") };
+  if (parts.length === 0) return { text: unknownText(ctx) };
   kb.text(ctx.t("menu.language"), "menu:lang").text(ctx.t("menu.help"), "menu:help");
   return { text: parts.join("\n\n"), keyboard: kb };
+}
+
+/**
+ * Issue 14.15: someone we do not know is shown their Telegram id, so that an administrator can list them in
+ * ADMIN_TELEGRAM_IDS or personnel can check whom an invite went to.
+ */
+const unknownText = (ctx: BotContext) =>
+  ctx.t("start.unknown", { id: ctx.from?.id ?? ctx.identity.telegramId ?? "" });
+
+/**
+ * The menu that answers /start. D10: someone who has not chosen a language yet (and so is answered in the
+ * Telegram app's) is also asked to choose, in Kazakh and Russian whatever the app's language, with a button
+ * per language instead of the menu's "Language" button. Not strangers: they can do nothing here yet, and a
+ * choice would make them a users row (issue 12.17); the invite's /start asks them.
+ */
+function startMenu(ctx: BotContext): { text: string; keyboard?: InlineKeyboard } {
+  const menu = menuFor(ctx);
+  if (ctx.identity.langChosen || isStranger(ctx.identity) || !menu.keyboard) return menu;
+  const rows = menu.keyboard.inline_keyboard
+    .map((row) => row.filter((b) => !("callback_data" in b && b.callback_data === "menu:lang")))
+    .filter((row) => row.length > 0);
+  return {
+    text: `${menu.text}\n\n${ctx.t("start.choose_lang")}`,
+    // "lang:<l>:menu": the choice re-renders this menu in place (below).
+    keyboard: InlineKeyboard.from([...rows, languageButtons("menu")]),
+  };
 }
 
 /** The /start payload of a link to a case. */
@@ -50,13 +77,32 @@ privateChats.command("start", async (ctx) => {
       await ctx.reply(ctx.t(res.messageKey), { parse_mode: "HTML" });
       return;
     }
-    ctx.identity = await loadIdentity(ctx.deps.db, ctx.from.id, ctx.deps.adminTelegramIds);
+    // The users row the invite made starts in Kazakh: reloading moves it to the Telegram app's (D10).
+    ctx.identity = await loadIdentity(
+      ctx.deps.db,
+      ctx.from.id,
+      ctx.deps.adminTelegramIds,
+      ctx.deps.clock(),
+      ctx.from.language_code,
+    );
+    ctx.lang = ctx.identity.lang;
+    ctx.t = tFor(ctx.lang);
     await ctx.reply(ctx.t(`invite.ok_${res.kind}`), { parse_mode: "HTML" });
     // Issue 14.12: from now on this chat's menu lists only the commands of the role just bound.
     await installChatMenu(ctx.api, ctx.chat.id, ctx.identity, ctx.deps.log);
   }
-  const menu = menuFor(ctx);
+  const menu = startMenu(ctx);
   await ctx.reply(menu.text, { parse_mode: "HTML", reply_markup: menu.keyboard });
+});
+
+// A language chosen under the /start menu: stored as chosen, and the menu is shown again in it.
+startFeature.callbackQuery(/^lang:(\w+):menu$/, async (ctx) => {
+  if (!(await chooseLanguage(ctx, ctx.match[1]))) return;
+  const menu = menuFor(ctx);
+  await ctx.editMessageText(`${ctx.t("lang.set")}\n\n${menu.text}`, {
+    parse_mode: "HTML",
+    reply_markup: menu.keyboard,
+  });
 });
 
 privateChats.command("help", (ctx) => ctx.reply(helpText(ctx), { parse_mode: "HTML" }));
@@ -75,7 +121,7 @@ function helpText(ctx: BotContext): string {
   if (student) parts.push(ctx.t("help.student"));
   if (official) parts.push(ctx.t("help.official"));
   if (isAdmin) parts.push(ctx.t("help.admin"));
-  if (!student && !official && !isAdmin) parts.push(ctx.t("start.unknown"));
+  if (!student && !official && !isAdmin) parts.push(unknownText(ctx));
   parts.push(ctx.t("help.common"));
   return parts.join("\n\n");
 }

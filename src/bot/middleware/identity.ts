@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MiddlewareFn } from "grammy";
 import { asStranger } from "../../audit/stranger";
-import { isLang, type T, tFor } from "../../i18n";
+import { langOfTelegram, type T, tFor } from "../../i18n";
 import { ANONYMOUS, type Identity, isStranger, loadIdentity } from "../../people/identity";
+import { installChatMenu } from "../commands";
 import type { BaseContext, Deps } from "../context";
 import { RateLimiter, type Verdict } from "./rate-limit";
 
@@ -13,9 +14,10 @@ import { RateLimiter, type Verdict } from "./rate-limit";
 const current = new AsyncLocalStorage<Identity>();
 
 /**
- * Installs deps, the sender's identity and `ctx.t` in their stored language (outer middleware). Also the
- * per-sender rate limit (rate-limit.ts) and, for a stranger's update, the stranger scope in which refusals
- * are counted instead of audited one by one (src/audit/stranger.ts), issue 12.17.
+ * Installs deps, the sender's identity and `ctx.t` in their language (the chosen one, else the Telegram
+ * app's, D10) as outer middleware. Also the per-sender rate limit (rate-limit.ts) and, for a stranger's
+ * update, the stranger scope in which refusals are counted instead of audited one by one
+ * (src/audit/stranger.ts), issue 12.17.
  */
 export function identityMiddleware(deps: Deps): MiddlewareFn<BaseContext> {
   const limiter = deps.rateLimiter ?? new RateLimiter();
@@ -26,11 +28,15 @@ export function identityMiddleware(deps: Deps): MiddlewareFn<BaseContext> {
     const early = person ? limiter.early(person.id) : null;
     if (person && early) return overLimit(ctx, early, noticeT(person.language_code));
     ctx.identity = person
-      ? await loadIdentity(deps.db, person.id, deps.adminTelegramIds, deps.clock())
+      ? await loadIdentity(deps.db, person.id, deps.adminTelegramIds, deps.clock(), person.language_code)
       : ANONYMOUS;
     ctx.lang = ctx.identity.lang;
     ctx.t = tFor(ctx.lang);
     if (!person) return current.run(ctx.identity, next);
+    // The language just followed the Telegram app's (D10): the chat's command menu, set in the old one
+    // when they bound (issue 14.12), is set again. Rare: only when the app's language changes.
+    if (ctx.identity.langFollowed && ctx.chat?.type === "private")
+      await installChatMenu(ctx.api, ctx.chat.id, ctx.identity, deps.log);
     const stranger = isStranger(ctx.identity);
     const verdict = limiter.take(person.id, stranger ? "stranger" : "known");
     if (verdict !== "ok")
@@ -53,8 +59,8 @@ async function overLimit(ctx: BaseContext, verdict: Verdict, t: T): Promise<void
   }
 }
 
-/** Someone with no stored language is answered in Telegram's language_code when it is one of ours. */
-const noticeT = (code?: string): T => tFor(isLang(code) ? code : undefined);
+/** Someone with no stored language is answered in the Telegram app's language (D10). */
+const noticeT = (code?: string): T => tFor(code ? langOfTelegram(code) : undefined);
 
 /** The same fields for the context objects a conversation builds (same user, same update). */
 export function conversationIdentity(deps: Deps): MiddlewareFn<BaseContext> {
@@ -65,7 +71,13 @@ export function conversationIdentity(deps: Deps): MiddlewareFn<BaseContext> {
       known && known.telegramId === ctx.from?.id
         ? known
         : ctx.from
-          ? await loadIdentity(deps.db, ctx.from.id, deps.adminTelegramIds)
+          ? await loadIdentity(
+              deps.db,
+              ctx.from.id,
+              deps.adminTelegramIds,
+              deps.clock(),
+              ctx.from.language_code,
+            )
           : ANONYMOUS;
     ctx.lang = ctx.identity.lang;
     ctx.t = tFor(ctx.lang);
