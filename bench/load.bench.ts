@@ -145,7 +145,7 @@ async function fullStack() {
         personalNumber: `P${i}`,
         fullName: `Learner ${i}`,
         rank: "курсант",
-        category: "cadet",
+        category: "cadet" as const,
         userId: u.id,
       })),
     );

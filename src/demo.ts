@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import TelegramServer from "telegram-test-api";
-import { formatDate } from "./cases/format";
 import { runCli } from "./cli/run";
 import { openDatabase } from "./db/client";
 import { cases } from "./db/schema";
@@ -17,6 +16,7 @@ import { recordChatEvents } from "./demo/emulator-events";
 import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "./demo/journey";
 import { freePort, startProgram, waitForOutput } from "./demo/program";
 import { seedDemo } from "./demo/seed";
+import { formatDate } from "./messages/format";
 import { localDateOf } from "./rules";
 
 const TOKEN = "123456789:DEMO-token-for-the-local-emulator-only";

@@ -7,10 +7,10 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, type Context } from "grammy";
+import { CONVERSATION_VERSION, conversationStorage, perUpdateStorage } from "../db/conversation-storage";
 import { tFor } from "../i18n";
 import { safeError } from "../logger";
 import type { BaseContext, BotContext, Deps } from "./context";
-import { CONVERSATION_VERSION, conversationStorage, perUpdateStorage } from "./conversation-storage";
 import { REPORT_CONVERSATION, reportConversation } from "./conversations/report";
 import { STEP_INPUT_CONVERSATION, stepInputConversation } from "./conversations/step-input";
 import { adminFeature } from "./features/admin";
@@ -24,7 +24,7 @@ import { studentFeature } from "./features/student";
 import { conversationIdentity, identityMiddleware } from "./middleware/identity";
 import { retryDroppedConnections } from "./reply-retry";
 
-export { CONVERSATION_VERSION } from "./conversation-storage";
+export { CONVERSATION_VERSION } from "../db/conversation-storage";
 
 export interface BotSettings {
   token: string;

@@ -5,7 +5,7 @@
  */
 import type { Context } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { MESSAGE_BUDGET, splitHtml } from "../cases/fit";
+import { MESSAGE_BUDGET, splitHtml } from "../messages/fit";
 
 export async function replyFitted(
   ctx: Context,

@@ -12,16 +12,16 @@ import { and, eq, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { caseSteps, cases, officials, students } from "../db/schema";
-import { tFor } from "../i18n";
+import { type LearnerNotice, opinionNotice } from "../messages/notices";
+import { stepDoneLine } from "../messages/task";
 import { actingCapacity, roleHolders } from "../people/holders";
 import {
   dueDateFor,
-  type Ground,
   isComplete,
   type LocalDate,
   localDateOf,
   missingBefore,
-  type Role,
+  type StepDef,
   type StepKey,
   stepOf,
 } from "../rules";
@@ -44,22 +44,9 @@ import {
   openNextSteps,
   type StepRow,
 } from "./common";
-import { formatDate, formatInstant } from "./format";
 import { enqueue, retireTaskMessages } from "./outbox";
 import { isActive } from "./states";
-import { resultText } from "./task-card";
-import {
-  checkAmount,
-  checkConscript,
-  checkPastDate,
-  checkText,
-  formatAmount,
-  type Invalid,
-  isInvalid,
-} from "./validate";
-
-/** The mark of a retired task card: a refusal, a disagreement or a sending back is not a ✅ (review 5.2). */
-const DONE_ICON: Readonly<Record<string, string>> = { reject: "✖", disagree: "✖", sendback: "↩" };
+import { checkAmount, checkConscript, checkPastDate, checkText, type Invalid, isInvalid } from "./validate";
 
 export interface Actor {
   userId: number;
@@ -110,43 +97,15 @@ export async function checkAccess(
   const ctx = await loadCaseContext(db, step.caseId, lock);
   if (!ctx) return { status: "not_found" };
   const fresh = ctx.steps.find((s) => s.id === stepId) ?? step;
-  const key = fresh.key as StepKey;
-  const ground = ctx.c.ground as Ground;
+  const key = fresh.key;
+  const ground = ctx.c.ground;
   const def = action === null ? undefined : actionDef(key, ground, action);
-  if ((action !== null && !def) || actor.officialId === null) return { status: "not_allowed" };
-  const [official] = await db.select().from(officials).where(eq(officials.id, actor.officialId));
-  if (
-    !official?.active ||
-    official.userId !== actor.userId ||
-    official.institutionId !== ctx.c.institutionId
-  ) {
-    return { status: "not_allowed" };
-  }
-  // Separation of duties (issue 12.8): nobody acts on a step of their own case, whatever roles they hold.
-  if (ctx.c.studentId !== null) {
-    const [learner] = await db
-      .select({ userId: students.userId })
-      .from(students)
-      .where(eq(students.id, ctx.c.studentId));
-    if (learner?.userId === actor.userId) return { status: "not_allowed" };
-  }
-  const capacity = await actingCapacity(
-    db,
-    official.id,
-    ctx.c.institutionId,
-    fresh.role as Role,
-    localDateOf(now),
-  );
+  if (action !== null && !def) return { status: "not_allowed" };
+  const officialId = await actingOfficial(db, ctx, actor);
+  if (officialId === null) return { status: "not_allowed" };
+  const capacity = await actingCapacity(db, officialId, ctx.c.institutionId, fresh.role, localDateOf(now));
   if (!capacity.allowed) return { status: "not_allowed" };
-  if (fresh.state === "done") {
-    const [by] = fresh.doneByOfficialId
-      ? await db
-          .select({ name: officials.fullName })
-          .from(officials)
-          .where(eq(officials.id, fresh.doneByOfficialId))
-      : [];
-    return { status: "already_done", caseId: ctx.c.id, byName: by?.name ?? null, at: fresh.doneAt };
-  }
+  if (fresh.state === "done") return alreadyDone(db, ctx, fresh);
   if (fresh.state !== "pending" || !isActive(ctx.c.state)) {
     return { status: "closed", caseId: ctx.c.id, state: ctx.c.state };
   }
@@ -164,6 +123,42 @@ export async function checkAccess(
     onBehalfOfOfficialId: capacity.onBehalfOfOfficialId,
     notBefore: notBeforeFor(ctx, key),
   };
+}
+
+/**
+ * The actor's official id when the official is active, is the actor and works at the case's institution,
+ * and the case is not their own; otherwise null.
+ */
+async function actingOfficial(db: Executor, ctx: CaseContext, actor: Actor): Promise<number | null> {
+  if (actor.officialId === null) return null;
+  const [official] = await db.select().from(officials).where(eq(officials.id, actor.officialId));
+  if (
+    !official?.active ||
+    official.userId !== actor.userId ||
+    official.institutionId !== ctx.c.institutionId
+  ) {
+    return null;
+  }
+  // Separation of duties (issue 12.8): nobody acts on a step of their own case, whatever roles they hold.
+  if (ctx.c.studentId !== null) {
+    const [learner] = await db
+      .select({ userId: students.userId })
+      .from(students)
+      .where(eq(students.id, ctx.c.studentId));
+    if (learner?.userId === actor.userId) return null;
+  }
+  return official.id;
+}
+
+/** A step someone else did already: who and when, for the refusal. */
+async function alreadyDone(db: Executor, ctx: CaseContext, step: StepRow): Promise<AccessResult> {
+  const [by] = step.doneByOfficialId
+    ? await db
+        .select({ name: officials.fullName })
+        .from(officials)
+        .where(eq(officials.id, step.doneByOfficialId))
+    : [];
+  return { status: "already_done", caseId: ctx.c.id, byName: by?.name ?? null, at: step.doneAt };
 }
 
 /** Dates entered for a step can't be before what it follows: the report, the decision, the order (cl. 7). */
@@ -217,151 +212,212 @@ export async function act(db: Db, cmd: ActInput, now: Date): Promise<ActResult> 
     }
     const { ctx, step, def } = access;
     const today = localDateOf(now);
-    const values: Record<string, string> = {};
-    for (const kind of access.inputs) {
-      const v = validateInput(kind, cmd.input?.[kind] ?? "", today, access.notBefore);
-      if (isInvalid(v)) return { status: "invalid" as const, error: v };
-      values[kind] = v;
-    }
+    const read = readInputs(access, cmd, today);
+    if (!read.ok) return { status: "invalid" as const, error: read.error };
+    const { values } = read;
     const before = {
       step: { state: step.state, version: step.version },
       case: { state: ctx.c.state, version: ctx.c.version },
     };
-    const [me] = await tx
-      .select({ name: officials.fullName })
-      .from(officials)
-      .where(eq(officials.id, cmd.actor.officialId!));
-    const statusLine = (lang: string) => {
-      const t = tFor(lang);
-      return t("task.done", {
-        icon: DONE_ICON[def.action] ?? "✅",
-        id: ctx.c.id,
-        step: t(`step.${step.key}`),
-        action: resultText(t, def.action, values),
-        name: me?.name ?? "",
-        at: formatInstant(now),
-      });
-    };
+    const name = await officialName(tx, cmd.actor.officialId!);
+    const statusLine = (lang: string) =>
+      stepDoneLine(lang, { caseId: ctx.c.id, stepKey: step.key, action: def.action, values, name, at: now });
 
     if (def.sendsBack) return sendBack(tx, cmd, access, values.reason ?? "", statusLine, before, now);
 
-    const updated = await tx
-      .update(caseSteps)
-      .set({
-        state: "done",
-        version: sql`${caseSteps.version} + 1`,
-        doneAt: now,
-        doneByOfficialId: cmd.actor.officialId,
-        onBehalfOfOfficialId: access.onBehalfOfOfficialId,
-        result: { action: def.action, ...values },
-      })
-      .where(
-        and(eq(caseSteps.id, step.id), eq(caseSteps.state, "pending"), eq(caseSteps.version, step.version)),
-      )
-      .returning();
-    const done = updated[0];
+    const done = await completeStep(tx, cmd, access, values, now);
     if (!done) return { status: "already_done" as const, caseId: ctx.c.id, byName: null, at: null };
     ctx.steps = ctx.steps.map((s) => (s.id === done.id ? done : s));
 
-    // Case-level effects.
-    const casePatch: Partial<typeof cases.$inferInsert> = {};
-    if (def.ends) {
-      casePatch.state = def.ends;
-      casePatch.outcomeReason = values.reason ?? null;
-      casePatch.closedAt = now;
-    } else if (def.action === "approve") {
-      casePatch.state = "approved";
-      casePatch.decisionOn = today; // D2: cl. 15, 18, 21 and 26 periods count from the decision
-    }
-    if (ORDER_STEPS.has(step.key as StepKey)) {
-      casePatch.orderDate = values.date; // D2: cl. 7 counts from the order on expulsion, never a submission
-      casePatch.orderNumber = values.number;
-    }
     const conscriptCorrected =
       values.conscript !== undefined && (values.conscript === "yes") !== ctx.c.conscriptServed;
-    if (values.conscript !== undefined) {
-      casePatch.conscriptServed = values.conscript === "yes"; // D11: personnel confirms or corrects
-      casePatch.conscriptConfirmedAt = now;
-    }
-    if (Object.keys(casePatch).length > 0) {
-      const [c] = await tx
-        .update(cases)
-        .set({ ...casePatch, version: sql`${cases.version} + 1` })
-        .where(eq(cases.id, ctx.c.id))
-        .returning();
-      if (c) {
-        ctx.c = c;
-        ctx.wf = caseWorkflow(c); // the conscript answer may add or drop the cl. 7 referral (D11)
-      }
-    }
+    await patchCase(tx, ctx, casePatchFor(def, step.key, values, today, now));
 
     await retireTaskMessages(tx, step.id, statusLine, now);
     // D2: cl. 7 counts from the order on expulsion; a step already open on an earlier date (a case moved
     // from the first chain, where a submission's date stood in) is counted again from the order.
-    if (ORDER_STEPS.has(step.key as StepKey)) await redateFromOrder(tx, ctx);
+    if (ORDER_STEPS.has(step.key)) await redateFromOrder(tx, ctx);
 
-    let opened: StepRow[] = [];
-    const def0 = stepOf(ctx.wf, step.key as StepKey);
-    if (def.ends) {
-      await cancelPendingSteps(tx, ctx, def.ends, now);
-    } else {
-      if (def0?.terminal === "decision") {
-        // D4: opinions still pending when the head decides are no longer needed.
-        const late = ctx.steps.filter(
-          (s) => s.state === "pending" && stepOf(ctx.wf, s.key as StepKey)?.advisory,
-        );
-        await cancelPendingSteps(
-          tx,
-          ctx,
-          "decided",
-          now,
-          late.map((s) => s.id),
-        );
-      }
-      opened = await openNextSteps(tx, ctx, now);
-      if (isComplete(ctx.wf, doneKeys(ctx.steps))) {
-        // Opinions never given by the end (D4, advisory) are closed with the case.
-        await cancelPendingSteps(tx, ctx, "closed", now);
-        const [c] = await tx
-          .update(cases)
-          .set({ state: "closed", closedAt: now, version: sql`${cases.version} + 1` })
-          .where(eq(cases.id, ctx.c.id))
-          .returning();
-        if (c) ctx.c = c;
-      }
-    }
-    if (def0?.advisory) await tellHeadOfOpinion(tx, ctx, done, def.action, values, me?.name ?? "", now);
+    const stepDef = stepOf(ctx.wf, step.key);
+    const opened = await advance(tx, ctx, def, stepDef, now);
+    if (stepDef?.advisory) await tellHeadOfOpinion(tx, ctx, done, def.action, values, name, now);
 
-    await audit(tx, {
-      at: now,
-      action: `step.${def.action}`,
-      actorUserId: cmd.actor.userId,
-      actorOfficialId: cmd.actor.officialId,
-      onBehalfOfOfficialId: access.onBehalfOfOfficialId,
-      institutionId: ctx.c.institutionId,
-      caseId: ctx.c.id,
-      before,
-      after: {
-        step: { state: done.state, version: done.version },
-        case: { state: ctx.c.state, version: ctx.c.version },
-      },
-      // Reasons and numbers are the case's data (purged under D8); the trail keeps which inputs were given.
-      details: {
-        stepId: step.id,
-        stepKey: step.key,
-        inputs: Object.keys(values),
-        opened: opened.map((s) => s.key),
-        ...(values.conscript !== undefined ? { conscriptCorrected } : {}),
-      },
-    });
-    await tellStudent(tx, ctx, step.key as StepKey, def, values, now);
+    await auditDone(tx, cmd, access, { before, done, values, opened, conscriptCorrected }, now);
+    await tellStudent(tx, ctx, step.key, def, values, now);
     return {
       status: "done" as const,
       caseId: ctx.c.id,
-      stepKey: step.key as StepKey,
+      stepKey: step.key,
       action: def.action,
       caseState: ctx.c.state,
     };
+  });
+}
+
+type Granted = Extract<AccessResult, { status: "ok" }>;
+
+/** Every answer the action needs, checked; the first invalid one stops it. */
+function readInputs(
+  access: Granted,
+  cmd: ActInput,
+  today: LocalDate,
+): { ok: true; values: Record<string, string> } | { ok: false; error: Invalid } {
+  const values: Record<string, string> = {};
+  for (const kind of access.inputs) {
+    const v = validateInput(kind, cmd.input?.[kind] ?? "", today, access.notBefore);
+    if (isInvalid(v)) return { ok: false, error: v };
+    values[kind] = v;
+  }
+  return { ok: true, values };
+}
+
+async function officialName(db: Executor, officialId: number): Promise<string> {
+  const [me] = await db
+    .select({ name: officials.fullName })
+    .from(officials)
+    .where(eq(officials.id, officialId));
+  return me?.name ?? "";
+}
+
+/** The conditional completion: still pending and the version read, so only one of two presses wins. */
+async function completeStep(
+  tx: Executor,
+  cmd: ActInput,
+  access: Granted,
+  values: Record<string, string>,
+  now: Date,
+): Promise<StepRow | undefined> {
+  const { step, def } = access;
+  const [done] = await tx
+    .update(caseSteps)
+    .set({
+      state: "done",
+      version: sql`${caseSteps.version} + 1`,
+      doneAt: now,
+      doneByOfficialId: cmd.actor.officialId,
+      onBehalfOfOfficialId: access.onBehalfOfOfficialId,
+      result: { action: def.action, ...values },
+    })
+    .where(
+      and(eq(caseSteps.id, step.id), eq(caseSteps.state, "pending"), eq(caseSteps.version, step.version)),
+    )
+    .returning();
+  return done;
+}
+
+/** Pure: what the action changes on the case itself (empty: nothing). */
+function casePatchFor(
+  def: ActionDef,
+  stepKey: StepKey,
+  values: Record<string, string>,
+  today: LocalDate,
+  now: Date,
+): Partial<typeof cases.$inferInsert> {
+  const patch: Partial<typeof cases.$inferInsert> = {};
+  if (def.ends) {
+    patch.state = def.ends;
+    patch.outcomeReason = values.reason ?? null;
+    patch.closedAt = now;
+  } else if (def.action === "approve") {
+    patch.state = "approved";
+    patch.decisionOn = today; // D2: cl. 15, 18, 21 and 26 periods count from the decision
+  }
+  if (ORDER_STEPS.has(stepKey)) {
+    patch.orderDate = values.date; // D2: cl. 7 counts from the order on expulsion, never a submission
+    patch.orderNumber = values.number;
+  }
+  if (values.conscript !== undefined) {
+    patch.conscriptServed = values.conscript === "yes"; // D11: personnel confirms or corrects
+    patch.conscriptConfirmedAt = now;
+  }
+  return patch;
+}
+
+async function patchCase(tx: Executor, ctx: CaseContext, patch: Partial<typeof cases.$inferInsert>) {
+  if (Object.keys(patch).length === 0) return;
+  const [c] = await tx
+    .update(cases)
+    .set({ ...patch, version: sql`${cases.version} + 1` })
+    .where(eq(cases.id, ctx.c.id))
+    .returning();
+  if (c) {
+    ctx.c = c;
+    ctx.wf = caseWorkflow(c); // the conscript answer may add or drop the cl. 7 referral (D11)
+  }
+}
+
+/** After the step: an ending cancels what is pending; otherwise the next steps open and a complete case closes. */
+async function advance(
+  tx: Executor,
+  ctx: CaseContext,
+  def: ActionDef,
+  stepDef: StepDef | undefined,
+  now: Date,
+): Promise<StepRow[]> {
+  if (def.ends) {
+    await cancelPendingSteps(tx, ctx, def.ends, now);
+    return [];
+  }
+  if (stepDef?.terminal === "decision") {
+    // D4: opinions still pending when the head decides are no longer needed.
+    const late = ctx.steps.filter((s) => s.state === "pending" && stepOf(ctx.wf, s.key)?.advisory);
+    await cancelPendingSteps(
+      tx,
+      ctx,
+      "decided",
+      now,
+      late.map((s) => s.id),
+    );
+  }
+  const opened = await openNextSteps(tx, ctx, now);
+  if (isComplete(ctx.wf, doneKeys(ctx.steps))) {
+    // Opinions never given by the end (D4, advisory) are closed with the case.
+    await cancelPendingSteps(tx, ctx, "closed", now);
+    const [c] = await tx
+      .update(cases)
+      .set({ state: "closed", closedAt: now, version: sql`${cases.version} + 1` })
+      .where(eq(cases.id, ctx.c.id))
+      .returning();
+    if (c) ctx.c = c;
+  }
+  return opened;
+}
+
+async function auditDone(
+  tx: Executor,
+  cmd: ActInput,
+  access: Granted,
+  r: {
+    before: unknown;
+    done: StepRow;
+    values: Record<string, string>;
+    opened: StepRow[];
+    conscriptCorrected: boolean;
+  },
+  now: Date,
+) {
+  const { ctx, step, def } = access;
+  await audit(tx, {
+    at: now,
+    action: `step.${def.action}`,
+    actorUserId: cmd.actor.userId,
+    actorOfficialId: cmd.actor.officialId,
+    onBehalfOfOfficialId: access.onBehalfOfOfficialId,
+    institutionId: ctx.c.institutionId,
+    caseId: ctx.c.id,
+    before: r.before,
+    after: {
+      step: { state: r.done.state, version: r.done.version },
+      case: { state: ctx.c.state, version: ctx.c.version },
+    },
+    // Reasons and numbers are the case's data (purged under D8); the trail keeps which inputs were given.
+    details: {
+      stepId: step.id,
+      stepKey: step.key,
+      inputs: Object.keys(r.values),
+      opened: r.opened.map((s) => s.key),
+      ...(r.values.conscript !== undefined ? { conscriptCorrected: r.conscriptCorrected } : {}),
+    },
   });
 }
 
@@ -410,13 +466,11 @@ async function sendBack(
     },
     details: { stepId: step.id, stepKey: step.key, inputs: ["reason"], reportVersion: ctx.c.reportVersion },
   });
-  await noticeStudent(tx, ctx.c, "notice.sent_back", () => ({ reason }), now, [
-    [{ textKey: "btn.complete_report", data: `rs:${ctx.c.id}` }],
-  ]);
+  await noticeStudent(tx, ctx.c, { kind: "sent_back", reason }, now);
   return {
     status: "done",
     caseId: ctx.c.id,
-    stepKey: step.key as StepKey,
+    stepKey: step.key,
     action: "sendback",
     caseState: ctx.c.state,
   };
@@ -436,27 +490,24 @@ async function tellHeadOfOpinion(
   const heads = await roleHolders(tx, ctx.c.institutionId, "head", localDateOf(now));
   await enqueue(
     tx,
-    heads.map((h) => {
-      const t = tFor(h.lang);
-      return {
-        chatId: h.telegramId,
+    heads.map((h) => ({
+      chatId: h.telegramId,
+      caseId: ctx.c.id,
+      ...opinionNotice(h.lang, {
         caseId: ctx.c.id,
-        text: t(action === "disagree" ? "opinion.notice_disagree" : "opinion.notice_agree", {
-          id: ctx.c.id,
-          role: t(`role.${step.role}`),
-          name,
-          reason: values.reason ?? "",
-        }),
-        buttons: [[{ text: t("btn.open", { id: ctx.c.id }), data: `c:${ctx.c.id}` }]],
-      };
-    }),
+        role: step.role,
+        name,
+        disagree: action === "disagree",
+        reason: values.reason ?? "",
+      }),
+    })),
     now,
   );
 }
 
 async function redateFromOrder(tx: Executor, ctx: CaseContext) {
   for (const s of ctx.steps.filter((x) => x.state === "pending")) {
-    const def = stepOf(ctx.wf, s.key as StepKey);
+    const def = stepOf(ctx.wf, s.key);
     if (def?.deadline?.from !== "order_date" || !ctx.c.orderDate) continue;
     const dueOn = dueDateFor(
       def,
@@ -482,31 +533,27 @@ async function tellStudent(
   now: Date,
 ) {
   const c = ctx.c;
-  const tell = (k: string, params: Parameters<typeof noticeStudent>[3] = () => ({})) =>
-    noticeStudent(db, c, k, params, now);
-  if (def.action === "reject") return tell("notice.rejected", () => ({ reason: values.reason ?? "" }));
-  if (key === "interview") await tell("notice.interview", () => ({ date: formatDate(values.date ?? "") }));
-  else if (key === "instruct") await tell("notice.instructed");
-  else if (key === "conversation") await tell("notice.conversation");
+  const tell = (notice: LearnerNotice) => noticeStudent(db, c, notice, now);
+  if (def.action === "reject") return tell({ kind: "rejected", reason: values.reason ?? "" });
+  if (key === "interview") await tell({ kind: "interview", date: values.date ?? "" });
+  else if (key === "instruct") await tell({ kind: "instructed" });
+  else if (key === "conversation") await tell({ kind: "conversation" });
   else if (def.action === "approve") {
-    const docs = ctx.wf.steps.filter((s) => DOCUMENT_STEPS.has(s.key)).map((s) => s.key);
-    await tell("notice.approved", (t) => ({
-      documents: docs.map((k) => t(`doc_name.${k}`)).join(t("list.and")),
-    }));
+    const documents = ctx.wf.steps.filter((s) => DOCUMENT_STEPS.has(s.key)).map((s) => s.key);
+    await tell({ kind: "approved", documents });
   }
   // The after-order steps the learner must act on (D11): collect the transcript, report to the military
   // administration body, the amount to reimburse.
-  else if (key === "transcript") await tell("notice.transcript");
-  else if (key === "military_referral") await tell("notice.referral");
-  else if (key === "cost_calculation")
-    await tell("notice.amount", () => ({ amount: values.amount ? formatAmount(values.amount) : "" }));
+  else if (key === "transcript") await tell({ kind: "transcript" });
+  else if (key === "military_referral") await tell({ kind: "referral" });
+  else if (key === "cost_calculation") await tell({ kind: "amount", amount: values.amount ?? "" });
   else if (DOCUMENT_STEPS.has(key)) {
-    const referral = ctx.wf.steps.some((s) => s.key === "military_referral");
-    await tell(ORDER_STEPS.has(key) ? "notice.order" : "notice.submission", (t) => ({
+    await tell({
+      kind: ORDER_STEPS.has(key) ? "order" : "submission",
       number: values.number ?? "",
-      date: formatDate(values.date ?? ""),
-      extra: referral ? t("notice.order_referral") : "",
-    }));
+      date: values.date ?? "",
+      referral: ctx.wf.steps.some((s) => s.key === "military_referral"),
+    });
   }
-  if (c.state === "closed") await tell("notice.closed");
+  if (c.state === "closed") await tell({ kind: "closed" });
 }

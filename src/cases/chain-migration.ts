@@ -22,8 +22,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { caseSteps, cases } from "../db/schema";
-import { tFor } from "../i18n";
-import { dueDateFor, type LocalDate, type StepKey, stepOf } from "../rules";
+import { stepMigratedLine } from "../messages/task";
+import { dueDateFor, type LocalDate, stepOf } from "../rules";
 import {
   anchorsOf,
   type CaseContext,
@@ -128,7 +128,7 @@ async function moveOpenCase(tx: Executor, ctx: CaseContext, now: Date): Promise<
   }
 
   // Steps the new chain no longer has are closed; the rest get the period of the new rule.
-  const gone = ctx.steps.filter((s) => s.state === "pending" && !stepOf(ctx.wf, s.key as StepKey));
+  const gone = ctx.steps.filter((s) => s.state === "pending" && !stepOf(ctx.wf, s.key));
   const cancelled = await cancelPendingSteps(
     tx,
     ctx,
@@ -137,7 +137,7 @@ async function moveOpenCase(tx: Executor, ctx: CaseContext, now: Date): Promise<
     gone.map((s) => s.id),
   );
   for (const s of ctx.steps.filter((x) => x.state === "pending")) {
-    const def = stepOf(ctx.wf, s.key as StepKey)!;
+    const def = stepOf(ctx.wf, s.key)!;
     const dueOn = dueDateFor(def, anchorsOf(ctx.c, s.openedOn as LocalDate), ctx.calendar) ?? s.dueOn;
     const dueKind = def.deadline?.kind ?? null;
     const cite = def.deadline?.cite ?? def.cite;
@@ -157,12 +157,7 @@ async function moveOpenCase(tx: Executor, ctx: CaseContext, now: Date): Promise<
   // The old cards of steps still pending carry buttons that no longer exist: retire them, send new ones.
   const resent: string[] = [];
   for (const s of ctx.steps.filter((x: StepRow) => x.state === "pending" && before.has(x.id))) {
-    await retireTaskMessages(
-      tx,
-      s.id,
-      (lang) => tFor(lang)("task.migrated", { id: ctx.c.id, step: tFor(lang)(`step.${s.key}`) }),
-      now,
-    );
+    await retireTaskMessages(tx, s.id, (lang) => stepMigratedLine(lang, ctx.c.id, s.key), now);
     await sendTask(tx, ctx, s, now);
     resent.push(s.key);
   }

@@ -2,29 +2,26 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Executor } from "../db/client";
-import { caseSteps, cases, institutions, students, users } from "../db/schema";
-import { tFor } from "../i18n";
+import { caseSteps, cases, institutions, officials, students, users } from "../db/schema";
+import { type LearnerNotice, learnerNotice } from "../messages/notices";
+import { type CardFacts, stepCancelledLine, taskCard } from "../messages/task";
 import { loadCalendar } from "../people/calendar-store";
 import { roleHolders } from "../people/holders";
 import {
   type Anchors,
   type Calendar,
-  type Category,
   dueDateFor,
-  type Ground,
   type LocalDate,
   localDateOf,
   openableSteps,
-  type Role,
   type StepDef,
-  type StepKey,
   type Workflow,
   workflowFor,
 } from "../rules";
-import { formatInstant } from "./format";
+import { actionsFor } from "./actions";
 import { alertNoHolder } from "./no-holder";
 import { enqueue, type OutMessage, retireTaskMessages } from "./outbox";
-import { type CardFacts, cardFacts, taskCard } from "./task-card";
+import { currentReport } from "./report-versions";
 
 export type CaseRow = typeof cases.$inferSelect;
 export type StepRow = typeof caseSteps.$inferSelect;
@@ -58,13 +55,14 @@ export async function loadCaseContext(
  * D5 reimbursement map) and the conscript answer as it stands (D11).
  */
 export function caseWorkflow(
-  c: Pick<CaseRow, "ground" | "category" | "conscriptServed" | "reimbursement" | "endorsers">,
+  c: Pick<CaseRow, "ground" | "category" | "conscriptServed" | "reimbursement" | "endorsers" | "targetDays">,
 ): Workflow {
-  return workflowFor(c.ground as Ground, {
-    category: c.category as Category,
+  return workflowFor(c.ground, {
+    category: c.category,
     conscriptServed: c.conscriptServed,
-    reimbursement: c.reimbursement as Partial<Record<Ground, boolean>>,
-    endorsers: c.endorsers as Role[],
+    reimbursement: c.reimbursement,
+    endorsers: c.endorsers,
+    targetDays: c.targetDays, // D3, frozen in the case like the map and the endorsers
   });
 }
 
@@ -80,7 +78,7 @@ export async function caseContextOf(
 }
 
 export const doneKeys = (steps: StepRow[]) =>
-  new Set(steps.filter((s) => s.state === "done").map((s) => s.key as StepKey));
+  new Set(steps.filter((s) => s.state === "done").map((s) => s.key));
 
 /** The student's chat, if they are bound to Telegram (and their language). */
 export async function studentChat(
@@ -96,31 +94,31 @@ export async function studentChat(
   return row ?? null;
 }
 
-export async function noticeStudent(
-  db: Executor,
-  c: CaseRow,
-  key: string,
-  params: (t: ReturnType<typeof tFor>) => Record<string, string | number>,
-  now: Date,
-  buttons?: { textKey: string; data: string }[][],
-) {
+/** Tells the learner (if bound to Telegram) of a milestone of their case, in their language. */
+export async function noticeStudent(db: Executor, c: CaseRow, notice: LearnerNotice, now: Date) {
   const chat = await studentChat(db, c);
   if (!chat) return;
-  const t = tFor(chat.lang);
-  // Every notice to a learner ends with "📋 Status" (the case's whole road, what comes next).
-  const rows = [...(buttons ?? []), [{ textKey: "menu.status", data: "menu:status" }]];
-  await enqueue(
-    db,
-    [
-      {
-        chatId: chat.chatId,
-        text: t(key, { id: c.id, ...params(t) }),
-        caseId: c.id,
-        buttons: rows.map((row) => row.map((b) => ({ text: t(b.textKey), data: b.data }))),
-      },
-    ],
-    now,
-  );
+  await enqueue(db, [{ chatId: chat.chatId, caseId: c.id, ...learnerNotice(chat.lang, c.id, notice) }], now);
+}
+
+/** What every card of a case needs, loaded once per case (not per official). */
+export async function cardFacts(db: Executor, ctx: CaseContext): Promise<CardFacts> {
+  const report = await currentReport(db, ctx.c.id);
+  const ids = [
+    ...new Set(
+      ctx.steps.flatMap((s) => [s.doneByOfficialId, s.onBehalfOfOfficialId]).filter((x) => x !== null),
+    ),
+  ] as number[];
+  const rows = ids.length
+    ? await db
+        .select({ id: officials.id, name: officials.fullName })
+        .from(officials)
+        .where(inArray(officials.id, ids))
+    : [];
+  return {
+    report: report ? { version: report.version, document: report.document } : null,
+    names: new Map(rows.map((r) => [r.id, r.name])),
+  };
 }
 
 /** The dates a case's periods count from (D2); `opened` is the day the step at hand opened. */
@@ -159,7 +157,7 @@ export async function insertStep(
 
 /** Opens every step whose predecessors are done, with its due date, and sends it to the role's holders. */
 export async function openNextSteps(db: Executor, ctx: CaseContext, now: Date): Promise<StepRow[]> {
-  const existing = new Set(ctx.steps.map((s) => s.key as StepKey));
+  const existing = new Set(ctx.steps.map((s) => s.key));
   const next = openableSteps(ctx.wf, doneKeys(ctx.steps), existing);
   const opened: StepRow[] = [];
   // An official who gets several cards of this case at once (the opinion and the interview) reads the
@@ -184,7 +182,7 @@ export async function sendTask(
   shown?: Set<number>,
   facts?: CardFacts,
 ): Promise<number> {
-  const holders = await roleHolders(db, ctx.c.institutionId, step.role as Role, localDateOf(now));
+  const holders = await roleHolders(db, ctx.c.institutionId, step.role, localDateOf(now));
   if (holders.length === 0) {
     await audit(db, {
       at: now,
@@ -223,9 +221,10 @@ export async function sendTaskTo(
 ): Promise<void> {
   if (to.length === 0) return;
   const f = facts ?? (await cardFacts(db, ctx));
+  const actions = actionsFor(step.key, ctx.c.ground);
   const msgs: OutMessage[] = [];
   for (const h of to) {
-    const parts = taskCard(h.lang, ctx, step, now, f, !shown?.has(h.telegramId));
+    const parts = taskCard(h.lang, ctx, step, actions, now, f, !shown?.has(h.telegramId));
     shown?.add(h.telegramId);
     // Only the part with the buttons is the step's message (retired in place once the step is done).
     for (const p of parts)
@@ -259,17 +258,7 @@ export async function cancelPendingSteps(
     .returning();
   ctx.steps = ctx.steps.map((s) => cancelled.find((x) => x.id === s.id) ?? s);
   for (const s of cancelled) {
-    await retireTaskMessages(
-      db,
-      s.id,
-      (lang) => {
-        const t = tFor(lang);
-        return t("task.cancelled", { id: ctx.c.id, step: t(`step.${s.key}`), why: t(`why.${state}`) });
-      },
-      now,
-    );
+    await retireTaskMessages(db, s.id, (lang) => stepCancelledLine(lang, ctx.c.id, s.key, state), now);
   }
   return cancelled;
 }
-
-export { formatInstant };

@@ -16,7 +16,7 @@ import { and, asc, eq, inArray, isNull, or, type SQL } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Executor } from "../db/client";
 import { caseSteps, cases, institutions, officialRoles, officials, outbox, stepMessages } from "../db/schema";
-import { tFor } from "../i18n";
+import { noHolderAlert } from "../messages/notices";
 import { type Holding, holdingsOn } from "../people/holders";
 import {
   CATEGORIES,
@@ -27,10 +27,12 @@ import {
   ROLES,
   type Role,
   STUDENT_FILED_GROUNDS,
+  type StepKey,
   workflowFor,
 } from "../rules";
 import { loadCaseContext, type StepRow, sendTaskTo } from "./common";
 import { enqueue, type OutMessage } from "./outbox";
+import { type PendingStep, pendingSteps } from "./queries";
 import { ACTIVE_STATES } from "./states";
 
 /** Who is told that a step waits on nobody: the head decides (cl. 19, 23, 25), administrators bind people. */
@@ -40,8 +42,8 @@ export interface NoHolderAlert {
   caseId: number;
   institutionId: number;
   stepId: number;
-  stepKey: string;
-  role: string;
+  stepKey: StepKey;
+  role: Role;
 }
 
 /** An official record with the role that cannot act yet: not bound to Telegram, or deactivated. */
@@ -55,7 +57,7 @@ export interface UnboundOfficial {
 export async function unboundOfficials(
   db: Executor,
   institutionId: number,
-  roles: readonly string[],
+  roles: readonly Role[],
 ): Promise<(UnboundOfficial & { role: Role })[]> {
   if (roles.length === 0) return [];
   const rows = await db
@@ -75,9 +77,7 @@ export async function unboundOfficials(
       ),
     )
     .orderBy(asc(officials.id));
-  return rows
-    .map((r) => ({ ...r, role: r.role as Role }))
-    .sort((a, b) => Number(b.active) - Number(a.active) || a.officialId - b.officialId);
+  return rows.sort((a, b) => Number(b.active) - Number(a.active) || a.officialId - b.officialId);
 }
 
 /**
@@ -99,42 +99,17 @@ export async function alertNoHolder(db: Executor, a: NoHolderAlert, now: Date): 
     .from(institutions)
     .where(eq(institutions.id, a.institutionId));
   const waiting = (await unboundOfficials(db, a.institutionId, [a.role])).filter((o) => o.active);
-  const msgs: OutMessage[] = [...recipients].map(([chatId, lang]) => {
-    const t = tFor(lang);
-    const todo =
-      waiting.length > 0
-        ? t("no_holder.todo_invite", {
-            list: waiting
-              .map((o) => t("no_holder.todo_invite_item", { name: o.fullName, officialId: o.officialId }))
-              .join("\n"),
-          })
-        : t("no_holder.todo_add", { code: inst?.code ?? "", roleKey: a.role });
-    return {
-      chatId,
-      caseId: a.caseId,
-      text: t("no_holder.alert", {
-        id: a.caseId,
-        step: t(`step.${a.stepKey}`),
-        role: t(`role.${a.role}`),
-        todo,
-      }),
-    };
-  });
+  const msgs: OutMessage[] = [...recipients].map(([chatId, lang]) => ({
+    chatId,
+    caseId: a.caseId,
+    text: noHolderAlert(lang, { ...a, institutionCode: inst?.code ?? "", waiting }),
+  }));
   await enqueue(db, msgs, now);
   return msgs.length;
 }
 
 /** A pending step of an open case whose role nobody at the institution holds today. */
-export interface WaitingStep {
-  id: number;
-  caseId: number;
-  institutionId: number;
-  key: string;
-  role: Role;
-  dueOn: LocalDate | null;
-  dueKind: string | null;
-  cite: string;
-}
+export type WaitingStep = PendingStep;
 
 /**
  * The pending steps of open cases at these institutions whose role has no bound holder on `on`. Who holds
@@ -173,22 +148,7 @@ export async function waitingOnNobody(
   const which: SQL[] = [...byMissing.values()].map(
     (g) => and(inArray(cases.institutionId, g.ids), inArray(caseSteps.role, g.roles)) as SQL,
   );
-  const rows = await db
-    .select({
-      id: caseSteps.id,
-      caseId: caseSteps.caseId,
-      institutionId: cases.institutionId,
-      key: caseSteps.key,
-      role: caseSteps.role,
-      dueOn: caseSteps.dueOn,
-      dueKind: caseSteps.dueKind,
-      cite: caseSteps.cite,
-    })
-    .from(caseSteps)
-    .innerJoin(cases, eq(cases.id, caseSteps.caseId))
-    .where(and(eq(caseSteps.state, "pending"), inArray(cases.state, [...ACTIVE_STATES]), or(...which)))
-    .orderBy(asc(caseSteps.caseId), asc(caseSteps.id));
-  return rows.map((r) => ({ ...r, role: r.role as Role, dueOn: r.dueOn as LocalDate | null }));
+  return pendingSteps(db, ids, or(...which)).orderBy(asc(caseSteps.caseId), asc(caseSteps.id));
 }
 
 /**
@@ -201,7 +161,7 @@ export async function sendWaitingTasks(
   db: Executor,
   officialId: number,
   now: Date,
-  roles?: readonly string[],
+  roles?: readonly Role[],
 ): Promise<number> {
   const [o] = await db
     .select({ institutionId: officials.institutionId })
@@ -280,7 +240,7 @@ export async function sendWaitingTasks(
 export function proceduralRoles(inst: { reimbursement: unknown; endorsers: unknown }): Role[] {
   const endorsers = (Array.isArray(inst.endorsers) ? inst.endorsers : []).filter(isRole);
   const need = new Set<Role>(["admin", ...endorsers]);
-  for (const ground of STUDENT_FILED_GROUNDS as Ground[])
+  for (const ground of STUDENT_FILED_GROUNDS)
     for (const category of CATEGORIES)
       for (const conscriptServed of [false, true])
         for (const s of workflowFor(ground, {

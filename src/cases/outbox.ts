@@ -2,15 +2,15 @@
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { caseSteps, outbox, stepMessages, users } from "../db/schema";
-import { splitHtml } from "./fit";
+import { splitHtml } from "../messages/fit";
+import { inlineMarkup, type Rendered } from "../messages/keyboards";
 
 /** last_error of a row Telegram refused with 403 because the user blocked the bot. */
 export const BLOCKED_BY_USER = "403: blocked by the user";
 
-export interface OutMessage {
+/** A rendered message (src/messages) to a chat. */
+export interface OutMessage extends Rendered {
   chatId: number;
-  text: string;
-  buttons?: { text: string; data: string }[][];
   stepId?: number | null;
   caseId?: number | null;
 }
@@ -18,7 +18,7 @@ export interface OutMessage {
 /**
  * One row per message, in order. The safety net of issue 12.4: a text over Telegram's limit (which would
  * fail with 400 and be dropped for good) becomes several rows, split at line breaks and never inside a tag
- * or an entity (src/cases/fit.ts); the buttons go with the last part, and every part keeps the step and
+ * or an entity (src/messages/fit.ts); the buttons go with the last part, and every part keeps the step and
  * the case, so retiring a step's task message still cancels or edits each of them.
  */
 export async function enqueue(db: Executor, msgs: OutMessage[], now: Date): Promise<void> {
@@ -29,28 +29,23 @@ export async function enqueue(db: Executor, msgs: OutMessage[], now: Date): Prom
     return parts.map((text, i) => ({ ...m, text, buttons: i === parts.length - 1 ? m.buttons : undefined }));
   });
   await db.insert(outbox).values(
-    fitted.map((m) => ({
-      chatId: m.chatId,
-      method: "sendMessage",
-      payload: {
-        text: m.text,
-        parse_mode: "HTML",
-        link_preview_options: { is_disabled: true },
-        protect_content: true, // issue 14.11: task cards and notices carry personal data
-        ...(m.buttons?.length
-          ? {
-              reply_markup: {
-                inline_keyboard: m.buttons.map((row) =>
-                  row.map((b) => ({ text: b.text, callback_data: b.data })),
-                ),
-              },
-            }
-          : {}),
-      },
-      stepId: m.stepId ?? null,
-      caseId: m.caseId ?? null,
-      nextAttemptAt: now,
-    })),
+    fitted.map((m) => {
+      const markup = m.buttons ? inlineMarkup(m.buttons) : undefined;
+      return {
+        chatId: m.chatId,
+        method: "sendMessage" as const,
+        payload: {
+          text: m.text,
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: true },
+          protect_content: true, // issue 14.11: task cards and notices carry personal data
+          ...(markup ? { reply_markup: markup } : {}),
+        },
+        stepId: m.stepId ?? null,
+        caseId: m.caseId ?? null,
+        nextAttemptAt: now,
+      };
+    }),
   );
 }
 
@@ -77,7 +72,7 @@ export async function retireTaskMessages(
   await db.insert(outbox).values(
     copies.map((c) => ({
       chatId: c.chatId,
-      method: "editMessageText",
+      method: "editMessageText" as const,
       payload: { message_id: c.messageId, text: statusFor(c.lang ?? "kk"), parse_mode: "HTML" },
       stepId: null,
       nextAttemptAt: now,

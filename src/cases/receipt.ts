@@ -7,6 +7,7 @@
 import { and, eq, gt } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { cases, outbox } from "../db/schema";
+import type { LearnerNotice } from "../messages/notices";
 import { type CaseRow, noticeStudent, studentChat } from "./common";
 
 export const RECEIPT_GRACE_MS = 60_000;
@@ -14,11 +15,10 @@ export const RECEIPT_GRACE_MS = 60_000;
 export async function enqueueReceipt(
   tx: Executor,
   c: CaseRow,
-  key: "notice.submitted" | "notice.resubmitted",
-  params: Record<string, string | number>,
+  receipt: Extract<LearnerNotice, { kind: "submitted" | "resubmitted" }>,
   now: Date,
 ): Promise<void> {
-  await noticeStudent(tx, c, key, () => params, new Date(now.getTime() + RECEIPT_GRACE_MS));
+  await noticeStudent(tx, c, receipt, new Date(now.getTime() + RECEIPT_GRACE_MS));
 }
 
 /** The conversation answered: the queued copy of the receipt is not sent again. */

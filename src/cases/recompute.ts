@@ -13,7 +13,7 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { caseSteps, cases, institutions } from "../db/schema";
-import { tFor } from "../i18n";
+import { dueChangeMessage } from "../messages/due-change";
 import { loadCalendar } from "../people/calendar-store";
 import { roleHolders } from "../people/holders";
 import {
@@ -22,12 +22,10 @@ import {
   type LocalDate,
   localDateOf,
   type Role,
-  type StepKey,
   stepOf,
   type Workflow,
 } from "../rules";
 import { caseWorkflow } from "./common";
-import { dueLine, formatDate } from "./format";
 import { enqueue, type OutMessage } from "./outbox";
 import { ACTIVE_STATES } from "./states";
 
@@ -42,126 +40,164 @@ export interface DueChange {
   after: LocalDate;
 }
 
-/** Most steps listed in one official's message. */
-const MAX_LISTED = 20;
-
 /** Recomputes the due dates of all pending steps of open cases; returns the changes made (may be empty). */
 export async function recomputeDueDates(db: Db, now: Date): Promise<DueChange[]> {
   const today = localDateOf(now);
   return db.transaction(async (tx) => {
-    const rows = await tx
-      .select({
-        stepId: caseSteps.id,
-        caseId: caseSteps.caseId,
-        key: caseSteps.key,
-        role: caseSteps.role,
-        dueOn: caseSteps.dueOn,
-        dueKind: caseSteps.dueKind,
-        cite: caseSteps.cite,
-        openedOn: caseSteps.openedOn,
-        institutionId: cases.institutionId,
-        ground: cases.ground,
-        category: cases.category,
-        conscriptServed: cases.conscriptServed,
-        caseReimbursement: cases.reimbursement,
-        endorsers: cases.endorsers,
-        registeredOn: cases.registeredOn,
-        decisionOn: cases.decisionOn,
-        orderDate: cases.orderDate,
-        weekPattern: institutions.weekPattern,
-      })
-      .from(caseSteps)
-      .innerJoin(cases, eq(cases.id, caseSteps.caseId))
-      .innerJoin(institutions, eq(institutions.id, cases.institutionId))
-      .where(and(eq(caseSteps.state, "pending"), inArray(cases.state, [...ACTIVE_STATES])))
-      .orderBy(caseSteps.id);
+    const rows = await pendingRows(tx);
     if (rows.length === 0) return [];
-
-    const calendars = new Map<string, Calendar>();
-    const workflows = new Map<string, Workflow>();
-    const candidates: (DueChange & { cite: string })[] = [];
-    for (const r of rows) {
-      const pattern = Array.isArray(r.weekPattern) && r.weekPattern.length > 0 ? r.weekPattern : undefined;
-      const calKey = JSON.stringify(pattern ?? null);
-      let calendar = calendars.get(calKey);
-      if (!calendar) {
-        calendar = await loadCalendar(tx, pattern);
-        calendars.set(calKey, calendar);
-      }
-      // The same workflow the engine built for the case (its snapshots included: D4 opinion-givers, D5 map).
-      const wfKey = JSON.stringify([
-        r.ground,
-        r.category,
-        r.conscriptServed,
-        r.caseReimbursement,
-        r.endorsers,
-      ]);
-      let wf = workflows.get(wfKey);
-      if (!wf) {
-        wf = caseWorkflow({
-          ground: r.ground,
-          category: r.category,
-          conscriptServed: r.conscriptServed,
-          reimbursement: r.caseReimbursement,
-          endorsers: r.endorsers,
-        });
-        workflows.set(wfKey, wf);
-      }
-      const def = stepOf(wf, r.key as StepKey);
-      if (!def) continue;
-      const after = dueDateFor(
-        def,
-        {
-          registered: r.registeredOn,
-          decision: r.decisionOn ?? undefined,
-          order_date: r.orderDate ?? undefined,
-          opened: r.openedOn,
-        },
-        calendar,
-      );
-      // No period, or its anchor is unknown: nothing to recount (never wipe a due date).
-      if (after === null || after === r.dueOn) continue;
-      candidates.push({
-        stepId: r.stepId,
-        caseId: r.caseId,
-        institutionId: r.institutionId,
-        stepKey: r.key,
-        role: r.role as Role,
-        dueKind: r.dueKind,
-        cite: r.cite,
-        before: r.dueOn,
-        after,
-      });
-    }
+    const calendars = await loadCalendars(tx, rows);
+    const candidates = planDueChanges(rows, calendars);
     if (candidates.length === 0) return [];
-
-    const changed: (DueChange & { cite: string })[] = [];
-    for (let i = 0; i < candidates.length; i += 500) {
-      const part = candidates.slice(i, i + 500);
-      const ids = await updateDueDates(tx, part, today);
-      for (const c of part) if (ids.has(c.stepId)) changed.push(c);
-    }
-
-    for (const c of changed) {
-      await audit(tx, {
-        at: now,
-        action: "step.due_changed",
-        institutionId: c.institutionId,
-        caseId: c.caseId,
-        before: { dueOn: c.before },
-        after: { dueOn: c.after },
-        details: {
-          stepId: c.stepId,
-          stepKey: c.stepKey,
-          dueKind: c.dueKind,
-          cite: c.cite,
-          reason: "calendar",
-        },
-      });
-    }
+    const changed = await applyDueChanges(tx, candidates, today);
+    await auditDueChanges(tx, changed, now);
     await tellHolders(tx, changed, today, now, calendars, rows);
     return changed.map(({ cite: _cite, ...c }) => c);
   });
+}
+
+type PlannedChange = DueChange & { cite: string };
+type PendingRow = Awaited<ReturnType<typeof pendingRows>>[number];
+
+/** The pending steps of open cases, with what their due dates count from. */
+function pendingRows(tx: Executor) {
+  return tx
+    .select({
+      stepId: caseSteps.id,
+      caseId: caseSteps.caseId,
+      key: caseSteps.key,
+      role: caseSteps.role,
+      dueOn: caseSteps.dueOn,
+      dueKind: caseSteps.dueKind,
+      cite: caseSteps.cite,
+      openedOn: caseSteps.openedOn,
+      institutionId: cases.institutionId,
+      ground: cases.ground,
+      category: cases.category,
+      conscriptServed: cases.conscriptServed,
+      caseReimbursement: cases.reimbursement,
+      endorsers: cases.endorsers,
+      targetDays: cases.targetDays,
+      registeredOn: cases.registeredOn,
+      decisionOn: cases.decisionOn,
+      orderDate: cases.orderDate,
+      weekPattern: institutions.weekPattern,
+    })
+    .from(caseSteps)
+    .innerJoin(cases, eq(cases.id, caseSteps.caseId))
+    .innerJoin(institutions, eq(institutions.id, cases.institutionId))
+    .where(and(eq(caseSteps.state, "pending"), inArray(cases.state, [...ACTIVE_STATES])))
+    .orderBy(caseSteps.id);
+}
+
+/** The calendar key of an institution's week pattern (none or empty: the default week). */
+function patternKey(weekPattern: number[] | undefined): { key: string; pattern: number[] | undefined } {
+  const pattern = Array.isArray(weekPattern) && weekPattern.length > 0 ? weekPattern : undefined;
+  return { key: JSON.stringify(pattern ?? null), pattern };
+}
+
+/** One calendar per distinct week pattern among the rows. */
+async function loadCalendars(tx: Executor, rows: PendingRow[]): Promise<Map<string, Calendar>> {
+  const calendars = new Map<string, Calendar>();
+  for (const r of rows) {
+    const { key, pattern } = patternKey(r.weekPattern);
+    if (!calendars.has(key)) calendars.set(key, await loadCalendar(tx, pattern));
+  }
+  return calendars;
+}
+
+/** Pure: the steps whose due date, counted again on the given calendars, differs from the stored one. */
+function planDueChanges(rows: PendingRow[], calendars: ReadonlyMap<string, Calendar>): PlannedChange[] {
+  const workflows = new Map<string, Workflow>();
+  const candidates: PlannedChange[] = [];
+  for (const r of rows) {
+    const def = stepOf(workflowOfRow(r, workflows), r.key);
+    if (!def) continue;
+    const after = dueDateFor(
+      def,
+      {
+        registered: r.registeredOn,
+        decision: r.decisionOn ?? undefined,
+        order_date: r.orderDate ?? undefined,
+        opened: r.openedOn,
+      },
+      calendars.get(patternKey(r.weekPattern).key)!,
+    );
+    // No period, or its anchor is unknown: nothing to recount (never wipe a due date).
+    if (after === null || after === r.dueOn) continue;
+    candidates.push({
+      stepId: r.stepId,
+      caseId: r.caseId,
+      institutionId: r.institutionId,
+      stepKey: r.key,
+      role: r.role,
+      dueKind: r.dueKind,
+      cite: r.cite,
+      before: r.dueOn,
+      after,
+    });
+  }
+  return candidates;
+}
+
+/** The same workflow the engine built for the case (its snapshots included: D3 target, D4 opinion-givers, D5 map). */
+function workflowOfRow(r: PendingRow, cache: Map<string, Workflow>): Workflow {
+  const key = JSON.stringify([
+    r.ground,
+    r.category,
+    r.conscriptServed,
+    r.caseReimbursement,
+    r.endorsers,
+    r.targetDays,
+  ]);
+  let wf = cache.get(key);
+  if (!wf) {
+    wf = caseWorkflow({
+      ground: r.ground,
+      category: r.category,
+      conscriptServed: r.conscriptServed,
+      reimbursement: r.caseReimbursement,
+      endorsers: r.endorsers,
+      targetDays: r.targetDays,
+    });
+    cache.set(key, wf);
+  }
+  return wf;
+}
+
+/** The planned changes, 500 per statement; returns those that still applied. */
+async function applyDueChanges(
+  tx: Executor,
+  candidates: PlannedChange[],
+  today: LocalDate,
+): Promise<PlannedChange[]> {
+  const changed: PlannedChange[] = [];
+  for (let i = 0; i < candidates.length; i += 500) {
+    const part = candidates.slice(i, i + 500);
+    const ids = await updateDueDates(tx, part, today);
+    for (const c of part) if (ids.has(c.stepId)) changed.push(c);
+  }
+  return changed;
+}
+
+async function auditDueChanges(tx: Executor, changed: PlannedChange[], now: Date) {
+  for (const c of changed) {
+    await audit(tx, {
+      at: now,
+      action: "step.due_changed",
+      institutionId: c.institutionId,
+      caseId: c.caseId,
+      before: { dueOn: c.before },
+      after: { dueOn: c.after },
+      details: {
+        stepId: c.stepId,
+        stepKey: c.stepKey,
+        dueKind: c.dueKind,
+        cite: c.cite,
+        reason: "calendar",
+      },
+    });
+  }
 }
 
 /** One UPDATE … FROM (VALUES …): only steps still pending with the due date we read. */
@@ -183,7 +219,7 @@ async function updateDueDates(tx: Executor, part: DueChange[], today: LocalDate)
 /** One message per holder (own or delegated, today) listing the steps whose due date moved. */
 async function tellHolders(
   tx: Executor,
-  changed: (DueChange & { cite: string })[],
+  changed: PlannedChange[],
   today: LocalDate,
   now: Date,
   calendars: Map<string, Calendar>,
@@ -191,15 +227,10 @@ async function tellHolders(
 ) {
   if (changed.length === 0) return;
   const patternOf = new Map(rows.map((r) => [r.institutionId, r.weekPattern]));
-  const calendarOf = (inst: number): Calendar | undefined => {
-    const p = patternOf.get(inst);
-    return calendars.get(JSON.stringify(Array.isArray(p) && p.length > 0 ? p : null));
-  };
+  const calendarOf = (inst: number): Calendar | undefined =>
+    calendars.get(patternKey(patternOf.get(inst)).key);
   const holdersCache = new Map<string, Awaited<ReturnType<typeof roleHolders>>>();
-  const perOfficial = new Map<
-    number,
-    { chatId: number; lang: string; items: (DueChange & { cite: string })[] }
-  >();
+  const perOfficial = new Map<number, { chatId: number; lang: string; items: PlannedChange[] }>();
   for (const c of changed) {
     const key = `${c.institutionId}:${c.role}`;
     let holders = holdersCache.get(key);
@@ -215,33 +246,9 @@ async function tellHolders(
   }
   const msgs: OutMessage[] = [];
   for (const { chatId, lang, items } of perOfficial.values()) {
-    const t = tFor(lang);
-    const shown = items.slice(0, MAX_LISTED);
-    const lines = shown.map((c) =>
-      t("due_change.item", {
-        id: c.caseId,
-        step: t(`step.${c.stepKey}`),
-        before: c.before ? formatDate(c.before) : "—",
-        due: dueLine(
-          t,
-          { dueOn: c.after, dueKind: c.dueKind, cite: c.cite },
-          now,
-          calendarOf(c.institutionId)!,
-        ),
-      }),
-    );
-    if (items.length > shown.length) lines.push(t("due_change.more", { count: items.length - shown.length }));
-    const caseIds = [...new Set(shown.map((c) => c.caseId))].slice(0, MAX_LISTED);
-    const buttons: { text: string; data: string }[][] = [];
-    for (let i = 0; i < caseIds.length; i += 2)
-      buttons.push(caseIds.slice(i, i + 2).map((id) => ({ text: t("btn.open", { id }), data: `c:${id}` })));
-    msgs.push({
-      chatId,
-      // A single case: attach it, so D8's purge finds the message; lists of several cases carry no names.
-      caseId: caseIds.length === 1 ? caseIds[0] : null,
-      text: [t("due_change.header"), ...lines].join("\n"),
-      buttons,
-    });
+    const { caseIds, ...message } = dueChangeMessage(lang, items, now, (inst) => calendarOf(inst)!);
+    // A single case: attach it, so D8's purge finds the message; lists of several cases carry no names.
+    msgs.push({ chatId, caseId: caseIds.length === 1 ? caseIds[0] : null, ...message });
   }
   for (let i = 0; i < msgs.length; i += 500) await enqueue(tx, msgs.slice(i, i + 500), now);
 }

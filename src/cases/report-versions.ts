@@ -6,9 +6,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { reportVersions } from "../db/schema";
+import { type ReportData, renderReport } from "../messages/report-document";
 import { localDateOf } from "../rules";
 import type { CaseRow, InstitutionRow } from "./common";
-import { type ReportData, renderReport } from "./report-document";
 
 export type ReportVersionRow = typeof reportVersions.$inferSelect;
 

@@ -7,12 +7,19 @@
 
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../audit";
-import type { Db } from "../db/client";
+import type { Db, Executor } from "../db/client";
 import { caseSteps, cases, stepMessages, students } from "../db/schema";
-import { tFor } from "../i18n";
+import { newVersionNotice } from "../messages/notices";
 import { roleHolders } from "../people/holders";
-import { dueDateFor, type LocalDate, localDateOf, stepOf } from "../rules";
-import { loadCaseContext, sendTaskTo } from "./common";
+import {
+  type DocumentLanguage,
+  dueDateFor,
+  isDocumentLanguage,
+  type LocalDate,
+  localDateOf,
+  stepOf,
+} from "../rules";
+import { type CaseContext, loadCaseContext, type StepRow, sendTaskTo } from "./common";
 import { enqueue, langsOf } from "./outbox";
 import { enqueueReceipt } from "./receipt";
 import { storeReportVersion } from "./report-versions";
@@ -24,7 +31,7 @@ export interface ResubmitInput {
   reasons: string;
   conscriptServed: boolean;
   phone: string | null;
-  reportLang: "kk" | "ru";
+  reportLang: DocumentLanguage;
 }
 
 export type ResubmitResult =
@@ -34,7 +41,7 @@ export type ResubmitResult =
 export async function resubmitReport(db: Db, input: ResubmitInput, now: Date): Promise<ResubmitResult> {
   // The same check as a first submit (issue 12.5).
   const text = checkReportText(input.reasons, input.phone);
-  if (!text || !["kk", "ru"].includes(input.reportLang)) return { ok: false, reason: "bad_input" };
+  if (!text || !isDocumentLanguage(input.reportLang)) return { ok: false, reason: "bad_input" };
   const { reasons, phone } = text;
   return db.transaction(async (tx) => {
     const ctx = await loadCaseContext(tx, input.caseId, true);
@@ -68,60 +75,10 @@ export async function resubmitReport(db: Db, input: ResubmitInput, now: Date): P
     const report = await storeReportVersion(tx, c, ctx.inst, now);
 
     // The head's decision: counted afresh from today, with the new text on its card.
-    const decide = ctx.steps.find((s) => s.key === "decide" && s.state === "pending");
-    const def = stepOf(ctx.wf, "decide");
-    const today = localDateOf(now);
-    let decideRow = decide;
-    if (decide && def) {
-      const dueOn = dueDateFor(
-        def,
-        {
-          registered: c.registeredOn as LocalDate,
-          opened: today,
-          decision: undefined,
-          order_date: undefined,
-        },
-        ctx.calendar,
-      );
-      [decideRow] = await tx
-        .update(caseSteps)
-        .set({
-          openedAt: now,
-          openedOn: today,
-          dueOn,
-          breachNotifiedOn: null,
-          version: sql`${caseSteps.version} + 1`,
-        })
-        .where(eq(caseSteps.id, decide.id))
-        .returning();
-      if (decideRow) ctx.steps = ctx.steps.map((s) => (s.id === decideRow!.id ? decideRow! : s));
-    }
-    const heads = decideRow ? await roleHolders(tx, c.institutionId, "head", today) : [];
+    const decideRow = await recountDecision(tx, ctx, now);
+    const heads = decideRow ? await roleHolders(tx, c.institutionId, "head", localDateOf(now)) : [];
     if (decideRow) await sendTaskTo(tx, ctx, decideRow, heads, now);
-
-    // Everyone else who saw an earlier version (a copy of any of the case's task cards) gets the new one.
-    const stepIds = ctx.steps.map((s) => s.id);
-    const copies = stepIds.length
-      ? await tx
-          .selectDistinct({ chatId: stepMessages.chatId })
-          .from(stepMessages)
-          .where(inArray(stepMessages.stepId, stepIds))
-      : [];
-    const headChats = new Set(heads.map((h) => h.telegramId));
-    const others = copies.map((r) => r.chatId).filter((id) => !headChats.has(id));
-    const langs = await langsOf(tx, others);
-    await enqueue(
-      tx,
-      others.map((chatId) => {
-        const t = tFor(langs.get(chatId));
-        return {
-          chatId,
-          caseId: c.id,
-          text: t("notice.new_version", { id: c.id, version: report.version, document: report.document }),
-        };
-      }),
-      now,
-    );
+    const others = await tellEarlierReaders(tx, ctx, heads, report, now);
     await audit(tx, {
       at: now,
       action: "case.resubmitted",
@@ -132,7 +89,71 @@ export async function resubmitReport(db: Db, input: ResubmitInput, now: Date): P
       after: { state: c.state, version: c.version, reportVersion: c.reportVersion },
       details: { decideDueOn: decideRow?.dueOn ?? null, toldOfficials: others.length + heads.length },
     });
-    await enqueueReceipt(tx, c, "notice.resubmitted", { version: c.reportVersion }, now);
+    await enqueueReceipt(tx, c, { kind: "resubmitted", version: c.reportVersion }, now);
     return { ok: true as const, caseId: c.id, version: c.reportVersion };
   });
+}
+
+/** The pending decision step opened again today and its due date counted from today (the head's target). */
+async function recountDecision(tx: Executor, ctx: CaseContext, now: Date): Promise<StepRow | undefined> {
+  const decide = ctx.steps.find((s) => s.key === "decide" && s.state === "pending");
+  const def = stepOf(ctx.wf, "decide");
+  if (!decide || !def) return decide;
+  const today = localDateOf(now);
+  const dueOn = dueDateFor(
+    def,
+    {
+      registered: ctx.c.registeredOn as LocalDate,
+      opened: today,
+      decision: undefined,
+      order_date: undefined,
+    },
+    ctx.calendar,
+  );
+  const [decideRow] = await tx
+    .update(caseSteps)
+    .set({
+      openedAt: now,
+      openedOn: today,
+      dueOn,
+      breachNotifiedOn: null,
+      version: sql`${caseSteps.version} + 1`,
+    })
+    .where(eq(caseSteps.id, decide.id))
+    .returning();
+  if (decideRow) ctx.steps = ctx.steps.map((s) => (s.id === decideRow.id ? decideRow : s));
+  return decideRow;
+}
+
+/**
+ * Everyone else who saw an earlier version (a copy of any of the case's task cards) gets the new one;
+ * returns the chats told.
+ */
+async function tellEarlierReaders(
+  tx: Executor,
+  ctx: CaseContext,
+  heads: { telegramId: number }[],
+  report: Parameters<typeof newVersionNotice>[2],
+  now: Date,
+): Promise<number[]> {
+  const stepIds = ctx.steps.map((s) => s.id);
+  const copies = stepIds.length
+    ? await tx
+        .selectDistinct({ chatId: stepMessages.chatId })
+        .from(stepMessages)
+        .where(inArray(stepMessages.stepId, stepIds))
+    : [];
+  const headChats = new Set(heads.map((h) => h.telegramId));
+  const others = copies.map((r) => r.chatId).filter((id) => !headChats.has(id));
+  const langs = await langsOf(tx, others);
+  await enqueue(
+    tx,
+    others.map((chatId) => ({
+      chatId,
+      caseId: ctx.c.id,
+      text: newVersionNotice(langs.get(chatId), ctx.c.id, report),
+    })),
+    now,
+  );
+  return others;
 }

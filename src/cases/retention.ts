@@ -34,7 +34,7 @@ import {
   students,
   users,
 } from "../db/schema";
-import { tFor } from "../i18n";
+import { purgeStub } from "../messages/notices";
 import {
   addCalendarDays,
   dueInstant,
@@ -66,9 +66,6 @@ export const PURGED_CASE_FIELDS = [
   "outcome_reason",
   "order_number",
 ] as const;
-
-/** The stub that replaces a purged message's text (D8). */
-export const purgeStub = (): string => tFor("kk")("purge.stub");
 
 /** The day a case row's retention counts from (D8), or null while it runs. */
 const startOf = (c: { state: string; closedAt: Date | null }): LocalDate | null =>
@@ -188,7 +185,7 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
       await tx.insert(outbox).values(
         copies.map((c) => ({
           chatId: c.chatId,
-          method: "editMessageText",
+          method: "editMessageText" as const,
           payload: { message_id: c.messageId, text: stub },
           caseId,
           nextAttemptAt: now,

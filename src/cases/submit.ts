@@ -10,38 +10,48 @@ import { and, eq, inArray } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
 import { cases, institutions, students } from "../db/schema";
+import type { StudentEntry } from "../people/identity";
 import {
   DEFAULT_REIMBURSEMENT,
+  type DocumentLanguage,
   type Ground,
+  isDocumentLanguage,
   localDateOf,
   RULES_EDITION,
   STUDENT_FILED_GROUNDS,
 } from "../rules";
 import { caseContextOf, openNextSteps } from "./common";
-import { formatDate } from "./format";
 import { enqueueReceipt } from "./receipt";
-import { rosterSnapshot } from "./report-document";
 import { storeReportVersion } from "./report-versions";
 import { OPEN_STATES } from "./states";
-import { checkText, cleanText, isInvalid } from "./validate";
+import { checkPhone, checkText, isInvalid } from "./validate";
+
+type RosterFields = Omit<StudentEntry, "id" | "institutionId" | "sex"> & { sex?: string | null };
+
+/**
+ * The roster fields a report is written from, frozen into the case when it is filed ("" for an unknown
+ * sex), so that the stored report, its DOCX and later versions agree the same way.
+ */
+export function rosterSnapshot(s: RosterFields): Record<keyof RosterFields, string> {
+  const { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit } = s;
+  const sex = s.sex ?? "";
+  return { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit, sex };
+}
 
 export const REASONS_MIN = 20;
 export const REASONS_MAX = 2000;
 
-/** A phone number as typed: digits, spaces, brackets, hyphens, an optional "+"; at least 10 digits. */
-const PHONE_RE = /^\+?[\d \u00a0()-]{7,20}$/;
-export const isPhone = (v: string): boolean => PHONE_RE.test(v) && v.replace(/\D/g, "").length >= 10;
-
 /**
- * The server side of what the report conversation checks (issue 12.5), with the same function: the reasons
- * cleaned and counted in visible characters (checkText), a phone without control characters. null = refused.
+ * The server side of what the report conversation checks (issue 12.5), with the same functions: the reasons
+ * cleaned and counted in visible characters (checkText), the phone cleaned and shaped like one (checkPhone).
+ * null = refused.
  */
 export function checkReportText(
   reasons: string,
   phone: string | null,
 ): { reasons: string; phone: string | null } | null {
   const r = checkText(reasons, REASONS_MIN, REASONS_MAX);
-  const p = phone === null ? null : cleanText(phone);
+  const p = phone === null ? null : checkPhone(phone);
   if (isInvalid(r) || isInvalid(p)) return null;
   return { reasons: r, phone: p };
 }
@@ -52,7 +62,7 @@ export interface SubmitInput {
   reasons: string;
   conscriptServed: boolean;
   phone: string | null;
-  reportLang: "kk" | "ru";
+  reportLang: DocumentLanguage;
 }
 
 export type SubmitResult =
@@ -69,7 +79,7 @@ export async function openCaseOf(db: Db, studentId: number): Promise<number | nu
 
 export async function submitReport(db: Db, input: SubmitInput, now: Date): Promise<SubmitResult> {
   const text = checkReportText(input.reasons, input.phone);
-  if (!text || !STUDENT_FILED_GROUNDS.includes(input.ground) || !["kk", "ru"].includes(input.reportLang)) {
+  if (!text || !STUDENT_FILED_GROUNDS.includes(input.ground) || !isDocumentLanguage(input.reportLang)) {
     return { ok: false, reason: "bad_input" };
   }
   const { reasons, phone } = text;
@@ -100,6 +110,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
           phone,
           studentSnapshot: rosterSnapshot(student),
           endorsers: inst.endorsers, // D4, frozen for the life of the case
+          targetDays: inst.targetDays, // D3, likewise
           reimbursement: { ...DEFAULT_REIMBURSEMENT, ...inst.reimbursement }, // D5, likewise
           registeredAt: now,
           registeredOn,
@@ -121,7 +132,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
           openedSteps: opened.map((s) => ({ id: s.id, key: s.key, dueOn: s.dueOn, dueKind: s.dueKind })),
         },
       });
-      await enqueueReceipt(tx, c, "notice.submitted", { date: formatDate(registeredOn) }, now);
+      await enqueueReceipt(tx, c, { kind: "submitted", date: registeredOn }, now);
       return { ok: true as const, caseId: c.id, registeredOn };
     });
   } catch (err) {

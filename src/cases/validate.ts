@@ -1,4 +1,5 @@
-/** Parsing and checking the officials' free-text answers (dates, numbers, reasons). */
+/** Parsing and checking typed answers: the learner's report (reasons, phone) and the officials' (dates, sums, reasons). */
+import { formatDate } from "../messages/format";
 import type { LocalDate } from "../rules";
 import { isLocalDate } from "../rules";
 
@@ -107,6 +108,21 @@ export function checkText(text: string, min: number, max: number): string | Inva
   return t;
 }
 
+/** A phone number as typed: digits, spaces, brackets, hyphens, an optional "+"; at least 10 digits. */
+const PHONE_RE = /^\+?[\d \u00a0()-]{7,20}$/;
+
+/**
+ * The learner's contact phone (optional in the report; docs/procedure.md), typed or shared with the contact
+ * button: cleaned (cleanText), then digits, spaces, brackets, hyphens and an optional "+", at least 10
+ * digits ("+7 700 123 45 67", "8 (701) 555-44-33"). The report conversation and submit check with this one.
+ */
+export function checkPhone(text: string): string | Invalid {
+  const t = cleanText(text);
+  if (isInvalid(t)) return t;
+  if (PHONE_RE.test(t) && t.replace(/\D/g, "").length >= 10) return t;
+  return { key: t.startsWith("/") ? "invalid.command" : "report.phone_invalid" };
+}
+
 /**
  * A sum of money in tenge (the cl. 8 cost calculation): digits with spaces or a thin space as thousands
  * separators, an optional decimal part with "," or "."; "1 234 567,8 тг" is stored as "1234567.80".
@@ -126,17 +142,4 @@ export function checkConscript(text: string): "yes" | "no" | Invalid {
   return text === "yes" || text === "no" ? text : { key: "invalid.conscript" };
 }
 
-/** "1234567.5" → "1 234 567,50 ₸" */
-export function formatAmount(amount: string): string {
-  const [whole, frac] = amount.split(".");
-  const grouped = (whole ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
-  return `${grouped}${frac ? `,${frac}` : ""} ₸`;
-}
-
 export const isInvalid = (v: unknown): v is Invalid => typeof v === "object" && v !== null && "key" in v;
-
-/** DD.MM.YYYY, the form every official in Kazakhstan writes. */
-export function formatDate(d: LocalDate): string {
-  const [y, m, day] = d.split("-");
-  return `${day}.${m}.${y}`;
-}

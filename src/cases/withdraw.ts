@@ -3,9 +3,9 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
 import { cases, stepMessages, students } from "../db/schema";
-import { tFor } from "../i18n";
+import { withdrawnNotice } from "../messages/notices";
 import { roleHolders } from "../people/holders";
-import { canWithdraw, localDateOf, type Role } from "../rules";
+import { canWithdraw, localDateOf } from "../rules";
 import { cancelPendingSteps, doneKeys, loadCaseContext } from "./common";
 import { enqueue, langsOf } from "./outbox";
 import { isOpen } from "./states";
@@ -33,9 +33,7 @@ export async function withdrawCase(
     if (!canWithdraw(ctx.wf, doneKeys(ctx.steps))) return { status: "too_late" as const, caseId };
 
     const pendingIds = ctx.steps.filter((s) => s.state === "pending").map((s) => s.id);
-    const pendingRoles = [
-      ...new Set(ctx.steps.filter((s) => s.state === "pending").map((s) => s.role as Role)),
-    ];
+    const pendingRoles = [...new Set(ctx.steps.filter((s) => s.state === "pending").map((s) => s.role))];
     // Whoever already holds a copy of a task message, plus today's holders of the pending roles.
     const copies = pendingIds.length
       ? await tx
@@ -59,7 +57,7 @@ export async function withdrawCase(
       [...chats].map((chatId) => ({
         chatId,
         caseId,
-        text: tFor(langs.get(chatId))("notice.withdrawn", { id: caseId }),
+        text: withdrawnNotice(langs.get(chatId), caseId),
       })),
       now,
     );

@@ -17,6 +17,12 @@ const week = (a: Args) => {
   return days?.map((d) => int(d, "a day of --week", 1, 7));
 };
 
+/** D3: --target-days N, the target in working days of every step without a statutory period. */
+const targetDays = (a: Args) => {
+  const d = str(a, "target-days");
+  return d === undefined ? undefined : int(d, "--target-days", 1, 30);
+};
+
 const hour = (a: Args) => {
   const h = str(a, "reminder-hour");
   return h === undefined ? undefined : int(h, "--reminder-hour", 0, 23);
@@ -44,6 +50,11 @@ function reimbursement(a: Args): Record<string, boolean | null> | undefined {
   return map;
 }
 
+const TARGET_DETAILS = [
+  "--target-days: the institution's target, in working days from the day a step opened, for every step without",
+  "  a statutory period (D3; default 2, 1–30). Cases already filed keep the target they were filed with.",
+];
+
 const describe = (i: Institution): string[] => {
   const r = Object.entries(i.reimbursement);
   return [
@@ -51,7 +62,8 @@ const describe = (i: Institution): string[] => {
     `  name: kk: ${i.nameKk} | ru: ${i.nameRu}`,
     `  head's title: kk: ${i.headTitleKk} | ru: ${i.headTitleRu}`,
     `  reminder hour: ${i.reminderHour}:00 Asia/Almaty; working week: ${i.weekPattern.join(",")}`,
-    `  endorsers before deputy_personnel (D4): ${i.endorsers.length > 0 ? i.endorsers.join(", ") : "none"}`,
+    `  target for steps without a statutory period (D3): ${i.targetDays} working day(s)`,
+    `  opinions beside deputy_personnel (D4): ${i.endorsers.length > 0 ? i.endorsers.join(", ") : "none"}`,
     `  reimbursement (D5): ${r.length > 0 ? `defaults, except ${r.map(([g, v]) => `${g}=${v}`).join(", ")}` : "defaults"}`,
     `  personnel contact: ${contactLine(i)}`,
   ];
@@ -73,12 +85,13 @@ export const institutionCommands: Command[] = [
   {
     name: "institution add",
     synopsis:
-      '--code C --name-kk "…" --name-ru "…" --head-title-kk "…" --head-title-ru "…" [--reminder-hour 9] [--week 1,2,3,4,5] [--personnel-contact "…"]',
+      '--code C --name-kk "…" --name-ru "…" --head-title-kk "…" --head-title-ru "…" [--reminder-hour 9] [--week 1,2,3,4,5] [--target-days 2] [--personnel-contact "…"]',
     summary: "add an educational institution",
     details: [
       'The head\'s titles are the address line of the report ("… бастығына", "Начальнику …").',
       "--reminder-hour: local hour (Asia/Almaty) of the daily digest, 0–23 (default 9).",
       "--week: ISO weekdays that are working days, 1 = Monday … 7 = Sunday (default 1,2,3,4,5; D1).",
+      ...TARGET_DETAILS,
       ...CONTACT_DETAILS,
     ],
     options: {
@@ -89,6 +102,7 @@ export const institutionCommands: Command[] = [
       "head-title-ru": { type: "string" },
       "reminder-hour": { type: "string" },
       week: { type: "string" },
+      "target-days": { type: "string" },
       "personnel-contact": { type: "string" },
     },
     async run(ctx, a) {
@@ -102,6 +116,7 @@ export const institutionCommands: Command[] = [
           headTitleRu: required(a, "head-title-ru"),
           reminderHour: hour(a),
           weekPattern: week(a),
+          targetDays: targetDays(a),
           personnelContact: str(a, "personnel-contact"),
         },
         ctx.now(),
@@ -123,10 +138,12 @@ export const institutionCommands: Command[] = [
     name: "institution set",
     args: ["code"],
     synopsis:
-      '[--reminder-hour H] [--week 1,2,3,4,5] [--endorsers unit_head,…] [--reimbursement ground=true|false|default] [--name-kk …] [--name-ru …] [--head-title-kk …] [--head-title-ru …] [--personnel-contact "…"]',
+      '[--reminder-hour H] [--week 1,2,3,4,5] [--target-days N] [--endorsers unit_head,…] [--reimbursement ground=true|false|default] [--name-kk …] [--name-ru …] [--head-title-kk …] [--head-title-ru …] [--personnel-contact "…"]',
     summary: "change an institution's settings",
     details: [
-      `--endorsers: roles that endorse a learner's report, in order, before the deputy head for personnel (D4): ${ENDORSER_ROLES.join(", ")}; "none" clears.`,
+      "--week changes the due dates of open steps at once (they are recomputed and their holders told).",
+      ...TARGET_DETAILS,
+      `--endorsers: roles asked for their opinion to the head on a learner's report, at the same time as the deputy head for personnel (D4): ${ENDORSER_ROLES.join(", ")}; "none" clears.`,
       `--reimbursement: does a ground require reimbursing training costs (D5); grounds: ${GROUNDS.join(", ")}.`,
       '  Repeat it or separate with commas; "default" goes back to the product default.',
       ...CONTACT_DETAILS,
@@ -134,6 +151,7 @@ export const institutionCommands: Command[] = [
     options: {
       "reminder-hour": { type: "string" },
       week: { type: "string" },
+      "target-days": { type: "string" },
       endorsers: { type: "string" },
       reimbursement: { type: "string", multiple: true },
       "name-kk": { type: "string" },
@@ -146,6 +164,7 @@ export const institutionCommands: Command[] = [
       const patch: InstitutionPatch = {
         reminderHour: hour(a),
         weekPattern: week(a),
+        targetDays: targetDays(a),
         endorsers: endorsers(a),
         reimbursement: reimbursement(a),
         nameKk: str(a, "name-kk"),

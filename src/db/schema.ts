@@ -20,6 +20,28 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import {
+  type CaseState,
+  type Category,
+  type DayKind,
+  type DocumentLanguage,
+  type DueKind,
+  type Ground,
+  type Language,
+  OPEN_CASE_STATES,
+  type Role,
+  type StepKey,
+  type StepState,
+} from "../rules";
+
+// The enum-like text columns are typed with the rules' unions (`$type`, type-only: the columns stay text, so
+// a new value needs no migration). Values are checked where they enter: the rules' guards and the use cases.
+
+/** The outbox's delivery states ("cancelled": a task message no longer worth sending, cases/outbox.ts). */
+export type OutboxState = "pending" | "sent" | "failed" | "cancelled";
+/** The Bot API methods the outbox calls. */
+export type OutboxMethod = "sendMessage" | "editMessageText";
+export type InviteKind = "student" | "official";
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => tstz("created_at").notNull().defaultNow();
@@ -36,10 +58,12 @@ export const institutions = pgTable("institutions", {
   reminderHour: smallint("reminder_hour").notNull().default(9),
   /** ISO weekdays that are working days (D1). */
   weekPattern: jsonb("week_pattern").$type<number[]>().notNull().default([1, 2, 3, 4, 5]),
-  /** Extra endorsers before the deputy head for personnel work (D4), e.g. ["unit_head"]. */
-  endorsers: jsonb("endorsers").$type<string[]>().notNull().default([]),
+  /** Extra opinion-givers asked at the same time as the deputy head for personnel work (D4), e.g. ["unit_head"]. */
+  endorsers: jsonb("endorsers").$type<Role[]>().notNull().default([]),
+  /** D3: the institution's target, in working days, for every step without a statutory period. */
+  targetDays: smallint("target_days").notNull().default(2),
   /** Per-ground override of the reimbursement map (D5). */
-  reimbursement: jsonb("reimbursement").$type<Record<string, boolean>>().notNull().default({}),
+  reimbursement: jsonb("reimbursement").$type<Partial<Record<Ground, boolean>>>().notNull().default({}),
   /**
    * How to reach the personnel subdivision (phone, room, hours), told to a learner who writes outside any
    * flow (issue 14.5). Empty until the administrator sets it.
@@ -52,7 +76,7 @@ export const users = pgTable("users", {
   id: serial("id").primaryKey(),
   telegramId: bigint("telegram_id", { mode: "number" }).notNull().unique(),
   /** The language messages are sent in: the one chosen with /lang, else the Telegram app's (D10). */
-  lang: text("lang").notNull().default("kk"),
+  lang: text("lang").$type<Language>().notNull().default("kk"),
   /** Set by /lang (or the first /start's choice): from then on the Telegram app's language is ignored. */
   langChosen: boolean("lang_chosen").notNull().default(false),
   /** Telegram answered 403: the user blocked the bot. Cleared when they write again. */
@@ -70,7 +94,7 @@ export const students = pgTable(
     personalNumber: text("personal_number").notNull(),
     fullName: text("full_name").notNull(),
     rank: text("rank").notNull(),
-    category: text("category").notNull(),
+    category: text("category").$type<Category>().notNull(),
     faculty: text("faculty").notNull().default(""),
     course: text("course").notNull().default(""),
     groupName: text("group_name").notNull().default(""),
@@ -116,7 +140,7 @@ export const officialRoles = pgTable(
     officialId: integer("official_id")
       .notNull()
       .references(() => officials.id),
-    role: text("role").notNull(),
+    role: text("role").$type<Role>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.officialId, t.role] })],
 );
@@ -127,7 +151,7 @@ export const delegations = pgTable("delegations", {
   institutionId: integer("institution_id")
     .notNull()
     .references(() => institutions.id),
-  role: text("role").notNull(),
+  role: text("role").$type<Role>().notNull(),
   fromOfficialId: integer("from_official_id")
     .notNull()
     .references(() => officials.id),
@@ -147,7 +171,7 @@ export const invites = pgTable(
   {
     id: serial("id").primaryKey(),
     tokenHash: text("token_hash").notNull().unique(),
-    kind: text("kind").notNull(), // student | official
+    kind: text("kind").$type<InviteKind>().notNull(),
     institutionId: integer("institution_id")
       .notNull()
       .references(() => institutions.id),
@@ -171,18 +195,15 @@ export const cases = pgTable(
       .notNull()
       .references(() => institutions.id),
     studentId: integer("student_id").references(() => students.id),
-    ground: text("ground").notNull(),
-    category: text("category").notNull(),
+    ground: text("ground").$type<Ground>().notNull(),
+    category: text("category").$type<Category>().notNull(),
     /** D9: the edition of the rules the case was opened under. */
     rulesEdition: text("rules_edition").notNull(),
-    /**
-     * open | approved | sent_back (D6: with the learner to complete; still open) | rejected | withdrawn |
-     * closed | returned (ended by a deputy head's return under the first chain; no longer produced)
-     */
-    state: text("state").notNull().default("open"),
+    /** CaseState (src/rules/decisions.ts): open, approved, sent_back (D6) are running; the rest have ended. */
+    state: text("state").$type<CaseState>().notNull().default("open"),
     version: integer("version").notNull().default(1),
     /** Language of the formal report document (kk | ru), D10. */
-    reportLang: text("report_lang").notNull(),
+    reportLang: text("report_lang").$type<DocumentLanguage>().notNull(),
     reasons: text("reasons"),
     conscriptServed: boolean("conscript_served").notNull(),
     /** D11: personnel confirmed (or corrected) the learner's conscript answer from the personal file. */
@@ -191,11 +212,13 @@ export const cases = pgTable(
     /** D12: the current version of the report (report_versions); a re-submission adds one. */
     reportVersion: integer("report_version").notNull().default(1),
     /** D5: the reimbursement map in force when the case opened (a later change does not reshape it). */
-    reimbursement: jsonb("reimbursement").$type<Record<string, boolean>>().notNull().default({}),
+    reimbursement: jsonb("reimbursement").$type<Partial<Record<Ground, boolean>>>().notNull().default({}),
     /** 1: opened under the first chain (before the D4/D6 revision); 2: the lawful chain. See cases/chain-migration.ts. */
     chainVersion: integer("chain_version").notNull().default(2),
     /** D4: the institution's extra endorsers when the case was filed (a later change does not reshape it). */
-    endorsers: jsonb("endorsers").$type<string[]>().notNull().default([]),
+    endorsers: jsonb("endorsers").$type<Role[]>().notNull().default([]),
+    /** D3: the institution's target when the case was filed (a later change applies to new cases only). */
+    targetDays: smallint("target_days").notNull().default(2),
     /** Snapshot of the student's roster data at filing time, for the report text. */
     studentSnapshot: jsonb("student_snapshot").$type<Record<string, string>>(),
     registeredAt: tstz("registered_at").notNull(),
@@ -211,10 +234,11 @@ export const cases = pgTable(
   },
   (t) => [
     index("cases_inst_state_idx").on(t.institutionId, t.state),
-    // At most one open case per student (issue 5); enforced by the database, not only by the bot.
+    // At most one open case per student (issue 5); enforced by the database, not only by the bot. Built from
+    // the rules' list; the SQL text must stay "state in ('open','approved','sent_back')" (migration 0003).
     uniqueIndex("cases_one_open_per_student_uq")
       .on(t.studentId)
-      .where(sql`state in ('open','approved','sent_back')`),
+      .where(sql.raw(`state in (${OPEN_CASE_STATES.map((s) => `'${s}'`).join(",")})`)),
   ],
 );
 
@@ -225,16 +249,15 @@ export const caseSteps = pgTable(
     caseId: integer("case_id")
       .notNull()
       .references(() => cases.id),
-    key: text("key").notNull(),
-    role: text("role").notNull(),
-    /** pending | done | cancelled */
-    state: text("state").notNull().default("pending"),
+    key: text("key").$type<StepKey>().notNull(),
+    role: text("role").$type<Role>().notNull(),
+    state: text("state").$type<StepState>().notNull().default("pending"),
     version: integer("version").notNull().default(1),
     openedAt: tstz("opened_at").notNull(),
     openedOn: date("opened_on", { mode: "string" }).notNull(),
     dueOn: date("due_on", { mode: "string" }),
-    /** statutory | target (D3) */
-    dueKind: text("due_kind"),
+    /** D3: a statutory period or the institution's target. */
+    dueKind: text("due_kind").$type<DueKind>(),
     cite: text("cite").notNull(),
     doneAt: tstz("done_at"),
     doneByOfficialId: integer("done_by_official_id").references(() => officials.id),
@@ -261,7 +284,7 @@ export const reportVersions = pgTable(
       .notNull()
       .references(() => cases.id),
     version: integer("version").notNull(),
-    lang: text("lang").notNull(),
+    lang: text("lang").$type<DocumentLanguage>().notNull(),
     reasons: text("reasons").notNull(),
     conscriptServed: boolean("conscript_served").notNull(),
     phone: text("phone"),
@@ -309,14 +332,12 @@ export const outbox = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     chatId: bigint("chat_id", { mode: "number" }).notNull(),
-    /** sendMessage | editMessageText */
-    method: text("method").notNull(),
+    method: text("method").$type<OutboxMethod>().notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     /** Where to record the sent message id (a step's task message). */
     stepId: integer("step_id"),
     caseId: integer("case_id"),
-    /** pending | sent | failed */
-    state: text("state").notNull().default("pending"),
+    state: text("state").$type<OutboxState>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
     lastError: text("last_error"),
@@ -329,8 +350,7 @@ export const outbox = pgTable(
 /** The working-day calendar's explicit days (D1); the seed and the Art. 5 rule fill the rest. */
 export const calendarDays = pgTable("calendar_days", {
   day: date("day", { mode: "string" }).primaryKey(),
-  /** day_off | working */
-  kind: text("kind").notNull(),
+  kind: text("kind").$type<DayKind>().notNull(),
   source: text("source").notNull().default("admin"),
   note: text("note").notNull().default(""),
   createdAt: createdAt(),

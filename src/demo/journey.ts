@@ -4,6 +4,7 @@
  * deputy head, the head and the personnel officer take both to a closed case.
  */
 import type TelegramServer from "telegram-test-api";
+import type { DocumentLanguage } from "../rules";
 import { EmulatorChat } from "./emulator-chat";
 import type { ChatEvents } from "./emulator-events";
 import type { DemoPerson } from "./seed";
@@ -53,7 +54,7 @@ export async function fileReport(
   chat: EmulatorChat,
   ground: "own_will" | "contract_refusal",
   reasons: string,
-  lang: "kk" | "ru",
+  lang: DocumentLanguage,
 ) {
   await chat.text("/report");
   await chat.waitFor("r:g:own_will");

@@ -47,7 +47,7 @@ export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {
       personalNumber: "K-0001",
       fullName: "Нұрланов Арман Серікұлы",
       rank: "курсант",
-      category: "cadet",
+      category: "cadet" as const,
       sendingUnit: "",
       sex: "M" as const, // the roster's sex column: Russian texts agree with it (issue 14.6)
     },
@@ -56,7 +56,7 @@ export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {
       personalNumber: "M-0002",
       fullName: "Ахметова Дана Болатқызы",
       rank: "капитан",
-      category: "masters",
+      category: "masters" as const,
       sendingUnit: "ҰҚК Алматы облысы бойынша департаменті",
       sex: "F" as const,
     },

@@ -5,24 +5,19 @@
  * DocFacts: generated from the case, never typed twice.
  */
 import type { Paragraph } from "docx";
-import { formatDate } from "../cases/format";
-import { reportParts } from "../cases/report-document";
-import { tFor } from "../i18n";
-import { sexContext } from "../people/sex";
-import { expulsionOutcome, ORDER_BASIS } from "../rules";
+import { formatDate, plainTextsFor } from "../messages/format";
+import { reportParts, sexContext } from "../messages/report-document";
+import { expulsionOutcome, type Language, ORDER_BASIS } from "../rules";
 import type { DocFacts } from "./facts";
 import { addressee, blank, centred, leftRight, officialDocument, para, signature, toBuffer } from "./layout";
 
 export const DOCUMENT_KINDS = ["report", "interview_sheet", "draft_order", "letter"] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-export type DocLang = "kk" | "ru" | "en";
+/** The report is in the learner's D10 document language; the other documents in the reader's interface language. */
+export type DocLang = Language;
 
 /** Raw text (no HTML escaping): documents are not Telegram messages. */
-const rawT = (lang: DocLang) => {
-  const t = tFor(lang);
-  return (key: string, opts: Record<string, unknown> = {}) =>
-    t(key, { ...opts, interpolation: { escapeValue: false } }) as string;
-};
+const rawT = (lang: DocLang) => plainTextsFor(lang);
 
 /** Which documents exist for a case as it stands (an interview sheet once the interview is recorded, …). */
 export function availableDocuments(f: DocFacts): DocumentKind[] {

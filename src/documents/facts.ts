@@ -9,7 +9,7 @@ import { currentReport } from "../cases/report-versions";
 import type { Executor } from "../db/client";
 import { officials } from "../db/schema";
 import { roleHolders } from "../people/holders";
-import { type Category, type Ground, type LocalDate, localDateOf } from "../rules";
+import { type Category, type DocumentLanguage, type Ground, type LocalDate, localDateOf } from "../rules";
 
 export interface Person {
   name: string;
@@ -35,7 +35,7 @@ export interface DocFacts {
   /** D12: the report as submitted (the latest version). */
   report: {
     version: number;
-    lang: "kk" | "ru";
+    lang: DocumentLanguage;
     reasons: string;
     phone: string | null;
     conscriptServed: boolean;
@@ -89,8 +89,8 @@ export async function docFactsFrom(db: Executor, ctx: CaseContext, now: Date): P
   ) as LocalDate | undefined;
   return {
     caseId: c.id,
-    ground: c.ground as Ground,
-    category: c.category as Category,
+    ground: c.ground,
+    category: c.category,
     institution: {
       nameKk: inst.nameKk,
       nameRu: inst.nameRu,

@@ -3,24 +3,20 @@ import i18next, { type TFunction } from "i18next";
 import en from "../../locales/en.json";
 import kk from "../../locales/kk.json";
 import ru from "../../locales/ru.json";
+import {
+  DEFAULT_LANGUAGE,
+  INTERFACE_LANGUAGES,
+  isLanguage,
+  type Language,
+  languageOfTelegram,
+} from "../rules";
 
-export const LANGS = ["kk", "ru", "en"] as const;
-export type Lang = (typeof LANGS)[number];
-export const DEFAULT_LANG: Lang = "kk";
-
-export function isLang(v: unknown): v is Lang {
-  return typeof v === "string" && (LANGS as readonly string[]).includes(v);
-}
-
-/**
- * D10: the interface language a Telegram app's language_code stands for, until the user chooses one:
- * "ru…" → Russian, "kk…" → Kazakh, anything else (English included) → Kazakh, the state language.
- * English is there for whoever chooses it with /lang.
- */
-export function langOfTelegram(code: string): Lang {
-  const primary = code.toLowerCase().split(/[-_]/)[0];
-  return primary === "ru" ? "ru" : DEFAULT_LANG;
-}
+// The languages are D10's (src/rules/decisions.ts), under the names the bot uses; one list, not two.
+export const LANGS = INTERFACE_LANGUAGES;
+export type Lang = Language;
+export const DEFAULT_LANG: Lang = DEFAULT_LANGUAGE;
+export const isLang = isLanguage;
+export const langOfTelegram = languageOfTelegram;
 
 /** Telegram's HTML needs only these escaped; every interpolated value is escaped (names, reasons). */
 export function escapeHtml(s: string): string {

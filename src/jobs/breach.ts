@@ -12,16 +12,14 @@
  */
 import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { audit } from "../audit";
-import { MESSAGE_BUDGET, packLines, textLength } from "../cases/fit";
-import { dueLine } from "../cases/format";
 import { enqueue, type OutMessage } from "../cases/outbox";
-import type { Db } from "../db/client";
+import { pendingSteps } from "../cases/queries";
+import type { Db, Executor } from "../db/client";
 import { caseSteps } from "../db/schema";
-import { tFor } from "../i18n";
+import { breachMessages } from "../messages/breach";
 import { type Holding, holdingsOn, indexHoldings } from "../people/holders";
-import { isOverdue, type LocalDate, type Role } from "../rules";
-import { caseRef } from "./case-ref";
-import { escalationRoles, institutionsAt, pendingSteps } from "./holdings";
+import { type DueKind, isOverdue, type LocalDate, type Role, type StepKey } from "../rules";
+import { escalationRoles, institutionsAt } from "./holdings";
 
 export interface BreachNotice {
   stepId: number;
@@ -34,19 +32,14 @@ export interface BreachNotice {
   recipients: number;
 }
 
-/** Most steps listed in one notice. */
-const MAX_LISTED = 20;
-/** How much of an escalation item the holders' names may take (characters). */
-const NAMES_BUDGET = 150;
-
 interface Candidate {
   id: number;
   caseId: number;
   institutionId: number;
-  key: string;
-  role: string;
+  key: StepKey;
+  role: Role;
   dueOn: LocalDate;
-  dueKind: string | null;
+  dueKind: DueKind | null;
   cite: string;
 }
 
@@ -76,134 +69,43 @@ export async function sendBreachNotices(
   const holders = indexHoldings(await holdingsOn(db, instIds, today));
   const holdersOf = (inst: number, role: Role): Holding[] => holders.get(`${inst}:${role}`) ?? [];
 
-  /** The holders' names, as many as fit NAMES_BUDGET (always the first), then "+N" (issue 12.4). */
-  const namesOf = (s: Candidate) => {
-    const all = [...new Set(holdersOf(s.institutionId, s.role as Role).map((h) => h.fullName))];
-    if (all.length === 0) return "—";
-    const shown = [all[0]!];
-    let len = all[0]!.length;
-    for (const n of all.slice(1)) {
-      if (len + 2 + n.length > NAMES_BUDGET) break;
-      shown.push(n);
-      len += 2 + n.length;
-    }
-    return all.length > shown.length
-      ? `${shown.join(", ")}, +${all.length - shown.length}`
-      : shown.join(", ");
-  };
   /**
-   * One step: the full notice; several (one tick, one recipient): a list of at most MAX_LISTED items. A list
-   * too long for one message (long names) goes as several, whole items each, every part with its header
-   * and the buttons of its own cases.
+   * One step: the full notice; several (one tick, one recipient): a list (src/messages/breach.ts), with the
+   * holders' names for escalations. A message showing one case belongs to it (D8's purge finds it).
    */
-  const render = (h: Holding, steps: Candidate[], escalation: boolean): OutMessage[] => {
-    const t = tFor(h.lang);
-    const args = (s: Candidate) => ({
-      ref: caseRef(t, s.caseId, opts.botUsername),
-      step: t(`step.${s.key}`),
-      role: t(`role.${s.role}`),
-      names: namesOf(s),
-      due: dueLine(t, s, now, calendars.get(s.institutionId)!),
-    });
-    const message = (text: string, caseIds: number[]): OutMessage => {
-      const buttons: { text: string; data: string }[][] = [];
-      for (let i = 0; i < caseIds.length; i += 2)
-        buttons.push(caseIds.slice(i, i + 2).map((id) => ({ text: t("btn.open", { id }), data: `c:${id}` })));
-      return { chatId: h.telegramId, caseId: caseIds.length === 1 ? caseIds[0] : null, text, buttons };
-    };
-    if (steps.length === 1)
-      return [
-        message(t(escalation ? "breach.escalation" : "breach.holder", args(steps[0]!)), [steps[0]!.caseId]),
-      ];
-    const shown = steps.slice(0, MAX_LISTED);
-    const lines = shown.map((s) => ({
-      caseId: s.caseId,
-      text: t(escalation ? "breach.escalation_item" : "breach.item", args(s)),
+  const render = (h: Holding, steps: Candidate[], escalation: boolean): OutMessage[] =>
+    breachMessages(
+      h.lang,
+      steps.map((s) => ({ ...s, names: holdersOf(s.institutionId, s.role).map((x) => x.fullName) })),
+      escalation,
+      { now, calendarOf: (inst) => calendars.get(inst)!, botUsername: opts.botUsername },
+    ).map(({ caseIds, ...m }) => ({
+      chatId: h.telegramId,
+      caseId: caseIds.length === 1 ? caseIds[0] : null,
+      ...m,
     }));
-    if (steps.length > shown.length)
-      lines.push({ caseId: 0, text: t("breach.more", { count: steps.length - shown.length }) });
-    const wrap = (items: string) =>
-      t(escalation ? "breach.escalation_many" : "breach.holder_many", { count: steps.length, items });
-    const budget = MESSAGE_BUDGET - textLength(wrap(""));
-    return packLines(lines, budget).map((chunk) =>
-      message(
-        wrap(chunk.map((l) => l.text).join("\n")),
-        [...new Set(chunk.map((l) => l.caseId))].filter((id) => id > 0),
-      ),
-    );
-  };
 
   const notices: BreachNotice[] = [];
   const chunk = opts.chunk ?? 500;
   for (let i = 0; i < candidates.length; i += chunk) {
     const part = candidates.slice(i, i + chunk);
     await db.transaction(async (tx) => {
-      const won = await tx
-        .update(caseSteps)
-        .set({ breachNotifiedOn: today })
-        .where(
-          and(
-            inArray(
-              caseSteps.id,
-              part.map((s) => s.id),
-            ),
-            isNull(caseSteps.breachNotifiedOn),
-            eq(caseSteps.state, "pending"),
-          ),
-        )
-        .returning({ id: caseSteps.id });
-      const wonIds = new Set(won.map((w) => w.id));
+      const wonIds = await claimSteps(tx, part, today);
       // Per recipient: the steps they hold (own) and those escalated to them, one message each kind.
-      const inbox = new Map<number, { h: Holding; own: Candidate[]; escalated: Candidate[] }>();
-      const add = (h: Holding, s: Candidate, kind: "own" | "escalated") => {
-        let e = inbox.get(h.officialId);
-        if (!e) {
-          e = { h, own: [], escalated: [] };
-          inbox.set(h.officialId, e);
-        }
-        e[kind].push(s);
-      };
+      const inbox = new Map<number, InboxEntry>();
       for (const s of part) {
         if (!wonIds.has(s.id)) continue;
-        const role = s.role as Role;
-        const own = holdersOf(s.institutionId, role);
-        const told = new Set<number>();
-        for (const h of own) {
-          if (told.has(h.officialId)) continue;
-          told.add(h.officialId);
-          add(h, s, "own");
-        }
-        for (const r of escalationRoles(role)) {
-          for (const h of holdersOf(s.institutionId, r)) {
-            if (told.has(h.officialId)) continue;
-            told.add(h.officialId);
-            add(h, s, "escalated");
-          }
-        }
-        await audit(tx, {
-          at: now,
-          action: "step.breach_notified",
-          institutionId: s.institutionId,
-          caseId: s.caseId,
-          details: {
-            stepId: s.id,
-            stepKey: s.key,
-            role,
-            dueOn: s.dueOn,
-            cite: s.cite,
-            holders: own.map((h) => h.officialId),
-            escalatedTo: escalationRoles(role),
-            recipients: told.size,
-          },
-        });
+        const to = recipientsOf(s, holdersOf);
+        addToInbox(inbox, s, to);
+        await auditBreach(tx, s, to, now);
         notices.push({
           stepId: s.id,
           caseId: s.caseId,
           institutionId: s.institutionId,
           stepKey: s.key,
-          role,
+          role: s.role,
           dueOn: s.dueOn as LocalDate,
-          recipients: told.size,
+          recipients: to.own.length + to.escalated.length,
         });
       }
       const msgs: OutMessage[] = [];
@@ -215,4 +117,84 @@ export async function sendBreachNotices(
     });
   }
   return notices;
+}
+
+/** Marks the steps notified today, unless another runner did first; returns the ids this run won. */
+async function claimSteps(tx: Executor, part: Candidate[], today: LocalDate): Promise<Set<number>> {
+  const won = await tx
+    .update(caseSteps)
+    .set({ breachNotifiedOn: today })
+    .where(
+      and(
+        inArray(
+          caseSteps.id,
+          part.map((s) => s.id),
+        ),
+        isNull(caseSteps.breachNotifiedOn),
+        eq(caseSteps.state, "pending"),
+      ),
+    )
+    .returning({ id: caseSteps.id });
+  return new Set(won.map((w) => w.id));
+}
+
+interface Recipients {
+  /** The step's holders as found (own or delegated; an official may appear twice). */
+  holders: Holding[];
+  /** Each official once: the holders first, then those it escalates to who do not hold it. */
+  own: Holding[];
+  escalated: Holding[];
+}
+
+/** Pure: who is told of one breached step, each official once. */
+function recipientsOf(s: Candidate, holdersOf: (inst: number, role: Role) => Holding[]): Recipients {
+  const holders = holdersOf(s.institutionId, s.role);
+  const told = new Set<number>();
+  const once = (list: Holding[]) =>
+    list.filter((h) => {
+      if (told.has(h.officialId)) return false;
+      told.add(h.officialId);
+      return true;
+    });
+  const own = once(holders);
+  const escalated = escalationRoles(s.role).flatMap((r) => once(holdersOf(s.institutionId, r)));
+  return { holders, own, escalated };
+}
+
+interface InboxEntry {
+  h: Holding;
+  own: Candidate[];
+  escalated: Candidate[];
+}
+
+function addToInbox(inbox: Map<number, InboxEntry>, s: Candidate, to: Recipients) {
+  const add = (h: Holding, kind: "own" | "escalated") => {
+    let e = inbox.get(h.officialId);
+    if (!e) {
+      e = { h, own: [], escalated: [] };
+      inbox.set(h.officialId, e);
+    }
+    e[kind].push(s);
+  };
+  for (const h of to.own) add(h, "own");
+  for (const h of to.escalated) add(h, "escalated");
+}
+
+async function auditBreach(tx: Executor, s: Candidate, to: Recipients, now: Date) {
+  await audit(tx, {
+    at: now,
+    action: "step.breach_notified",
+    institutionId: s.institutionId,
+    caseId: s.caseId,
+    details: {
+      stepId: s.id,
+      stepKey: s.key,
+      role: s.role,
+      dueOn: s.dueOn,
+      cite: s.cite,
+      holders: to.holders.map((h) => h.officialId),
+      escalatedTo: escalationRoles(s.role),
+      recipients: to.own.length + to.escalated.length,
+    },
+  });
 }

@@ -17,27 +17,34 @@
  * steps whose role nobody at the institution holds in the bot today (even with nothing else to report).
  */
 import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
-import { textLength } from "../cases/fit";
-import { dueLine, formatDate } from "../cases/format";
 import { NO_HOLDER_RECIPIENT_ROLES, waitingOnNobody } from "../cases/no-holder";
 import { enqueue, type OutMessage } from "../cases/outbox";
+import { pendingSteps } from "../cases/queries";
 import type { Db } from "../db/client";
 import { caseSteps, digestsSent } from "../db/schema";
-import { tFor } from "../i18n";
+import { renderDigest } from "../messages/digest";
+import type { Rendered } from "../messages/keyboards";
 import { type Holding, holdingsOn } from "../people/holders";
-import { addWorkingDays, type Calendar, isOverdue, type LocalDate, localDateOf, type Role } from "../rules";
-import { caseRef } from "./case-ref";
-import { escalates, escalationRoles, institutionsAt, pendingSteps } from "./holdings";
+import {
+  addWorkingDays,
+  type DueKind,
+  isOverdue,
+  type LocalDate,
+  localDateOf,
+  type Role,
+  type StepKey,
+} from "../rules";
+import { escalates, escalationRoles, institutionsAt } from "./holdings";
 
 /** A pending step as the digest sees it (no personal data: ids, keys, dates). */
 export interface DigestStep {
   id: number;
   caseId: number;
   institutionId: number;
-  key: string;
+  key: StepKey;
   role: Role;
   dueOn: LocalDate;
-  dueKind: string | null;
+  dueKind: DueKind | null;
   cite: string;
 }
 
@@ -58,18 +65,13 @@ export interface BuiltDigest {
   lang: string;
   groups: DigestGroups;
   /** null: nothing to report (no message). */
-  message: Pick<OutMessage, "text" | "buttons"> | null;
+  message: Rendered | null;
 }
 
 export interface DigestBuild {
   /** Every official whose digest is due now and not yet claimed (with or without a message). */
   digests: BuiltDigest[];
 }
-
-/** Most items listed in one message (the counts in the headers are always complete). */
-export const DIGEST_MAX_ITEMS = 20;
-/** Telegram refuses texts over 4096 characters; stay well below. */
-const MAX_TEXT = 3800;
 
 const byDue = (a: DigestStep, b: DigestStep) =>
   a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.caseId - b.caseId || a.id - b.id;
@@ -109,105 +111,6 @@ export const isEmptyDigest = (g: DigestGroups): boolean =>
   g.overdue.length + g.today.length + g.soon.length + g.escalations.length + g.noHolder.length === 0;
 
 /**
- * Renders a digest (HTML; values escaped by i18next) with a button per listed case (c:<caseId>).
- * `institutionCode` goes into the D14 section's hint (the readiness check's command line). With the bot's
- * username each item's case is a link that opens it in the bot (issue 14.10); without it, plain text.
- */
-export function renderDigest(
-  lang: string,
-  g: DigestGroups,
-  today: LocalDate,
-  now: Date,
-  calendar: Calendar,
-  lineCache: Map<string, string> = new Map(),
-  institutionCode = "",
-  botUsername: string | null = null,
-): Pick<OutMessage, "text" | "buttons"> {
-  const t = tFor(lang);
-  // i18next calls dominate at scale: labels and due lines are shared by many items, so each is made once.
-  const cached = (key: string, make: () => string): string => {
-    let v = lineCache.get(key);
-    if (v === undefined) {
-      v = make();
-      lineCache.set(key, v);
-    }
-    return v;
-  };
-  type Kind = "own" | "escalation" | "no_holder";
-  const line = (s: DigestStep, kind: Kind): string =>
-    cached(`${kind}|${lang}|${s.id}`, () => {
-      const step = cached(`s|${lang}|${s.key}`, () => t(`step.${s.key}`));
-      const due = cached(`d|${lang}|${s.dueOn}|${s.dueKind}|${s.cite}`, () => dueLine(t, s, now, calendar));
-      const ref = caseRef(t, s.caseId, botUsername);
-      if (kind === "own") return t("digest.item", { ref, step, due });
-      const role = cached(`r|${lang}|${s.role}`, () => t(`role.${s.role}`));
-      return t(kind === "escalation" ? "digest.escalation_item" : "no_holder.digest_item", {
-        ref,
-        step,
-        role,
-        due,
-      });
-    });
-  const parts: string[] = [t("digest.header", { date: formatDate(today) })];
-  let length = parts[0]!.length;
-  let shown = 0;
-  let hidden = 0;
-  const caseIds: number[] = [];
-  // D14 first: nobody can act on those steps, and /inbox (by role) does not list them to the reader.
-  const sections: [string, DigestStep[], Kind][] = [
-    ["no_holder.digest_header", g.noHolder, "no_holder"],
-    ["digest.overdue", g.overdue, "own"],
-    ["digest.today", g.today, "own"],
-    ["digest.soon", g.soon, "own"],
-    ["digest.escalations", g.escalations, "escalation"],
-  ];
-  // Issue 12.4: the text never exceeds MAX_TEXT. Each item fits only if what must still follow fits too:
-  // its section's hint, the headers (and hint) of the sections after it, and the "…and N more" line.
-  // With links, items are counted as Telegram counts them (an <a href> adds no visible characters); the
-  // rest, and items without links, by their raw length (never less than Telegram's count).
-  const active = sections
-    .filter(([, items]) => items.length > 0)
-    .map(([key, items, kind]) => ({
-      items,
-      kind,
-      head: t(key, { count: items.length }),
-      // What to do, once under the D14 section (always shown: without it the section is only a complaint).
-      hint: kind === "no_holder" ? t("no_holder.digest_hint", { code: institutionCode }) : null,
-    }));
-  const total = active.reduce((n, x) => n + x.items.length, 0);
-  const moreLength = t("digest.more", { count: total }).length + 2;
-  const fixedLength = (x: (typeof active)[number]) => x.head.length + 2 + (x.hint ? x.hint.length + 1 : 0);
-  for (const [k, { items, kind, head, hint }] of active.entries()) {
-    parts.push(`\n${head}`);
-    length += head.length + 2;
-    const reserve =
-      (hint ? hint.length + 1 : 0) + active.slice(k + 1).reduce((n, x) => n + fixedLength(x), 0) + moreLength;
-    for (const s of items) {
-      const text = shown < DIGEST_MAX_ITEMS ? line(s, kind) : "";
-      const size = botUsername ? textLength(text) : text.length;
-      if (shown >= DIGEST_MAX_ITEMS || length + size + 1 + reserve > MAX_TEXT) {
-        hidden++;
-        continue;
-      }
-      parts.push(text);
-      length += size + 1;
-      shown++;
-      if (!caseIds.includes(s.caseId)) caseIds.push(s.caseId);
-    }
-    if (hint) {
-      parts.push(hint);
-      length += hint.length + 1;
-    }
-  }
-  if (hidden > 0) parts.push(`\n${t("digest.more", { count: hidden })}`);
-  const buttons: { text: string; data: string }[][] = [];
-  for (let i = 0; i < caseIds.length; i += 2) {
-    buttons.push(caseIds.slice(i, i + 2).map((id) => ({ text: t("btn.open", { id }), data: `c:${id}` })));
-  }
-  return { text: parts.join("\n"), buttons };
-}
-
-/**
  * Builds (does not send) the digests due at `now`: institutions whose reminder hour has come on a working
  * day of their calendar, officials holding a role there today whose digest for today is not claimed yet.
  */
@@ -238,85 +141,39 @@ export async function buildDigests(
     instIds,
     and(isNotNull(caseSteps.dueOn), lte(caseSteps.dueOn, maxHorizon)),
   );
-
-  // Per institution: steps by role, and the overdue statutory ones (escalations).
-  const stepsByInst = new Map<number, { byRole: Map<Role, DigestStep[]>; overdueStatutory: DigestStep[] }>();
-  for (const r of rows) {
-    const s = r as DigestStep;
-    const inst = byInst.get(s.institutionId);
-    if (!inst || s.dueOn > inst.horizon) continue;
-    let e = stepsByInst.get(s.institutionId);
-    if (!e) {
-      e = { byRole: new Map(), overdueStatutory: [] };
-      stepsByInst.set(s.institutionId, e);
-    }
-    const list = e.byRole.get(s.role);
-    if (list) list.push(s);
-    else e.byRole.set(s.role, [s]);
-    if (escalates(s) && isOverdue(s.dueOn, now)) e.overdueStatutory.push(s);
-  }
-
-  // D14: the steps waiting on nobody, read only for institutions whose head or administrators are due.
-  const noHolderByInst = new Map<number, DigestStep[]>();
-  const told = new Set(
-    holdings.filter((h) => NO_HOLDER_RECIPIENT_ROLES.includes(h.role)).map((h) => h.institutionId),
-  );
-  // The holdings at hand (officials not yet claimed today) already show most roles held.
-  const held = new Set(holdings.map((h) => `${h.institutionId}:${h.role}`));
-  for (const s of await waitingOnNobody(db, [...told], today, { held })) {
-    const list = noHolderByInst.get(s.institutionId);
-    if (list) list.push(s as DigestStep);
-    else noHolderByInst.set(s.institutionId, [s as DigestStep]);
-  }
-
-  // Officials with the roles they hold today.
-  const officialsById = new Map<number, { h: Holding; roles: Set<Role> }>();
-  for (const h of holdings) {
-    const o = officialsById.get(h.officialId);
-    if (o) o.roles.add(h.role);
-    else officialsById.set(h.officialId, { h, roles: new Set([h.role]) });
-  }
+  const stepsByInst = indexSteps(rows as DigestStep[], byInst, now);
+  const noHolderByInst = await noHolderSteps(db, holdings, today);
 
   // Officials of one institution with the same roles share the groups, and per language the message.
   const groupCache = new Map<string, DigestGroups>();
-  const messageCache = new Map<string, NonNullable<BuiltDigest["message"]>>();
+  const messageCache = new Map<string, Rendered>();
   const lineCaches = new Map<number, Map<string, string>>();
-  const empty = { byRole: new Map<Role, DigestStep[]>(), overdueStatutory: [] as DigestStep[] };
   const digests: BuiltDigest[] = [];
-  for (const { h, roles } of officialsById.values()) {
+  for (const { h, roles } of rolesByOfficial(holdings).values()) {
     const inst = byInst.get(h.institutionId)!;
     const roleKey = `${h.institutionId}|${[...roles].sort().join(",")}`;
-    let groups = groupCache.get(roleKey);
-    if (!groups) {
-      const e = stepsByInst.get(h.institutionId) ?? empty;
-      groups = groupDigest(roles, e.byRole, e.overdueStatutory, today, inst.horizon, now);
+    const groups = cached(groupCache, roleKey, () => {
+      const e = stepsByInst.get(h.institutionId) ?? NO_STEPS;
+      const g = groupDigest(roles, e.byRole, e.overdueStatutory, today, inst.horizon, now);
       if (NO_HOLDER_RECIPIENT_ROLES.some((r) => roles.has(r)))
-        groups.noHolder = noHolderByInst.get(h.institutionId) ?? [];
-      groupCache.set(roleKey, groups);
-    }
-    let message: BuiltDigest["message"] = null;
-    if (!isEmptyDigest(groups) && !h.unreachable) {
-      const msgKey = `${roleKey}|${h.lang}`;
-      message = messageCache.get(msgKey) ?? null;
-      if (!message) {
-        let cache = lineCaches.get(h.institutionId);
-        if (!cache) {
-          cache = new Map();
-          lineCaches.set(h.institutionId, cache);
-        }
-        message = renderDigest(
-          h.lang,
-          groups,
-          today,
-          now,
-          inst.calendar,
-          cache,
-          inst.inst.code,
-          opts.botUsername ?? null,
-        );
-        messageCache.set(msgKey, message);
-      }
-    }
+        g.noHolder = noHolderByInst.get(h.institutionId) ?? [];
+      return g;
+    });
+    const message =
+      isEmptyDigest(groups) || h.unreachable
+        ? null
+        : cached(messageCache, `${roleKey}|${h.lang}`, () =>
+            renderDigest(
+              h.lang,
+              groups,
+              today,
+              now,
+              inst.calendar,
+              cached(lineCaches, h.institutionId, () => new Map()),
+              inst.inst.code,
+              opts.botUsername ?? null,
+            ),
+          );
     digests.push({
       officialId: h.officialId,
       institutionId: h.institutionId,
@@ -327,6 +184,72 @@ export async function buildDigests(
     });
   }
   return { digests };
+}
+
+/** The value under `key`, made and stored the first time. */
+function cached<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    cache.set(key, v);
+  }
+  return v;
+}
+
+interface InstitutionSteps {
+  byRole: Map<Role, DigestStep[]>;
+  overdueStatutory: DigestStep[];
+}
+
+const NO_STEPS: InstitutionSteps = { byRole: new Map(), overdueStatutory: [] };
+
+/**
+ * Pure: per institution, its steps due by its own horizon by role, and the overdue statutory ones
+ * (escalations).
+ */
+function indexSteps(
+  steps: readonly DigestStep[],
+  byInst: ReadonlyMap<number, { horizon: LocalDate }>,
+  now: Date,
+): Map<number, InstitutionSteps> {
+  const out = new Map<number, InstitutionSteps>();
+  for (const s of steps) {
+    const inst = byInst.get(s.institutionId);
+    if (!inst || s.dueOn > inst.horizon) continue;
+    const e = cached(out, s.institutionId, () => ({ byRole: new Map(), overdueStatutory: [] }));
+    cached(e.byRole, s.role, () => []).push(s);
+    if (escalates(s) && isOverdue(s.dueOn, now)) e.overdueStatutory.push(s);
+  }
+  return out;
+}
+
+/** D14: the steps waiting on nobody, read only for institutions whose head or administrators are due. */
+async function noHolderSteps(
+  db: Db,
+  holdings: readonly Holding[],
+  today: LocalDate,
+): Promise<Map<number, DigestStep[]>> {
+  const out = new Map<number, DigestStep[]>();
+  const told = new Set(
+    holdings.filter((h) => NO_HOLDER_RECIPIENT_ROLES.includes(h.role)).map((h) => h.institutionId),
+  );
+  // The holdings at hand (officials not yet claimed today) already show most roles held.
+  const held = new Set(holdings.map((h) => `${h.institutionId}:${h.role}`));
+  for (const s of await waitingOnNobody(db, [...told], today, { held })) {
+    cached(out, s.institutionId, () => []).push(s as DigestStep);
+  }
+  return out;
+}
+
+/** Pure: each official with the roles they hold today (own or delegated). */
+function rolesByOfficial(holdings: readonly Holding[]): Map<number, { h: Holding; roles: Set<Role> }> {
+  const out = new Map<number, { h: Holding; roles: Set<Role> }>();
+  for (const h of holdings) {
+    const o = out.get(h.officialId);
+    if (o) o.roles.add(h.role);
+    else out.set(h.officialId, { h, roles: new Set([h.role]) });
+  }
+  return out;
 }
 
 export interface DigestRunResult {

@@ -20,13 +20,11 @@
  */
 import { and, eq, inArray, like, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { CONVERSATION_VERSION } from "../bot/conversation-storage";
-import { REPORT_CONVERSATION } from "../bot/conversations/report";
-import { formatDate } from "../cases/format";
 import { enqueue } from "../cases/outbox";
 import type { Db } from "../db/client";
+import { CONVERSATION_VERSION, REPORT_CONVERSATION } from "../db/conversation-storage";
 import { conversationState, institutions, students, users } from "../db/schema";
-import { tFor } from "../i18n";
+import { draftExpiringNotice } from "../messages/notices";
 import { localDateOf } from "../rules";
 import { localHourOf } from "./holdings";
 
@@ -36,9 +34,6 @@ export const CONVERSATION_TTL_MS = 14 * 86_400_000;
 /** Key of the notice marker of a chat's draft. */
 export const DRAFT_NOTICE_PREFIX = "draft-notice:";
 const markerKey = (chatKey: string) => `${DRAFT_NOTICE_PREFIX}${chatKey}`;
-
-/** The button of the notice: the menu's "report" button, which resumes a kept or idle draft. */
-export const RESUME_DATA = "menu:report";
 
 /** Private chats only (a user's id is positive); markers and any other key never match. */
 const CHAT_KEY = /^[0-9]{1,15}$/;
@@ -147,16 +142,9 @@ export async function sendDraftNotices(
         result.silent++;
         return;
       }
-      const t = tFor(owner.lang);
       await enqueue(
         tx,
-        [
-          {
-            chatId: owner.telegramId,
-            text: t("draft.expiring", { date: formatDate(localDateOf(r.updatedAt)) }),
-            buttons: [[{ text: t("draft.resume"), data: RESUME_DATA }]],
-          },
-        ],
+        [{ chatId: owner.telegramId, ...draftExpiringNotice(owner.lang, localDateOf(r.updatedAt)) }],
         now,
       );
       result.sent++;

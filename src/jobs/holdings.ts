@@ -1,16 +1,22 @@
 /**
- * The jobs' shared timing and escalation rules, and the pending-step query digests and breaches share.
- * Who holds which role lives in src/people/holders.ts (holdingsOn).
+ * The jobs' shared timing and escalation rules. Who holds which role lives in src/people/holders.ts
+ * (holdingsOn); the pending steps the digests and breaches list, in src/cases/queries.ts (pendingSteps).
  */
 
-import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { DateTime } from "luxon";
-import { ACTIVE_STATES } from "../cases/states";
 import type { Executor } from "../db/client";
-import { caseSteps, cases, institutions } from "../db/schema";
+import { institutions } from "../db/schema";
 import { loadCalendar } from "../people/calendar-store";
 
-import { type Calendar, isWorkingDay, type LocalDate, localDateOf, type Role, TIME_ZONE } from "../rules";
+import {
+  type Calendar,
+  type DueKind,
+  isWorkingDay,
+  type LocalDate,
+  localDateOf,
+  type Role,
+  TIME_ZONE,
+} from "../rules";
 
 /**
  * Who hears of a missed statutory deadline besides the step's own holders: the head of the institution
@@ -22,7 +28,7 @@ export function escalationRoles(stepRole: Role): Role[] {
 }
 
 /** Only statutory deadlines (cl. 7, 14, 15, 18, 20, 21, 26) are breached and escalated; D3 targets are not. */
-export const escalates = (step: { dueKind: string | null }): boolean => step.dueKind === "statutory";
+export const escalates = (step: { dueKind: DueKind | null }): boolean => step.dueKind === "statutory";
 
 export type InstitutionRow = typeof institutions.$inferSelect;
 
@@ -68,29 +74,4 @@ export async function institutionsAt(db: Executor, now: Date): Promise<Instituti
     });
   }
   return out;
-}
-
-/** The pending steps of open cases at these institutions that also match `where` (digests, breaches). */
-export function pendingSteps(db: Executor, institutionIds: number[], where: SQL | undefined) {
-  return db
-    .select({
-      id: caseSteps.id,
-      caseId: caseSteps.caseId,
-      institutionId: cases.institutionId,
-      key: caseSteps.key,
-      role: caseSteps.role,
-      dueOn: caseSteps.dueOn,
-      dueKind: caseSteps.dueKind,
-      cite: caseSteps.cite,
-    })
-    .from(caseSteps)
-    .innerJoin(cases, eq(cases.id, caseSteps.caseId))
-    .where(
-      and(
-        eq(caseSteps.state, "pending"),
-        inArray(cases.institutionId, institutionIds),
-        inArray(cases.state, [...ACTIVE_STATES]),
-        where,
-      ),
-    );
 }

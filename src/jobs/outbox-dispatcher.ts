@@ -16,8 +16,8 @@ import { BLOCKED_BY_USER, enqueue, langsOf } from "../cases/outbox";
 import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { outbox, stepMessages, users } from "../db/schema";
-import { tFor } from "../i18n";
 import { type Logger, redactTelegramText, safeError } from "../logger";
+import { unreachableNotice } from "../messages/notices";
 
 export interface DispatcherDeps {
   db: Db;
@@ -196,76 +196,104 @@ async function sendOne(
   gate: Pacer,
   leaseMs: number,
 ): Promise<"sent" | "retried" | "failed" | "released"> {
-  const { db, api, clock, log } = deps;
+  const { db, api, clock } = deps;
   const payload = { chat_id: row.chatId, ...(row.payload as Record<string, unknown>) };
   if (!(await holdClaim(db, row, clock(), leaseMs))) return "released";
   try {
     const res = (await (api.raw as unknown as Record<string, (p: unknown) => Promise<unknown>>)[row.method]!(
       payload,
     )) as { message_id?: number } | true;
-    const marked = await db
-      .update(outbox)
-      .set({ state: "sent", sentAt: clock(), lastError: null })
-      .where(and(eq(outbox.id, row.id), eq(outbox.state, "pending")))
-      .returning({ id: outbox.id });
+    const marked = await markSent(db, row, clock());
     gate.ok();
-    const messageId = typeof res === "object" ? res.message_id : undefined;
-    if (row.stepId && messageId) {
-      if (marked.length === 0) {
-        // The step was done while this copy was in flight: take its buttons away at once.
-        await api.raw.editMessageReplyMarkup({ chat_id: row.chatId, message_id: messageId }).catch(() => {});
-      } else {
-        await db
-          .insert(stepMessages)
-          .values({ stepId: row.stepId, chatId: row.chatId, messageId })
-          .onConflictDoUpdate({ target: [stepMessages.stepId, stepMessages.chatId], set: { messageId } });
-      }
-    }
+    await keepCopy(deps, row, typeof res === "object" ? res.message_id : undefined, marked);
     return "sent";
   } catch (err) {
-    const now = clock();
-    if (err instanceof GrammyError) {
-      if (err.error_code === 400 && /message is not modified/i.test(err.description)) {
-        await db.update(outbox).set({ state: "sent", sentAt: now }).where(eq(outbox.id, row.id));
-        return "sent";
-      }
-      // Telegram's description can quote the message text: store and log it redacted.
-      const description = redactTelegramText(err.description);
-      if (err.error_code === 429) {
-        const wait = (err.parameters.retry_after ?? 1) * 1000;
-        gate.tooMany(wait);
-        await retryAt(db, row.id, new Date(now.getTime() + wait), `${err.error_code}: ${description}`);
-        return "retried";
-      }
-      if (err.error_code === 403) {
-        await markUnreachable(deps, row);
-        return "failed";
-      }
-      if (err.error_code >= 500) {
-        await retryAt(
-          db,
-          row.id,
-          new Date(now.getTime() + backoffMs(row.attempts)),
-          `${err.error_code}: ${description}`,
-        );
-        return "retried";
-      }
-      // Any other 4xx will not get better by retrying.
-      log.warn(
-        { outboxId: row.id, method: row.method, code: err.error_code, description },
-        "outbox message refused",
-      );
-      await db
-        .update(outbox)
-        .set({ state: "failed", lastError: `${err.error_code}: ${description}` })
-        .where(eq(outbox.id, row.id));
-      return "failed";
-    }
-    // A network error's text can carry the request URL, and with it the bot token: redacted too.
-    const message = redactTelegramText(err instanceof HttpError ? String(err.error) : String(err));
-    await retryAt(db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), message);
+    return handleSendError(deps, row, gate, err);
+  }
+}
+
+/** Marks the row sent; false when it was no longer pending. */
+async function markSent(db: Db, row: Row, now: Date): Promise<boolean> {
+  const marked = await db
+    .update(outbox)
+    .set({ state: "sent", sentAt: now, lastError: null })
+    .where(and(eq(outbox.id, row.id), eq(outbox.state, "pending")))
+    .returning({ id: outbox.id });
+  return marked.length > 0;
+}
+
+/** A task card's copy is remembered (to retire it later) or, if the row was no longer pending, stripped. */
+async function keepCopy(deps: DispatcherDeps, row: Row, messageId: number | undefined, marked: boolean) {
+  if (!row.stepId || !messageId) return;
+  if (!marked) {
+    // The step was done while this copy was in flight: take its buttons away at once.
+    await deps.api.raw.editMessageReplyMarkup({ chat_id: row.chatId, message_id: messageId }).catch(() => {});
+  } else {
+    await deps.db
+      .insert(stepMessages)
+      .values({ stepId: row.stepId, chatId: row.chatId, messageId })
+      .onConflictDoUpdate({ target: [stepMessages.stepId, stepMessages.chatId], set: { messageId } });
+  }
+}
+
+async function handleSendError(
+  deps: DispatcherDeps,
+  row: Row,
+  gate: Pacer,
+  err: unknown,
+): Promise<"sent" | "retried" | "failed"> {
+  const { db, clock } = deps;
+  const now = clock();
+  if (err instanceof GrammyError) return handleTelegramError(deps, row, gate, err, now);
+  // A network error's text can carry the request URL, and with it the bot token: redacted too.
+  const message = redactTelegramText(err instanceof HttpError ? String(err.error) : String(err));
+  await retryAt(db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), message);
+  return "retried";
+}
+
+async function handleTelegramError(
+  deps: DispatcherDeps,
+  row: Row,
+  gate: Pacer,
+  err: GrammyError,
+  now: Date,
+): Promise<"sent" | "retried" | "failed"> {
+  const { db, log } = deps;
+  if (err.error_code === 400 && /message is not modified/i.test(err.description)) {
+    await db.update(outbox).set({ state: "sent", sentAt: now }).where(eq(outbox.id, row.id));
+    return "sent";
+  }
+  // Telegram's description can quote the message text: store and log it redacted.
+  const description = redactTelegramText(err.description);
+  if (err.error_code === 429) {
+    const wait = (err.parameters.retry_after ?? 1) * 1000;
+    gate.tooMany(wait);
+    await retryAt(db, row.id, new Date(now.getTime() + wait), `${err.error_code}: ${description}`);
     return "retried";
   }
+  if (err.error_code === 403) {
+    await markUnreachable(deps, row);
+    return "failed";
+  }
+  if (err.error_code >= 500) {
+    await retryAt(
+      db,
+      row.id,
+      new Date(now.getTime() + backoffMs(row.attempts)),
+      `${err.error_code}: ${description}`,
+    );
+    return "retried";
+  }
+  // Any other 4xx will not get better by retrying.
+  log.warn(
+    { outboxId: row.id, method: row.method, code: err.error_code, description },
+    "outbox message refused",
+  );
+  await db
+    .update(outbox)
+    .set({ state: "failed", lastError: `${err.error_code}: ${description}` })
+    .where(eq(outbox.id, row.id));
+  return "failed";
 }
 
 async function retryAt(db: Db, id: number, at: Date, error: string) {
@@ -290,10 +318,7 @@ async function markUnreachable(deps: DispatcherDeps, row: Row) {
         tx,
         adminTelegramIds.map((chatId) => ({
           chatId,
-          text: tFor(langs.get(chatId))("notice.unreachable", {
-            telegramId: row.chatId,
-            caseId: caseRow?.caseId ?? "—",
-          }),
+          text: unreachableNotice(langs.get(chatId), row.chatId, caseRow?.caseId ?? null),
         })),
         now,
       );

@@ -19,9 +19,9 @@ import { type PurgedCase, purgeExpired } from "../cases/retention";
 import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { type Logger, safeError } from "../logger";
+import { usableUsername } from "../messages/format";
 import { type LocalDate, localDateOf } from "../rules";
 import { type BreachNotice, sendBreachNotices } from "./breach";
-import { usableUsername } from "./case-ref";
 import { type DigestRunResult, sendDigests } from "./digest";
 import {
   CONVERSATION_TTL_MS,

@@ -8,10 +8,17 @@ import { and, asc, eq, gte, lte } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { calendarDays } from "../db/schema";
-import { type Calendar, type CalendarOverride, isLocalDate, type LocalDate, makeCalendar } from "../rules";
+import {
+  type Calendar,
+  type CalendarOverride,
+  type DayKind,
+  isLocalDate,
+  type LocalDate,
+  makeCalendar,
+} from "../rules";
 import { type Actor, by, InputError } from "./institutions";
 
-export type DayKind = "day_off" | "working";
+export type { DayKind };
 
 export interface CalendarDay {
   day: LocalDate;
@@ -32,7 +39,7 @@ const NOTE_MAX = 300;
 
 const toDay = (r: typeof calendarDays.$inferSelect): CalendarDay => ({
   day: r.day,
-  kind: r.kind as DayKind,
+  kind: r.kind,
   source: r.source,
   note: r.note,
 });
@@ -61,7 +68,7 @@ export async function loadCalendar(db: Executor, weekPattern?: readonly number[]
   const rows = await db.select().from(calendarDays);
   const overrides: CalendarOverride[] = rows.map((r) => ({
     date: r.day,
-    kind: r.kind as DayKind,
+    kind: r.kind,
     note: r.note,
   }));
   return makeCalendar({ weekPattern, overrides });

@@ -146,13 +146,13 @@ export async function holdingsOn(
   for (const h of own) {
     byKey.set(`${h.institutionId}:${h.role}:${h.officialId}`, {
       ...h,
-      role: h.role as Role,
+      role: h.role,
       onBehalfOfOfficialId: null,
     });
   }
   for (const h of acting) {
     const key = `${h.institutionId}:${h.role}:${h.officialId}`;
-    if (!byKey.has(key)) byKey.set(key, { ...h, role: h.role as Role });
+    if (!byKey.has(key)) byKey.set(key, { ...h, role: h.role });
   }
   return [...byKey.values()].sort((a, b) => a.officialId - b.officialId);
 }

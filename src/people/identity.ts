@@ -7,8 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { requeueBlocked } from "../cases/outbox";
 import type { Executor } from "../db/client";
 import { officialRoles, officials, students, users } from "../db/schema";
-import { DEFAULT_LANG, isLang, type Lang, langOfTelegram } from "../i18n";
-import { isRole, type Role } from "../rules";
+import { DEFAULT_LANGUAGE, isLanguage, isRole, type Language, languageOfTelegram, type Role } from "../rules";
 import type { Sex } from "./sex";
 
 export interface StudentEntry {
@@ -38,7 +37,7 @@ export interface Identity {
   telegramId: number | null;
   userId: number | null;
   /** The language to answer in: the chosen one, else the Telegram app's (D10); stored in users.lang. */
-  lang: Lang;
+  lang: Language;
   /** Chosen with /lang (or the first /start's buttons): the Telegram app's language no longer counts. */
   langChosen: boolean;
   /** This update moved the stored language to the Telegram app's: what was set in the old one is stale. */
@@ -52,7 +51,7 @@ export interface Identity {
 export const ANONYMOUS: Identity = {
   telegramId: null,
   userId: null,
-  lang: DEFAULT_LANG,
+  lang: DEFAULT_LANGUAGE,
   langChosen: false,
   langFollowed: false,
   student: null,
@@ -125,8 +124,8 @@ export async function loadIdentity(
   const [row] = await query.execute({ telegramId });
   let userId: number | null = null;
   // D10: until a language is chosen, the Telegram app's is the one we use.
-  const detected = languageCode ? langOfTelegram(languageCode) : undefined;
-  let lang: string = detected ?? DEFAULT_LANG;
+  const detected = languageCode ? languageOfTelegram(languageCode) : undefined;
+  let lang: string = detected ?? DEFAULT_LANGUAGE;
   let langFollowed = false;
   const isListedAdmin = adminIds.includes(telegramId);
   if (!row) {
@@ -160,7 +159,7 @@ export async function loadIdentity(
   return {
     telegramId,
     userId,
-    lang: isLang(lang) ? lang : DEFAULT_LANG,
+    lang: isLanguage(lang) ? lang : DEFAULT_LANGUAGE,
     langChosen: row?.langChosen ?? false,
     langFollowed,
     student: row?.student ?? null,
@@ -173,7 +172,7 @@ export async function loadIdentity(
 export const isStranger = (i: Identity): boolean => !i.student && !i.official && !i.isAdmin;
 
 /** The users row of a Telegram account, created if missing (in `lang` when given); its id. */
-export async function ensureUser(db: Executor, telegramId: number, lang?: Lang): Promise<number> {
+export async function ensureUser(db: Executor, telegramId: number, lang?: Language): Promise<number> {
   const [row] = await db
     .insert(users)
     .values({ telegramId, ...(lang ? { lang } : {}) })
@@ -190,7 +189,7 @@ export async function ensureUser(db: Executor, telegramId: number, lang?: Lang):
 export async function setLanguage(
   db: Executor,
   who: number | { telegramId: number },
-  lang: Lang,
+  lang: Language,
 ): Promise<void> {
   const chosen = { lang, langChosen: true };
   if (typeof who === "number") {

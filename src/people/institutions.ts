@@ -1,7 +1,7 @@
 /**
  * Institutions: the code an administrator types, the names and the head's title for the report's address
- * line (kk/ru), the digest hour, the working week (D1), extra endorsers before the deputy head for
- * personnel (D4), the reimbursement map (D5) and how to reach the personnel subdivision (told to a learner who
+ * line (kk/ru), the digest hour, the working week (D1), the target for steps without a statutory period
+ * (D3), extra opinion-givers beside the deputy head for personnel (D4), the reimbursement map (D5) and how to reach the personnel subdivision (told to a learner who
  * writes outside any flow, issue 14.5). Also the small pieces the other people modules share: the
  * error for a user's mistake and who made a change.
  */
@@ -10,7 +10,7 @@ import { z } from "zod";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { institutions } from "../db/schema";
-import { GROUNDS, ROLES, type Role } from "../rules";
+import { DEFAULT_TARGET_WORKING_DAYS, GROUNDS, isRole, ROLES, type Role } from "../rules";
 
 /** A mistake in what the user gave (a bad value, an unknown code); the message is one line to show as is. */
 export class InputError extends Error {
@@ -76,6 +76,10 @@ const weekPattern = z
   .refine((days) => new Set(days).size === days.length, "a week day is listed twice")
   .transform((days) => [...days].sort((a, b) => a - b));
 
+const TARGET = "the target must be a whole number of working days from 1 to 30";
+/** D3: one target for every step without a statutory period; statutory periods cannot be changed. */
+const targetDays = z.number({ error: TARGET }).int(TARGET).min(1, TARGET).max(30, TARGET);
+
 const endorsers = z
   .array(z.string())
   .superRefine((roles, ctx) => {
@@ -89,7 +93,7 @@ const endorsers = z
     if (new Set(roles).size !== roles.length)
       ctx.addIssue({ code: "custom", message: "an endorser is listed twice" });
   })
-  .transform((roles) => roles as Role[]);
+  .transform((roles) => roles.filter(isRole));
 
 /** D5: a map keyed by ground. */
 const groundMap = <V extends z.ZodType<boolean | null>>(value: V) =>
@@ -109,6 +113,7 @@ const newInstitution = z.object({
   headTitleRu: textField("head's title (ru)", 300),
   reminderHour: reminderHour.default(9),
   weekPattern: weekPattern.default([1, 2, 3, 4, 5]),
+  targetDays: targetDays.default(DEFAULT_TARGET_WORKING_DAYS),
   endorsers: endorsers.default([]),
   reimbursement: reimbursement.default({}),
   personnelContact: personnelContact.default(""),
@@ -121,6 +126,7 @@ const institutionPatch = z.object({
   headTitleRu: textField("head's title (ru)", 300).optional(),
   reminderHour: reminderHour.optional(),
   weekPattern: weekPattern.optional(),
+  targetDays: targetDays.optional(),
   endorsers: endorsers.optional(),
   /** Merged into the stored map; null removes a ground's override (back to DEFAULT_REIMBURSEMENT). */
   reimbursement: reimbursementPatch.optional(),
@@ -178,6 +184,7 @@ const settings = (i: Institution) => ({
   headTitleRu: i.headTitleRu,
   reminderHour: i.reminderHour,
   weekPattern: i.weekPattern,
+  targetDays: i.targetDays,
   endorsers: i.endorsers,
   reimbursement: i.reimbursement,
   personnelContact: i.personnelContact,
@@ -235,6 +242,7 @@ export async function updateInstitution(
       "headTitleRu",
       "reminderHour",
       "weekPattern",
+      "targetDays",
       "endorsers",
       "personnelContact",
     ] as const) {

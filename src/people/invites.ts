@@ -92,64 +92,97 @@ export async function redeemInvite(db: Db, token: string, who: Redeemer, now: Da
     if (!inv || inv.revokedAt) return fail("invalid");
     if (inv.usedAt) return fail("used");
     if (inv.expiresAt <= now) return fail("expired");
-    // Separation of duties (issue 12.8): one Telegram account is a learner or an official, never both, so
-    // nobody files a report and then gives an opinion on it or decides it.
-    const [asStudent] = knownUserId
-      ? await tx
-          .select({ id: students.id })
-          .from(students)
-          .where(and(eq(students.userId, knownUserId), eq(students.active, true)))
-      : [];
-    const [asOfficial] = knownUserId
-      ? await tx
-          .select({ id: officials.id })
-          .from(officials)
-          .where(and(eq(officials.userId, knownUserId), eq(officials.active, true)))
-      : [];
-    if (inv.kind === "student" && inv.studentId) {
-      if (asOfficial) return fail("duties", "duties.official_as_learner");
-      if (asStudent && asStudent.id !== inv.studentId) return fail("already_bound");
-      // Already this learner's own entry: nothing to bind, the invite is used up.
-      if (asStudent) return done(tx, inv, knownUserId!, now);
-      // The entry is locked and checked first, so a refused stranger leaves no users row.
-      const [free] = await tx
-        .select({ id: students.id })
-        .from(students)
-        .where(and(eq(students.id, inv.studentId), eq(students.active, true), isNull(students.userId)))
-        .for("update");
-      if (!free) return fail("taken");
-      const userId = knownUserId ?? (await userRowFor(tx, (who as { telegramId: number }).telegramId));
-      const bound = await tx
-        .update(students)
-        .set({ userId, updatedAt: now })
-        .where(and(eq(students.id, inv.studentId), eq(students.active, true), isNull(students.userId)))
-        .returning({ id: students.id });
-      if (bound.length === 0) return fail("taken");
-      return done(tx, inv, userId, now);
-    }
-    if (inv.kind === "official" && inv.officialId) {
-      if (asStudent) return fail("duties", "duties.learner_as_official");
-      if (asOfficial && asOfficial.id !== inv.officialId) return fail("already_bound");
-      if (asOfficial?.id === inv.officialId) return done(tx, inv, knownUserId!, now);
-      const [free] = await tx
-        .select({ id: officials.id })
-        .from(officials)
-        .where(and(eq(officials.id, inv.officialId), eq(officials.active, true), isNull(officials.userId)))
-        .for("update");
-      if (!free) return fail("taken");
-      const userId = knownUserId ?? (await userRowFor(tx, (who as { telegramId: number }).telegramId));
-      const bound = await tx
-        .update(officials)
-        .set({ userId })
-        .where(and(eq(officials.id, inv.officialId), eq(officials.active, true), isNull(officials.userId)))
-        .returning({ id: officials.id });
-      if (bound.length === 0) return fail("taken");
-      // D14: an official who joins late receives the tasks already waiting for their roles.
-      await sendWaitingTasks(tx, inv.officialId, now);
-      return done(tx, inv, userId, now);
-    }
+    const redeeming: Redeeming = { tx, inv, who, knownUserId, now, fail };
+    const held = await entriesHeld(tx, knownUserId);
+    if (inv.kind === "student" && inv.studentId) return bindStudent(redeeming, held, inv.studentId);
+    if (inv.kind === "official" && inv.officialId) return bindOfficial(redeeming, held, inv.officialId);
     return fail("invalid");
   });
+}
+
+/** An invite being redeemed, valid so far; `fail` records and returns a refusal. */
+interface Redeeming {
+  tx: Executor;
+  inv: typeof invites.$inferSelect;
+  who: Redeemer;
+  knownUserId: number | null;
+  now: Date;
+  fail: (reason: RedeemRefusal, messageKey?: string) => Promise<RedeemResult>;
+}
+
+interface Held {
+  asStudent?: { id: number };
+  asOfficial?: { id: number };
+}
+
+/**
+ * Separation of duties (issue 12.8): one Telegram account is a learner or an official, never both, so
+ * nobody files a report and then gives an opinion on it or decides it. What the account already is.
+ */
+async function entriesHeld(tx: Executor, knownUserId: number | null): Promise<Held> {
+  const [asStudent] = knownUserId
+    ? await tx
+        .select({ id: students.id })
+        .from(students)
+        .where(and(eq(students.userId, knownUserId), eq(students.active, true)))
+    : [];
+  const [asOfficial] = knownUserId
+    ? await tx
+        .select({ id: officials.id })
+        .from(officials)
+        .where(and(eq(officials.userId, knownUserId), eq(officials.active, true)))
+    : [];
+  return { asStudent, asOfficial };
+}
+
+/** The users row that binds: the known one, or one made now for a stranger. */
+const binderOf = (r: Redeeming): Promise<number> | number =>
+  r.knownUserId ?? userRowFor(r.tx, (r.who as { telegramId: number }).telegramId);
+
+async function bindStudent(r: Redeeming, held: Held, studentId: number): Promise<RedeemResult> {
+  const { tx, inv, now, fail } = r;
+  if (held.asOfficial) return fail("duties", "duties.official_as_learner");
+  if (held.asStudent && held.asStudent.id !== studentId) return fail("already_bound");
+  // Already this learner's own entry: nothing to bind, the invite is used up.
+  if (held.asStudent) return done(tx, inv, r.knownUserId!, now);
+  // The entry is locked and checked first, so a refused stranger leaves no users row.
+  const [free] = await tx
+    .select({ id: students.id })
+    .from(students)
+    .where(and(eq(students.id, studentId), eq(students.active, true), isNull(students.userId)))
+    .for("update");
+  if (!free) return fail("taken");
+  const userId = await binderOf(r);
+  const bound = await tx
+    .update(students)
+    .set({ userId, updatedAt: now })
+    .where(and(eq(students.id, studentId), eq(students.active, true), isNull(students.userId)))
+    .returning({ id: students.id });
+  if (bound.length === 0) return fail("taken");
+  return done(tx, inv, userId, now);
+}
+
+async function bindOfficial(r: Redeeming, held: Held, officialId: number): Promise<RedeemResult> {
+  const { tx, inv, now, fail } = r;
+  if (held.asStudent) return fail("duties", "duties.learner_as_official");
+  if (held.asOfficial && held.asOfficial.id !== officialId) return fail("already_bound");
+  if (held.asOfficial?.id === officialId) return done(tx, inv, r.knownUserId!, now);
+  const [free] = await tx
+    .select({ id: officials.id })
+    .from(officials)
+    .where(and(eq(officials.id, officialId), eq(officials.active, true), isNull(officials.userId)))
+    .for("update");
+  if (!free) return fail("taken");
+  const userId = await binderOf(r);
+  const bound = await tx
+    .update(officials)
+    .set({ userId })
+    .where(and(eq(officials.id, officialId), eq(officials.active, true), isNull(officials.userId)))
+    .returning({ id: officials.id });
+  if (bound.length === 0) return fail("taken");
+  // D14: an official who joins late receives the tasks already waiting for their roles.
+  await sendWaitingTasks(tx, officialId, now);
+  return done(tx, inv, userId, now);
 }
 
 /** The users row of a Telegram account, created if missing (inside the transaction that binds it). */

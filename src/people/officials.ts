@@ -28,7 +28,7 @@ export function parseRoles(names: readonly string[]): Role[] {
     throw new InputError(
       `unknown role${bad.length > 1 ? "s" : ""} ${bad.join(", ")}: use ${ROLES.join(", ")}`,
     );
-  return [...new Set(names as Role[])];
+  return [...new Set(names.filter(isRole))];
 }
 
 const newOfficial = z.object({
@@ -51,12 +51,56 @@ const rolesOf = async (db: Executor, officialId: number): Promise<Role[]> => {
     .from(officialRoles)
     .where(eq(officialRoles.officialId, officialId))
     .orderBy(asc(officialRoles.role));
-  return rows.map((r) => r.role as Role);
+  return rows.map((r) => r.role);
 };
 
 export async function getOfficial(db: Executor, id: number): Promise<Official | null> {
   const [row] = await db.select().from(officials).where(eq(officials.id, id));
   return row ? { ...row, roles: await rolesOf(db, id) } : null;
+}
+
+/**
+ * The institutions an administrator reaches: every one (null) for those named in ADMIN_TELEGRAM_IDS, else
+ * only their own (an administrator by role; -1, none, without an official record).
+ */
+export function adminScope(listedAdmin: boolean, official: { institutionId: number } | null): number | null {
+  return listedAdmin ? null : (official?.institutionId ?? -1);
+}
+
+/** An official within an administrator's scope (adminScope), or null: outside it they do not exist. */
+export async function officialInScope(
+  db: Executor,
+  scope: number | null,
+  id: number,
+): Promise<Official | null> {
+  const o = await getOfficial(db, id);
+  return o && (scope === null || o.institutionId === scope) ? o : null;
+}
+
+/** Active officials within an administrator's scope who have no Telegram account yet: whom /invite can invite. */
+export async function officialsToInvite(
+  db: Executor,
+  scope: number | null,
+): Promise<{ id: number; fullName: string; roles: Role[] }[]> {
+  const rows = await db
+    .select({ id: officials.id, fullName: officials.fullName, role: officialRoles.role })
+    .from(officials)
+    .leftJoin(officialRoles, eq(officialRoles.officialId, officials.id))
+    .where(
+      and(
+        isNull(officials.userId),
+        eq(officials.active, true),
+        scope === null ? undefined : eq(officials.institutionId, scope),
+      ),
+    )
+    .orderBy(asc(officials.id), asc(officialRoles.role));
+  const byId = new Map<number, { id: number; fullName: string; roles: Role[] }>();
+  for (const r of rows) {
+    const e = byId.get(r.id) ?? { id: r.id, fullName: r.fullName, roles: [] };
+    if (r.role) e.roles.push(r.role);
+    byId.set(r.id, e);
+  }
+  return [...byId.values()];
 }
 
 export async function requireOfficial(db: Executor, id: number): Promise<Official> {
@@ -260,7 +304,7 @@ export async function listPeople(
       id: x.id,
       fullName: x.fullName,
       position: x.position,
-      roles: roles.filter((r) => r.officialId === x.id).map((r) => r.role as Role),
+      roles: roles.filter((r) => r.officialId === x.id).map((r) => r.role),
       active: x.active,
       bound: x.userId !== null,
     })),
@@ -301,52 +345,14 @@ export async function revokeAccess(
   delegationsEnded?: number[];
 }> {
   return db.transaction(async (tx) => {
-    let messagesCancelled = 0;
-    let delegationsEnded: number[] = [];
-    let institutionId: number;
-    let before: Record<string, unknown>;
-    let after: Record<string, unknown>;
-    let changed: boolean;
     const ids =
       target.kind === "student" ? { studentId: target.studentId } : { officialId: target.officialId };
-    if (target.kind === "student") {
-      const [s] = await tx.select().from(students).where(eq(students.id, target.studentId)).for("update");
-      if (!s) throw new InputError(`no student with id ${target.studentId}`);
-      institutionId = s.institutionId;
-      before = { userId: s.userId };
-      after = { userId: null };
-      changed = s.userId !== null;
-      if (changed)
-        await tx.update(students).set({ userId: null, updatedAt: now }).where(eq(students.id, s.id));
-    } else {
-      const [o] = await tx.select().from(officials).where(eq(officials.id, target.officialId)).for("update");
-      if (!o) throw new InputError(`no official with id ${target.officialId} (see: people <code>)`);
-      institutionId = o.institutionId;
-      before = { userId: o.userId, active: o.active };
-      after = { userId: null, active: false };
-      changed = o.userId !== null || o.active;
-      if (changed)
-        await tx.update(officials).set({ userId: null, active: false }).where(eq(officials.id, o.id));
-      // Issue 12.7: what was queued for them before the revocation no longer reaches them, and the
-      // delegations they gave or received end (holders.ts would ignore them anyway; ending them keeps a
-      // later reactivation from reviving them).
-      messagesCancelled = o.userId === null ? 0 : await cancelQueuedFor(tx, o.userId);
-      delegationsEnded = (
-        await tx
-          .update(delegations)
-          .set({ endedAt: now })
-          .where(
-            and(
-              isNull(delegations.endedAt),
-              or(eq(delegations.fromOfficialId, o.id), eq(delegations.toOfficialId, o.id)),
-            ),
-          )
-          .returning({ id: delegations.id })
-      ).map((d) => d.id);
-    }
+    const { institutionId, before, after, changed, extra } =
+      target.kind === "student"
+        ? await unbindStudent(tx, target.studentId, now)
+        : await unbindOfficial(tx, target.officialId, now);
     const invitesRevoked = await revokeUnusedInvites(tx, ids, now);
     const wasBound = before.userId !== null;
-    const extra = target.kind === "official" ? { messagesCancelled, delegationsEnded } : {};
     if (changed || invitesRevoked > 0)
       await audit(tx, {
         at: now,
@@ -358,6 +364,62 @@ export async function revokeAccess(
       });
     return { changed: changed || invitesRevoked > 0, wasBound, invitesRevoked, ...extra };
   });
+}
+
+/** What revokeAccess changed on the roster entry or the official (for the audit trail). */
+interface Unbound {
+  institutionId: number;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  changed: boolean;
+  /** An official: queued messages cancelled, delegations ended (ids). */
+  extra: { messagesCancelled?: number; delegationsEnded?: number[] };
+}
+
+/** The student stays on the roster, unbound. */
+async function unbindStudent(tx: Executor, studentId: number, now: Date): Promise<Unbound> {
+  const [s] = await tx.select().from(students).where(eq(students.id, studentId)).for("update");
+  if (!s) throw new InputError(`no student with id ${studentId}`);
+  const changed = s.userId !== null;
+  if (changed) await tx.update(students).set({ userId: null, updatedAt: now }).where(eq(students.id, s.id));
+  return {
+    institutionId: s.institutionId,
+    before: { userId: s.userId },
+    after: { userId: null },
+    changed,
+    extra: {},
+  };
+}
+
+/** The official is unbound and deactivated; what was queued for them and their delegations end. */
+async function unbindOfficial(tx: Executor, officialId: number, now: Date): Promise<Unbound> {
+  const [o] = await tx.select().from(officials).where(eq(officials.id, officialId)).for("update");
+  if (!o) throw new InputError(`no official with id ${officialId} (see: people <code>)`);
+  const changed = o.userId !== null || o.active;
+  if (changed) await tx.update(officials).set({ userId: null, active: false }).where(eq(officials.id, o.id));
+  // Issue 12.7: what was queued for them before the revocation no longer reaches them, and the
+  // delegations they gave or received end (holders.ts would ignore them anyway; ending them keeps a
+  // later reactivation from reviving them).
+  const messagesCancelled = o.userId === null ? 0 : await cancelQueuedFor(tx, o.userId);
+  const delegationsEnded = (
+    await tx
+      .update(delegations)
+      .set({ endedAt: now })
+      .where(
+        and(
+          isNull(delegations.endedAt),
+          or(eq(delegations.fromOfficialId, o.id), eq(delegations.toOfficialId, o.id)),
+        ),
+      )
+      .returning({ id: delegations.id })
+  ).map((d) => d.id);
+  return {
+    institutionId: o.institutionId,
+    before: { userId: o.userId, active: o.active },
+    after: { userId: null, active: false },
+    changed,
+    extra: { messagesCancelled, delegationsEnded },
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit";
-import type { Db } from "../db/client";
+import type { Db, Executor } from "../db/client";
 import { invites, students } from "../db/schema";
 import type { Category } from "../rules";
 import { type Actor, by, CONTROL_RE, getInstitution, InputError } from "./institutions";
@@ -60,84 +60,114 @@ export function parseCsv(
   const text = input.replace(/^\uFEFF/, "");
   const records: CsvRecord[] = [];
   const problems: CsvProblem[] = [];
-  let line = 1;
-  let i = 0;
   const n = text.length;
+  const at: Cursor = { i: 0, line: 1 };
   let fields: CsvField[] = [];
   let recordLine = 1;
   const delim = delimiter.charCodeAt(0);
 
-  const endOfLine = (at: number): number => {
-    // Returns the length of the line break at `at` (0 when there is none).
-    const c = text[at];
-    if (c === "\r") return text[at + 1] === "\n" ? 2 : 1;
-    return c === "\n" ? 1 : 0;
-  };
-
-  while (i <= n) {
-    const fieldLine = line;
-    let value = "";
-    if (text[i] === '"') {
-      const openedOn = line;
-      i++;
-      let closed = false;
-      while (i < n) {
-        const c = text[i];
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            value += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          closed = true;
-          break;
-        }
-        const br = endOfLine(i);
-        if (br > 0) {
-          value += "\n";
-          line++;
-          i += br;
-          continue;
-        }
-        value += c;
-        i++;
-      }
-      if (!closed) {
-        // The rest of the file is inside the quotes: the record is unreadable, so it is dropped.
-        problems.push({ line: openedOn, message: 'a quoted field is not closed (a missing ")' });
-        return { records, problems };
-      }
-      // After a closing quote only a delimiter, a line break or the end may follow.
-      if (i < n && text[i] !== delimiter && endOfLine(i) === 0) {
-        problems.push({ line, message: "text after a closing quote (put the whole field in quotes)" });
-        while (i < n && text[i] !== delimiter && endOfLine(i) === 0) value += text[i++];
-      }
+  while (at.i <= n) {
+    const fieldLine = at.line;
+    let value: string;
+    if (text[at.i] === '"') {
+      const quoted = readQuoted(text, at, delimiter, problems);
+      // The rest of the file is inside the quotes: the record is unreadable, so it is dropped.
+      if (quoted === null) return { records, problems };
+      value = quoted;
     } else {
-      // An unquoted field runs to the delimiter or the line break: one slice, not a character at a time
-      // (a 50,000-row roster is millions of characters, issue 12.11).
-      const start = i;
-      while (i < n) {
-        const c = text.charCodeAt(i);
-        if (c === delim || c === 10 || c === 13) break;
-        i++;
-      }
-      value = text.slice(start, i);
+      value = readUnquoted(text, at, delim);
     }
     fields.push({ value, line: fieldLine });
-    if (i < n && text[i] === delimiter) {
-      i++;
+    if (at.i < n && text[at.i] === delimiter) {
+      at.i++;
       continue;
     }
     // End of record (a line break or the end of the text).
     if (fields.some((f) => f.value.trim() !== "")) records.push({ line: recordLine, fields });
-    if (i >= n) break;
-    i += endOfLine(i);
-    line++;
+    if (at.i >= n) break;
+    at.i += lineBreakAt(text, at.i);
+    at.line++;
     fields = [];
-    recordLine = line;
+    recordLine = at.line;
   }
   return { records, problems };
+}
+
+/** Where parseCsv is: the index in the text and the physical line (1-based). */
+interface Cursor {
+  i: number;
+  line: number;
+}
+
+/** The length of the line break at `at` (CRLF, LF or CR; 0 when there is none). */
+function lineBreakAt(text: string, at: number): number {
+  const c = text[at];
+  if (c === "\r") return text[at + 1] === "\n" ? 2 : 1;
+  return c === "\n" ? 1 : 0;
+}
+
+/**
+ * A quoted field from its opening quote: doubled quotes are one, line breaks become "\n". null when the
+ * quote is never closed (a problem is recorded). Text after the closing quote is a problem and is kept.
+ */
+function readQuoted(text: string, at: Cursor, delimiter: Delimiter, problems: CsvProblem[]): string | null {
+  const n = text.length;
+  const openedOn = at.line;
+  let { line } = at;
+  let i = at.i + 1;
+  let value = "";
+  let closed = false;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"') {
+      if (text[i + 1] === '"') {
+        value += '"';
+        i += 2;
+        continue;
+      }
+      i++;
+      closed = true;
+      break;
+    }
+    const br = lineBreakAt(text, i);
+    if (br > 0) {
+      value += "\n";
+      line++;
+      i += br;
+      continue;
+    }
+    value += c;
+    i++;
+  }
+  if (!closed) {
+    problems.push({ line: openedOn, message: 'a quoted field is not closed (a missing ")' });
+    return null;
+  }
+  // After a closing quote only a delimiter, a line break or the end may follow.
+  if (i < n && text[i] !== delimiter && lineBreakAt(text, i) === 0) {
+    problems.push({ line, message: "text after a closing quote (put the whole field in quotes)" });
+    while (i < n && text[i] !== delimiter && lineBreakAt(text, i) === 0) value += text[i++];
+  }
+  at.i = i;
+  at.line = line;
+  return value;
+}
+
+/**
+ * An unquoted field runs to the delimiter or the line break: one slice, not a character at a time
+ * (a 50,000-row roster is millions of characters, issue 12.11).
+ */
+function readUnquoted(text: string, at: Cursor, delim: number): string {
+  const n = text.length;
+  const start = at.i;
+  let i = start;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === delim || c === 10 || c === 13) break;
+    i++;
+  }
+  at.i = i;
+  return text.slice(start, i);
 }
 
 // --- Roster rows --------------------------------------------------------------------------------------------
@@ -240,27 +270,7 @@ export function parseRoster(csvText: string): { rows: RosterRow[]; errors: Roste
     return { rows: [], errors };
   }
 
-  const index = new Map<RosterColumn, number>();
-  const headerErrors: RosterError[] = [];
-  header.fields.forEach((f, i) => {
-    const name = clean(f.value).toLowerCase();
-    if (name === "" && i === header.fields.length - 1) return; // a trailing delimiter
-    if (!(ROSTER_COLUMNS as readonly string[]).includes(name)) {
-      headerErrors.push({
-        line: f.line,
-        column: name,
-        message: `unknown column; the header must use ${ROSTER_COLUMNS.join(", ")}`,
-      });
-    } else if (index.has(name as RosterColumn)) {
-      headerErrors.push({ line: f.line, column: name, message: "the column appears twice in the header" });
-    } else {
-      index.set(name as RosterColumn, i);
-    }
-  });
-  for (const col of REQUIRED_COLUMNS) {
-    if (!index.has(col))
-      headerErrors.push({ line: header.line, column: col, message: "the header has no such column" });
-  }
+  const { index, errors: headerErrors } = readHeader(header);
   // With a broken header every row would be misread: report the header only.
   if (headerErrors.length > 0) return { rows: [], errors: [...errors, ...headerErrors] };
   if (body.length === 0)
@@ -278,95 +288,136 @@ export function parseRoster(csvText: string): { rows: RosterRow[]; errors: Roste
       });
       continue;
     }
-    const get = (col: RosterColumn): { value: string; line: number } => {
-      const i = index.get(col);
-      const f = i === undefined ? undefined : rec.fields[i];
-      return { value: f ? clean(f.value) : "", line: f?.line ?? rec.line };
-    };
-    let ok = true;
-    const fail = (col: RosterColumn, line: number, message: string) => {
-      errors.push({ line, column: col, message });
-      ok = false;
-    };
-    const field = (col: RosterColumn, required: boolean): string => {
-      const { value, line } = get(col);
-      if (value === "") {
-        if (required) fail(col, line, "is required");
-      } else if (CONTROL_RE.test(value)) {
-        fail(col, line, "contains a line break or a control character");
-      } else if (value.includes("\uFFFD")) {
-        fail(col, line, "has unreadable characters: save the file as CSV UTF-8");
-      } else if (value.length > LIMITS[col]) {
-        fail(col, line, `is longer than ${LIMITS[col]} characters`);
-      } else {
-        return value;
-      }
-      return "";
-    };
-
-    // Personal numbers are identifiers: stored in upper case so "ж-12" and "Ж-12" are one student.
-    const personalNumber = field("personal_number", true).toUpperCase();
-    if (personalNumber) {
-      const line = get("personal_number").line;
-      if (/^\d+([.,]\d+)?E\+?\d+$/i.test(personalNumber)) {
-        fail(
-          "personal_number",
-          line,
-          "looks like a number a spreadsheet reformatted (1.2E+05): format the column as text",
-        );
-      } else if (!PERSONAL_NUMBER_RE.test(personalNumber)) {
-        fail("personal_number", line, "may contain only letters, digits, -, / and . (no spaces)");
-      } else {
-        const first = seen.get(personalNumber);
-        if (first !== undefined)
-          fail("personal_number", line, `the same personal number is on line ${first}`);
-        else seen.set(personalNumber, rec.line);
-      }
-    }
-    const fullName = field("full_name", true);
-    if (fullName && !NAME_RE.test(fullName))
-      fail(
-        "full_name",
-        get("full_name").line,
-        "may contain only letters, spaces, hyphens, apostrophes and dots",
-      );
-    const rank = field("rank", true);
-    const categoryWord = field("category", true);
-    const category = categoryWord ? CATEGORY_WORDS.get(categoryWord.toLowerCase()) : undefined;
-    if (categoryWord && !category)
-      fail("category", get("category").line, `"${categoryWord}" is not a category: ${CATEGORY_HINT}`);
-    const faculty = field("faculty", false);
-    const course = field("course", false);
-    if (course && !/^[1-9]$/.test(course))
-      fail("course", get("course").line, "must be a whole number 1–9 (or empty)");
-    const groupName = field("group", false);
-    // Cl. 21–22: master's and doctoral students return to (or are at the disposal of) the unit that sent them.
-    const sendingUnit = field("sending_unit", category === "masters" || category === "doctoral");
-    // Optional column (issue 14.6): one letter, as institutions write it (src/people/sex.ts); the value is
-    // not repeated in the message (personal data).
-    let sex: Sex | null | undefined;
-    if (index.has("sex")) {
-      const letter = field("sex", false);
-      sex = parseSex(letter);
-      if (sex === undefined)
-        fail("sex", get("sex").line, "must be M or F (also М/Ж or Е/Ә), or empty when unknown");
-    }
-    if (ok && category) {
-      rows.push({
-        line: rec.line,
-        personalNumber,
-        fullName,
-        rank,
-        category,
-        faculty,
-        course,
-        groupName,
-        sendingUnit,
-        ...(sex !== undefined ? { sex } : {}),
-      });
-    }
+    const row = checkRow({ rec, index, errors, ok: true }, seen);
+    if (row) rows.push(row);
   }
   return { rows, errors };
+}
+
+/** The column of each header name; unknown, repeated and missing required columns are errors. */
+function readHeader(header: CsvRecord): { index: Map<RosterColumn, number>; errors: RosterError[] } {
+  const index = new Map<RosterColumn, number>();
+  const errors: RosterError[] = [];
+  header.fields.forEach((f, i) => {
+    const name = clean(f.value).toLowerCase();
+    if (name === "" && i === header.fields.length - 1) return; // a trailing delimiter
+    if (!(ROSTER_COLUMNS as readonly string[]).includes(name)) {
+      errors.push({
+        line: f.line,
+        column: name,
+        message: `unknown column; the header must use ${ROSTER_COLUMNS.join(", ")}`,
+      });
+    } else if (index.has(name as RosterColumn)) {
+      errors.push({ line: f.line, column: name, message: "the column appears twice in the header" });
+    } else {
+      index.set(name as RosterColumn, i);
+    }
+  });
+  for (const col of REQUIRED_COLUMNS) {
+    if (!index.has(col))
+      errors.push({ line: header.line, column: col, message: "the header has no such column" });
+  }
+  return { index, errors };
+}
+
+/** One record being checked: its errors go to the file's list, `ok` turns false on the first. */
+interface RowCheck {
+  rec: CsvRecord;
+  index: ReadonlyMap<RosterColumn, number>;
+  errors: RosterError[];
+  ok: boolean;
+}
+
+function cell(rc: RowCheck, col: RosterColumn): { value: string; line: number } {
+  const i = rc.index.get(col);
+  const f = i === undefined ? undefined : rc.rec.fields[i];
+  return { value: f ? clean(f.value) : "", line: f?.line ?? rc.rec.line };
+}
+
+function fail(rc: RowCheck, col: RosterColumn, message: string) {
+  rc.errors.push({ line: cell(rc, col).line, column: col, message });
+  rc.ok = false;
+}
+
+/** The cleaned value of a column, or "" (with an error when it is required or malformed). */
+function field(rc: RowCheck, col: RosterColumn, required: boolean): string {
+  const { value } = cell(rc, col);
+  if (value === "") {
+    if (required) fail(rc, col, "is required");
+  } else if (CONTROL_RE.test(value)) {
+    fail(rc, col, "contains a line break or a control character");
+  } else if (value.includes("\uFFFD")) {
+    fail(rc, col, "has unreadable characters: save the file as CSV UTF-8");
+  } else if (value.length > LIMITS[col]) {
+    fail(rc, col, `is longer than ${LIMITS[col]} characters`);
+  } else {
+    return value;
+  }
+  return "";
+}
+
+/** Personal numbers are identifiers: stored in upper case so "ж-12" and "Ж-12" are one student. */
+function personalNumberOf(rc: RowCheck, seen: Map<string, number>): string {
+  const personalNumber = field(rc, "personal_number", true).toUpperCase();
+  if (!personalNumber) return personalNumber;
+  if (/^\d+([.,]\d+)?E\+?\d+$/i.test(personalNumber)) {
+    fail(
+      rc,
+      "personal_number",
+      "looks like a number a spreadsheet reformatted (1.2E+05): format the column as text",
+    );
+  } else if (!PERSONAL_NUMBER_RE.test(personalNumber)) {
+    fail(rc, "personal_number", "may contain only letters, digits, -, / and . (no spaces)");
+  } else {
+    const first = seen.get(personalNumber);
+    if (first !== undefined) fail(rc, "personal_number", `the same personal number is on line ${first}`);
+    else seen.set(personalNumber, rc.rec.line);
+  }
+  return personalNumber;
+}
+
+/** One student row, or null when any of its fields is wrong (the errors are in `rc.errors`). */
+function checkRow(rc: RowCheck, seen: Map<string, number>): RosterRow | null {
+  const personalNumber = personalNumberOf(rc, seen);
+  const fullName = field(rc, "full_name", true);
+  if (fullName && !NAME_RE.test(fullName))
+    fail(rc, "full_name", "may contain only letters, spaces, hyphens, apostrophes and dots");
+  const rank = field(rc, "rank", true);
+  const categoryWord = field(rc, "category", true);
+  const category = categoryWord ? CATEGORY_WORDS.get(categoryWord.toLowerCase()) : undefined;
+  if (categoryWord && !category)
+    fail(rc, "category", `"${categoryWord}" is not a category: ${CATEGORY_HINT}`);
+  const faculty = field(rc, "faculty", false);
+  const course = field(rc, "course", false);
+  if (course && !/^[1-9]$/.test(course)) fail(rc, "course", "must be a whole number 1–9 (or empty)");
+  const groupName = field(rc, "group", false);
+  // Cl. 21–22: master's and doctoral students return to (or are at the disposal of) the unit that sent them.
+  const sendingUnit = field(rc, "sending_unit", category === "masters" || category === "doctoral");
+  const sex = sexOf(rc);
+  if (!rc.ok || !category) return null;
+  return {
+    line: rc.rec.line,
+    personalNumber,
+    fullName,
+    rank,
+    category,
+    faculty,
+    course,
+    groupName,
+    sendingUnit,
+    ...(sex !== undefined ? { sex } : {}),
+  };
+}
+
+/**
+ * Optional column (issue 14.6): one letter, as institutions write it (src/people/sex.ts); the value is not
+ * repeated in the message (personal data). undefined: the file has no such column.
+ */
+function sexOf(rc: RowCheck): Sex | null | undefined {
+  if (!rc.index.has("sex")) return undefined;
+  const sex = parseSex(field(rc, "sex", false));
+  if (sex === undefined) fail(rc, "sex", "must be M or F (also М/Ж or Е/Ә), or empty when unknown");
+  return sex;
 }
 
 // --- Import ------------------------------------------------------------------------------------------------
@@ -539,86 +590,15 @@ export async function issueRosterInvites(
   const none: StudentInvites = { issued: [], kept: [], revoked: 0 };
   if (studentIds.length === 0) return none;
   return db.transaction(async (tx) => {
-    // The institution's unbound, active students (one query), kept when listed, in the order given.
-    const wanted = new Map(studentIds.map((id, i) => [id, i]));
-    const unbound = (
-      await tx
-        .select({ id: students.id, personalNumber: students.personalNumber, fullName: students.fullName })
-        .from(students)
-        .where(
-          and(
-            eq(students.institutionId, institutionId),
-            isNull(students.userId),
-            eq(students.active, true),
-            isNull(students.pseudonymisedAt),
-          ),
-        )
-    ).filter((s) => wanted.has(s.id));
+    const unbound = await unboundListed(tx, institutionId, studentIds);
     if (unbound.length === 0) return none;
-    unbound.sort((a, b) => wanted.get(a.id)! - wanted.get(b.id)!);
-
-    const kept: KeptInvite[] = [];
-    let toIssue = unbound;
-    if (!options.reissue) {
-      // The institution's live student links in one query (no parameter per learner).
-      const live = new Map<number, Date>();
-      for (const l of await tx
-        .select({ studentId: invites.studentId, expiresAt: invites.expiresAt })
-        .from(invites)
-        .where(
-          and(
-            eq(invites.institutionId, institutionId),
-            eq(invites.kind, "student"),
-            isNull(invites.usedAt),
-            isNull(invites.revokedAt),
-            gt(invites.expiresAt, now),
-          ),
-        )) {
-        if (l.studentId === null) continue;
-        const prev = live.get(l.studentId);
-        if (!prev || l.expiresAt > prev) live.set(l.studentId, l.expiresAt);
-      }
-      toIssue = [];
-      for (const s of unbound) {
-        const until = live.get(s.id);
-        if (until) kept.push({ studentId: s.id, expiresAt: until });
-        else toIssue.push(s);
-      }
-    }
-
-    let revoked = 0;
-    // ARRAY(…) is computed once and matched through invites_student_idx; an IN (subquery) over an
-    // unanalysed table is planned as a nested loop that re-reads the JSON for every row (minutes at 50,000).
+    const { kept, toIssue } = options.reissue
+      ? { kept: [], toIssue: unbound }
+      : splitByLiveLink(unbound, await liveLinks(tx, institutionId, now));
     // Without `reissue` only learners with no live link get one: nothing to revoke (an expired link stays
     // expired, and says so when followed).
-    for (const part of options.reissue ? chunks(toIssue) : []) {
-      const ids = JSON.stringify(part.map((s) => s.id));
-      revoked += rowsOf(
-        await tx.execute(sql`
-          UPDATE ${invites} SET revoked_at = ${now.toISOString()}::timestamptz
-          WHERE student_id = ANY (ARRAY(SELECT value::int FROM json_array_elements_text(${ids}::json)))
-            AND used_at IS NULL AND revoked_at IS NULL
-          RETURNING id`),
-      ).length;
-    }
-    const issued: IssuedInvite[] = [];
-    const expiresAt = inviteExpiry(now);
-    for (const part of chunks(toIssue)) {
-      const made = part.map((s) => ({ s, ...newToken() }));
-      const json = JSON.stringify(made.map((m) => ({ token_hash: m.tokenHash, student_id: m.s.id })));
-      await tx.execute(sql`
-        INSERT INTO ${invites} (token_hash, kind, institution_id, student_id, expires_at)
-        SELECT x.token_hash, 'student', ${institutionId}::int, x.student_id, ${expiresAt.toISOString()}::timestamptz
-        FROM json_to_recordset(${json}::json) AS x(token_hash text, student_id int)`);
-      for (const m of made)
-        issued.push({
-          studentId: m.s.id,
-          personalNumber: m.s.personalNumber,
-          fullName: m.s.fullName,
-          token: m.token,
-          expiresAt,
-        });
-    }
+    const revoked = options.reissue ? await revokeUnusedLinks(tx, toIssue, now) : 0;
+    const issued = await insertLinks(tx, institutionId, toIssue, now);
     // Counts only: the audit trail holds no personal data.
     await audit(tx, {
       at: now,
@@ -634,6 +614,115 @@ export async function issueRosterInvites(
     });
     return { issued, kept, revoked };
   });
+}
+
+type UnboundStudent = { id: number; personalNumber: string; fullName: string };
+
+/** The institution's unbound, active students (one query), kept when listed, in the order given. */
+async function unboundListed(
+  tx: Executor,
+  institutionId: number,
+  studentIds: readonly number[],
+): Promise<UnboundStudent[]> {
+  const wanted = new Map(studentIds.map((id, i) => [id, i]));
+  const unbound = (
+    await tx
+      .select({ id: students.id, personalNumber: students.personalNumber, fullName: students.fullName })
+      .from(students)
+      .where(
+        and(
+          eq(students.institutionId, institutionId),
+          isNull(students.userId),
+          eq(students.active, true),
+          isNull(students.pseudonymisedAt),
+        ),
+      )
+  ).filter((s) => wanted.has(s.id));
+  unbound.sort((a, b) => wanted.get(a.id)! - wanted.get(b.id)!);
+  return unbound;
+}
+
+/** The institution's live student links in one query (no parameter per learner): the latest expiry each. */
+async function liveLinks(tx: Executor, institutionId: number, now: Date): Promise<Map<number, Date>> {
+  const live = new Map<number, Date>();
+  for (const l of await tx
+    .select({ studentId: invites.studentId, expiresAt: invites.expiresAt })
+    .from(invites)
+    .where(
+      and(
+        eq(invites.institutionId, institutionId),
+        eq(invites.kind, "student"),
+        isNull(invites.usedAt),
+        isNull(invites.revokedAt),
+        gt(invites.expiresAt, now),
+      ),
+    )) {
+    if (l.studentId === null) continue;
+    const prev = live.get(l.studentId);
+    if (!prev || l.expiresAt > prev) live.set(l.studentId, l.expiresAt);
+  }
+  return live;
+}
+
+/** Pure: learners holding a live link keep it; the others get one. */
+function splitByLiveLink(
+  unbound: UnboundStudent[],
+  live: ReadonlyMap<number, Date>,
+): { kept: KeptInvite[]; toIssue: UnboundStudent[] } {
+  const kept: KeptInvite[] = [];
+  const toIssue: UnboundStudent[] = [];
+  for (const s of unbound) {
+    const until = live.get(s.id);
+    if (until) kept.push({ studentId: s.id, expiresAt: until });
+    else toIssue.push(s);
+  }
+  return { kept, toIssue };
+}
+
+/** Revokes every unused link of these learners; returns how many. */
+async function revokeUnusedLinks(tx: Executor, list: UnboundStudent[], now: Date): Promise<number> {
+  let revoked = 0;
+  // ARRAY(…) is computed once and matched through invites_student_idx; an IN (subquery) over an
+  // unanalysed table is planned as a nested loop that re-reads the JSON for every row (minutes at 50,000).
+  for (const part of chunks(list)) {
+    const ids = JSON.stringify(part.map((s) => s.id));
+    revoked += rowsOf(
+      await tx.execute(sql`
+        UPDATE ${invites} SET revoked_at = ${now.toISOString()}::timestamptz
+        WHERE student_id = ANY (ARRAY(SELECT value::int FROM json_array_elements_text(${ids}::json)))
+          AND used_at IS NULL AND revoked_at IS NULL
+        RETURNING id`),
+    ).length;
+  }
+  return revoked;
+}
+
+/** A new link for each learner, in bulk statements. */
+async function insertLinks(
+  tx: Executor,
+  institutionId: number,
+  list: UnboundStudent[],
+  now: Date,
+): Promise<IssuedInvite[]> {
+  const issued: IssuedInvite[] = [];
+  const expiresAt = inviteExpiry(now);
+  for (const part of chunks(list)) {
+    const made = part.map((s) => ({ s, ...newToken() }));
+    const json = JSON.stringify(made.map((m) => ({ token_hash: m.tokenHash, student_id: m.s.id })));
+    await tx.execute(sql`
+      INSERT INTO ${invites} (token_hash, kind, institution_id, student_id, expires_at)
+      SELECT x.token_hash, 'student', ${institutionId}::int, x.student_id, ${expiresAt.toISOString()}::timestamptz
+      FROM json_to_recordset(${json}::json) AS x(token_hash text, student_id int)`);
+    for (const m of made)
+      issued.push({
+        studentId: m.s.id,
+        personalNumber: m.s.personalNumber,
+        fullName: m.s.fullName,
+        token: m.token,
+        expiresAt,
+      });
+  }
+  return issued;
 }
 
 /** The new links of issueRosterInvites (learners holding a live link keep it and are not listed). */

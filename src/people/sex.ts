@@ -1,7 +1,7 @@
 /**
  * A learner's sex, from the roster's optional `sex` column (issue 14.6). Used only for Russian grammatical
  * agreement ("проходил" / "проходила"); Kazakh and English have no grammatical gender in our texts. Unknown
- * (an empty cell, or no column) gets wording that needs no agreement.
+ * (an empty cell, or no column) gets wording that needs no agreement (src/messages/report-document.ts).
  */
 export type Sex = "M" | "F";
 
@@ -24,14 +24,4 @@ export function parseSex(cell: string): Sex | null | undefined {
   const v = cell.trim().toLowerCase();
   if (v === "") return null;
   return SEX_LETTERS.get(v);
-}
-
-/**
- * The i18next context of a text about the learner: ru has key_male / key_female beside the base key, which
- * is worded without agreement and used when the sex is unknown (or in kk and en, which have no variants).
- */
-export function sexContext(sex: string | null | undefined): "male" | "female" | undefined {
-  if (sex === "M") return "male";
-  if (sex === "F") return "female";
-  return undefined;
 }

@@ -14,9 +14,12 @@ import {
   toDayNumber,
 } from "./dates";
 
+/** An explicit day of the calendar: a day off on a working weekday, or a working day on a weekend (D1). */
+export type DayKind = "day_off" | "working";
+
 export interface CalendarOverride {
   date: LocalDate;
-  kind: "day_off" | "working";
+  kind: DayKind;
   note?: string;
 }
 
@@ -28,7 +31,7 @@ export interface CalendarOverride {
 export interface Calendar {
   /** ISO weekdays (1 = Monday … 7 = Sunday) that are working days; default [1, 2, 3, 4, 5]. */
   readonly weekPattern: readonly number[];
-  readonly overrides: ReadonlyMap<LocalDate, "day_off" | "working">;
+  readonly overrides: ReadonlyMap<LocalDate, DayKind>;
 }
 
 /** D1: the default week is Monday–Friday (five-day week); an institution may set its own pattern. */
@@ -55,7 +58,7 @@ export type SeedDay =
   | (SeedDayBase & { readonly kind: "day_off"; readonly basis: "holiday"; readonly moves: boolean })
   | (SeedDayBase & { readonly kind: "day_off"; readonly basis: "substitute"; readonly for: LocalDate })
   | (SeedDayBase & {
-      readonly kind: "day_off" | "working";
+      readonly kind: DayKind;
       readonly basis: "transfer";
       readonly pair: LocalDate;
     });
@@ -398,7 +401,7 @@ export function makeCalendar(
   const seed = opts.seed ?? true;
   const fallback = opts.fallback ?? seed;
   const weekPattern = validPattern(opts.weekPattern ?? FIVE_DAY_WEEK);
-  const merged = new Map<LocalDate, "day_off" | "working">();
+  const merged = new Map<LocalDate, DayKind>();
   for (const o of seed ? seedFor(maskOf(weekPattern)) : []) merged.set(o.date, o.kind);
   for (const o of opts.overrides ?? []) {
     toDayNumber(o.date); // throws on a malformed date

@@ -105,7 +105,7 @@ export const DECISIONS: Readonly<Record<DecisionId, { summary: string; where: st
     },
     D13: {
       summary: "Citations in the reader's language; decision codes never shown; targets called so in words",
-      where: "cases/format.ts (formatCite)",
+      where: "messages/format.ts (formatCite)",
       cite: "—",
     },
     D14: {
@@ -156,23 +156,47 @@ export function canWithdraw(wf: Workflow, done: ReadonlySet<StepKey>): boolean {
 export const RETENTION_CITE = "D8; cl. 15, 18, 21";
 
 /**
+ * Every state a case can be in (cases.state): open, approved (the head approved; the order and the
+ * after-order steps are still to come), sent_back (D6: with the learner to complete; still open), rejected,
+ * withdrawn (D6), closed (every step done), and returned (ended below the head under the rules before the
+ * revision; no longer produced, but such cases may still be in the database).
+ */
+export type CaseState = "open" | "approved" | "sent_back" | "rejected" | "withdrawn" | "closed" | "returned";
+
+/**
+ * D4, D6: the states in which a case is with the officials: its pending steps can be acted on and are listed
+ * in inboxes, digests and breach notices. A sent-back case waits for the learner instead.
+ */
+export const ACTIVE_CASE_STATES: readonly CaseState[] = Object.freeze(["open", "approved"]);
+
+/**
+ * D8 (rev.): the states of a running case, never purged however old: the active states plus sent_back (the
+ * head sent the report back to the learner to complete; the case stays open, D6). One such case per learner
+ * (the database's partial unique index is built from this list). A state in neither list is never purged
+ * either (fail-safe).
+ */
+export const OPEN_CASE_STATES: readonly CaseState[] = Object.freeze([...ACTIVE_CASE_STATES, "sent_back"]);
+
+/**
  * D8 (rev.): the states of a case that has ended: closed (every step done), rejected by the head, withdrawn
  * by the learner (D6), and returned (ended below the head under the rules before the revision; such cases
  * may still be in the database). Its personal data is purged one year after the day it ended.
  */
-export const ENDED_CASE_STATES: readonly string[] = Object.freeze([
+export const ENDED_CASE_STATES: readonly CaseState[] = Object.freeze([
   "closed",
   "rejected",
   "withdrawn",
   "returned",
 ]);
 
-/**
- * D8 (rev.): the states of a running case, never purged however old: open, approved (the order and the
- * after-order steps are still to come) and sent_back (the head sent the report back to the learner to
- * complete; the case stays open, D6). A state in neither list is never purged either (fail-safe).
- */
-export const OPEN_CASE_STATES: readonly string[] = Object.freeze(["open", "approved", "sent_back"]);
+/** Every case state, running ones first. */
+export const CASE_STATES: readonly CaseState[] = Object.freeze([...OPEN_CASE_STATES, ...ENDED_CASE_STATES]);
+
+/** D6, D8: the case is running (not ended): open, approved or sent back to the learner. */
+export const isOpenCase = (state: CaseState): boolean => OPEN_CASE_STATES.includes(state);
+
+/** D4, D6: the case is with the officials (open or approved), so its pending steps can be acted on. */
+export const isActiveCase = (state: CaseState): boolean => ACTIVE_CASE_STATES.includes(state);
 
 /**
  * D8: the last day a case's personal data is kept: the same date one year after the day the case ended
@@ -196,15 +220,30 @@ export function isRetentionOver(endedOn: LocalDate, now: Date): boolean {
  * state, even with an end date set) or when no end date was recorded: such a case is never purged.
  */
 export function retentionStartsOn(state: string, endedOn: LocalDate | null): LocalDate | null {
-  return ENDED_CASE_STATES.includes(state) ? endedOn : null;
+  return ENDED_CASE_STATES.some((s) => s === state) ? endedOn : null;
 }
 
 // --- D10 ----------------------------------------------------------------------------------------------------
 
-export type Language = "kk" | "ru" | "en";
 /** D10: interface languages; Kazakh is the default. */
-export const INTERFACE_LANGUAGES: readonly Language[] = Object.freeze(["kk", "ru", "en"]);
+export const INTERFACE_LANGUAGES = Object.freeze(["kk", "ru", "en"] as const);
+export type Language = (typeof INTERFACE_LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = "kk";
 /** D10: the formal report is produced in Kazakh or Russian (the learner chooses). */
-export const DOCUMENT_LANGUAGES: readonly Language[] = Object.freeze(["kk", "ru"]);
+export const DOCUMENT_LANGUAGES = Object.freeze(["kk", "ru"] as const);
+export type DocumentLanguage = (typeof DOCUMENT_LANGUAGES)[number];
+
+export const isLanguage = (value: unknown): value is Language => INTERFACE_LANGUAGES.some((l) => l === value);
+export const isDocumentLanguage = (value: unknown): value is DocumentLanguage =>
+  DOCUMENT_LANGUAGES.some((l) => l === value);
+
+/**
+ * D10: the interface language a Telegram app's language_code stands for, until the user chooses one:
+ * "ru…" → Russian, "kk…" → Kazakh, anything else (English included) → Kazakh, the state language.
+ * English is there for whoever chooses it with /lang.
+ */
+export function languageOfTelegram(code: string): Language {
+  const primary = code.toLowerCase().split(/[-_]/)[0];
+  return primary === "ru" ? "ru" : DEFAULT_LANGUAGE;
+}
 export const LANGUAGES_CITE = "D10";

@@ -60,9 +60,9 @@ export const ROLES: readonly Role[] = Object.freeze([
   "admin",
 ]);
 
-export const isGround = (value: unknown): value is Ground => GROUNDS.includes(value as Ground);
-export const isCategory = (value: unknown): value is Category => CATEGORIES.includes(value as Category);
-export const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
+export const isGround = (value: unknown): value is Ground => GROUNDS.some((g) => g === value);
+export const isCategory = (value: unknown): value is Category => CATEGORIES.some((c) => c === value);
+export const isRole = (value: unknown): value is Role => ROLES.some((r) => r === value);
 
 export interface GroundRule extends Cited {
   ground: Ground;

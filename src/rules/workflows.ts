@@ -65,6 +65,13 @@ export const STEP_KEYS: readonly StepKey[] = Object.freeze([
   "pre_endorse_3",
 ]);
 
+/**
+ * A step of a case (case_steps.state): pending (waiting for its role's holder), done, or cancelled (no longer
+ * needed: the case ended, or an opinion still pending when the head decided, D4).
+ */
+export type StepState = "pending" | "done" | "cancelled";
+export const STEP_STATES: readonly StepState[] = Object.freeze(["pending", "done", "cancelled"]);
+
 /** D4: an institution may ask up to three more officials (e.g. the faculty or course chief) for an opinion. */
 export const MAX_EXTRA_ENDORSERS = 3;
 /** The keys of the extra opinions (named "pre_endorse" since the first chain; kept so stored cases still read). */
@@ -81,9 +88,11 @@ const NOT_EXTRA_ENDORSERS: readonly Role[] = ["head", "deputy_personnel", "admin
  */
 export type DeadlineAnchor = "registered" | "opened" | "decision" | "order_date";
 
+/** "statutory": a period the rules set. "target": the institution's own target (D3), never shown as statutory. */
+export type DueKind = "statutory" | "target";
+
 export interface DeadlineRule extends Cited {
-  /** "statutory": a period the rules set. "target": the institution's own target (D3), never shown as statutory. */
-  kind: "statutory" | "target";
+  kind: DueKind;
   workingDays: number;
   from: DeadlineAnchor;
 }
@@ -118,7 +127,9 @@ export interface WorkflowContext {
    * at the same time as the deputy head. Snapshotted in the case when it is filed.
    */
   endorsers?: readonly Role[];
-  /** D3: the institution's target in working days per step (default DEFAULT_TARGET_WORKING_DAYS). Statutory periods cannot be changed. */
+  /** D3: the institution's target in working days for every step without a statutory period (default DEFAULT_TARGET_WORKING_DAYS). */
+  targetDays?: number;
+  /** D3: a per-step target overriding targetDays. Statutory periods cannot be changed. */
   targets?: Partial<Record<StepKey, number>>;
 }
 
@@ -170,7 +181,7 @@ const statutory = (workingDays: number, from: DeadlineAnchor, cite: string): Dea
 });
 
 function target(ctx: WorkflowContext, key: StepKey): DeadlineRule {
-  const workingDays = ctx.targets?.[key] ?? DEFAULT_TARGET_WORKING_DAYS;
+  const workingDays = ctx.targets?.[key] ?? ctx.targetDays ?? DEFAULT_TARGET_WORKING_DAYS;
   if (!Number.isInteger(workingDays) || workingDays < 1) {
     throw new RangeError(`Target for ${key} must be a whole number of working days >= 1: ${workingDays}`);
   }

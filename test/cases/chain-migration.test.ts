@@ -6,18 +6,27 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { migrateToLawfulChain } from "../../src/cases/chain-migration";
 import { auditEvents, caseSteps, cases, reportVersions, stepMessages } from "../../src/db/schema";
-import { DEFAULT_REIMBURSEMENT } from "../../src/rules";
+import {
+  type CaseState,
+  type Category,
+  DEFAULT_REIMBURSEMENT,
+  type DueKind,
+  type Ground,
+  type Role,
+  type StepKey,
+  type StepState,
+} from "../../src/rules";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
 import { REASONS, stepButton, tap } from "../support/flows";
 import { type Harness, useHarness } from "../support/harness";
 
 type StepSeed = {
-  key: string;
-  role: string;
-  state?: string;
+  key: StepKey;
+  role: Role;
+  state?: StepState;
   openedOn?: string;
   dueOn?: string | null;
-  dueKind?: string | null;
+  dueKind?: DueKind | null;
   result?: Record<string, unknown>;
   doneBy?: number;
 };
@@ -25,7 +34,7 @@ type StepSeed = {
 /** A case as the first chain left it (chain_version 1), with its steps. */
 async function oldCase(
   h: Harness,
-  c: { studentId: number; institutionId: number; ground: string; category: string; state?: string },
+  c: { studentId: number; institutionId: number; ground: Ground; category: Category; state?: CaseState },
   steps: StepSeed[],
   extra: Partial<typeof cases.$inferInsert> = {},
 ) {

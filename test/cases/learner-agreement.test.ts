@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { reportVersions } from "../../src/db/schema";
+import type { Language } from "../../src/rules";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
 import { deputyActs, fileReport, instructAndTalk, REASONS, stepButton } from "../support/flows";
 import type { Harness, TgUser } from "../support/harness";
@@ -27,7 +28,7 @@ function buttonTexts(h: Harness, tg: TgUser, data: string): string[] {
 describe("Russian agreement with the learner (issue 14.6)", () => {
   const hr = useHarness();
 
-  async function learner(sex?: "M" | "F", lang = "ru") {
+  async function learner(sex?: "M" | "F", lang: Language = "ru") {
     const h = hr.current;
     const inst = await addInstitution(h.db);
     const staff = await addStaff(h.db, inst.id);

@@ -6,10 +6,11 @@ import { eq } from "drizzle-orm";
 import { Api } from "grammy";
 import { describe, expect, it } from "vitest";
 import { installDescriptions } from "../../src/bot/commands";
-import { caseLink } from "../../src/bot/features/start";
 import { auditEvents, caseSteps, cases, officialRoles, officials, students } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
+import { caseLink } from "../../src/messages/callbacks";
 import { createInvite } from "../../src/people/invites";
+import type { StepKey } from "../../src/rules";
 import { addInstitution, addOfficial, addStudent } from "../support/fixtures";
 import { confirmButton, deputyActs, fileReport, instructAndTalk, stepButton, tap } from "../support/flows";
 import { type Harness, newUser, useHarness } from "../support/harness";
@@ -17,7 +18,7 @@ import { type Harness, newUser, useHarness } from "../support/harness";
 const kk = tFor("kk");
 const ru = tFor("ru");
 
-async function stepOf(h: Harness, key: string) {
+async function stepOf(h: Harness, key: StepKey) {
   const [s] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, key));
   return s!;
 }

@@ -11,6 +11,7 @@ import {
   reportVersions,
   users,
 } from "../../src/db/schema";
+import type { Category, Language } from "../../src/rules";
 import { addInstitution, addOfficial, addStaff, addStudent } from "../support/fixtures";
 import { deputyActs, fileReport, instructAndTalk, REASONS, stepButton, tap } from "../support/flows";
 import { type Harness, type TgUser, useHarness } from "../support/harness";
@@ -38,7 +39,7 @@ async function finishPostOrder(h: Harness, personnel: TgUser) {
 describe("only the head decides: officials act on the lawful chain (docs/decisions.md)", () => {
   const hr = useHarness();
 
-  async function setup(category: "cadet" | "masters" | "doctoral" = "cadet", lang = "kk") {
+  async function setup(category: Category = "cadet", lang: Language = "kk") {
     const h = hr.current;
     const inst = await addInstitution(h.db);
     const staff = await addStaff(h.db, inst.id);

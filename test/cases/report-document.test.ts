@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ReportData, renderReport } from "../../src/cases/report-document";
+import { type ReportData, renderReport } from "../../src/messages/report-document";
 
 const cadet: ReportData["student"] = {
   fullName: "Нұрғалиев Әбілқайыр Сәкенұлы",

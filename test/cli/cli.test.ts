@@ -166,7 +166,8 @@ describe("admin commands", () => {
       "  name: kk: ҰҚК Академиясы | ru: Академия КНБ",
       "  head's title: kk: ҰҚК Академиясының бастығына | ru: Начальнику Академии КНБ",
       "  reminder hour: 8:00 Asia/Almaty; working week: 1,2,3,4,5,6",
-      "  endorsers before deputy_personnel (D4): none",
+      "  target for steps without a statutory period (D3): 2 working day(s)",
+      "  opinions beside deputy_personnel (D4): none",
       "  reimbursement (D5): defaults",
       "  personnel contact: not set (learners are told to ask at the personnel subdivision in person)",
     ]);

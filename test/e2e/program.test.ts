@@ -9,7 +9,6 @@ import { eq } from "drizzle-orm";
 import { unzipSync } from "fflate";
 import TelegramServer from "telegram-test-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatDate } from "../../src/cases/format";
 import { submitReport } from "../../src/cases/submit";
 import { openDatabase } from "../../src/db/client";
 import { caseSteps, cases, institutions, reportVersions, students, users } from "../../src/db/schema";
@@ -19,6 +18,7 @@ import { type ChatEvents, recordChatEvents } from "../../src/demo/emulator-event
 import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "../../src/demo/journey";
 import { freePort, type Program, startProgram, waitForOutput } from "../../src/demo/program";
 import { type DemoPerson, seedDemo } from "../../src/demo/seed";
+import { formatDate } from "../../src/messages/format";
 import { createInvite } from "../../src/people/invites";
 import { localDateOf } from "../../src/rules";
 

@@ -5,7 +5,7 @@
  * update failed with it, and the learner's answers so far were gone. Now the reply is retried (briefly, as
  * everywhere on the interactive path) and the draft survives: the preview still shows every answer.
  * And when an update inside a conversation fails for good (a reply Telegram refuses, a database error),
- * the conversation's state is left as it was before that update (src/bot/conversation-storage.ts,
+ * the conversation's state is left as it was before that update (src/db/conversation-storage.ts,
  * perUpdateStorage): the learner is told to try again, repeats the step, and nothing typed before is lost.
  */
 import { describe, expect, it } from "vitest";

@@ -137,7 +137,7 @@ describe("breach notices", () => {
     expect(d?.text).toContain("the institution's target: 04.03.2026 · ⚠️ overdue by 3 working days");
     expect(d?.text).not.toContain("statutory");
     expect(d?.text).not.toMatch(/\bD\d{1,2}\b/);
-    for (const key of ["endorse", "interview"])
+    for (const key of ["endorse", "interview"] as const)
       expect((await stepOf(h.db, id, key)).breachNotifiedOn).toBeNull();
   });
 

@@ -5,13 +5,14 @@
  * Telegram's 4,096 characters.
  */
 import { describe, expect, it } from "vitest";
-import { caseLink } from "../../src/bot/features/start";
-import { splitHtml, TELEGRAM_TEXT_LIMIT, textLength } from "../../src/cases/fit";
 import { tFor } from "../../src/i18n";
-import { type DigestGroups, type DigestStep, renderDigest } from "../../src/jobs/digest";
+import type { DigestGroups, DigestStep } from "../../src/jobs/digest";
 import { runTick, startJobs, type TickResult } from "../../src/jobs/runner";
 import { createLogger } from "../../src/logger";
-import { DEFAULT_CALENDAR, type LocalDate, type Role } from "../../src/rules";
+import { caseLink } from "../../src/messages/callbacks";
+import { renderDigest } from "../../src/messages/digest";
+import { splitHtml, TELEGRAM_TEXT_LIMIT, textLength } from "../../src/messages/fit";
+import { DEFAULT_CALENDAR, type LocalDate, type Role, type StepKey } from "../../src/rules";
 import { addInstitution, addOfficial } from "../support/fixtures";
 import { type Harness, useHarness } from "../support/harness";
 import { BOT_INFO } from "../support/telegram";
@@ -200,7 +201,7 @@ describe("links to cases in digests and breach notices (issue 14.10)", () => {
 describe("a digest with links at its worst size", () => {
   const today = "2026-03-20" as LocalDate;
   const now = new Date("2026-03-20T05:00:00Z");
-  const steps = (key: string, role: Role, from: number): DigestStep[] =>
+  const steps = (key: StepKey, role: Role, from: number): DigestStep[] =>
     Array.from({ length: 200 }, (_, i) => ({
       id: from + i,
       caseId: 100_000_000 + from + i,

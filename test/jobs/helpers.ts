@@ -8,7 +8,7 @@ import type { Db } from "../../src/db/client";
 import { caseSteps, delegations } from "../../src/db/schema";
 import { runTick, type TickResult } from "../../src/jobs/runner";
 import { createLogger } from "../../src/logger";
-import { localDateOf, type Role } from "../../src/rules";
+import { type Language, localDateOf, type Role, type StepKey } from "../../src/rules";
 import { addOfficial, addStudent } from "../support/fixtures";
 import { REASONS } from "../support/flows";
 import type { Harness } from "../support/harness";
@@ -35,7 +35,7 @@ export async function tick(h: Harness, opts: { purge?: boolean } = {}): Promise<
 export type Person = Awaited<ReturnType<typeof addOfficial>>;
 
 /** Head, deputy for personnel, personnel officer, in English (readable assertions). */
-export async function staff(h: Harness, institutionId: number, lang = "en") {
+export async function staff(h: Harness, institutionId: number, lang: Language = "en") {
   return {
     head: await addOfficial(h.db, institutionId, ["head"], "Head H.H.", lang),
     deputy: await addOfficial(h.db, institutionId, ["deputy_personnel"], "Deputy D.D.", lang),
@@ -67,7 +67,7 @@ export async function fileCase(
   return r.caseId;
 }
 
-export async function stepOf(db: Db, caseId: number, key: string) {
+export async function stepOf(db: Db, caseId: number, key: StepKey) {
   const [s] = await db
     .select()
     .from(caseSteps)
@@ -81,7 +81,7 @@ export async function actOn(
   h: Harness,
   who: Person,
   caseId: number,
-  key: string,
+  key: StepKey,
   action: string,
   input?: Partial<Record<InputKind, string>>,
 ) {

@@ -129,7 +129,7 @@ describe("calendar change: recomputeDueDates", () => {
     // The deputy's part of `done` is done: only the head's instruction is pending there.
     await actOn(h, s6.deputy, done, "endorse", "agree");
     await actOn(h, s6.deputy, done, "interview", "interview", { date: "12.03.2026" });
-    for (const key of ["endorse", "interview", "instruct"]) {
+    for (const key of ["endorse", "interview", "instruct"] as const) {
       expect((await stepOf(h.db, a, key)).dueOn).toBe("2026-03-16");
       expect((await stepOf(h.db, b, key)).dueOn).toBe("2026-03-16");
     }
@@ -148,7 +148,7 @@ describe("calendar change: recomputeDueDates", () => {
       [b, "instruct", "2026-03-14"],
       [done, "instruct", "2026-03-14"],
     ]);
-    for (const key of ["endorse", "interview", "instruct"])
+    for (const key of ["endorse", "interview", "instruct"] as const)
       expect((await stepOf(h.db, a, key)).dueOn).toBe("2026-03-16");
     expect([await stepOf(h.db, done, "endorse"), await stepOf(h.db, done, "interview")]).toEqual(doneBefore);
   });

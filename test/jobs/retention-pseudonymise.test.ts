@@ -12,6 +12,7 @@ import { submitReport } from "../../src/cases/submit";
 import { auditEvents, cases, invites, outbox, students, users } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
 import { importRoster, issueStudentInvites } from "../../src/people/roster";
+import type { CaseState } from "../../src/rules";
 import { addInstitution, addStaff } from "../support/fixtures";
 import { fileReport, REASONS } from "../support/flows";
 import { type Harness, newUser, type TgUser, useHarness } from "../support/harness";
@@ -40,7 +41,7 @@ async function enrolledLearner(
 }
 
 /** Ends the learner's only case (as the chain would) at an Almaty time. */
-async function endCase(h: Harness, caseId: number, state: string, endedAt: string) {
+async function endCase(h: Harness, caseId: number, state: CaseState, endedAt: string) {
   await h.db
     .update(cases)
     .set({ state, closedAt: almaty(endedAt), outcomeReason: state === "rejected" ? "Негіздер жоқ." : null })

@@ -7,11 +7,13 @@ import {
   caseSteps,
   cases,
   conversationState,
+  type OutboxState,
   outbox,
   stepMessages,
   users,
 } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
+import type { CaseState } from "../../src/rules";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
 import { fileReport, REASONS } from "../support/flows";
 import { type Harness, type TgUser, useHarness } from "../support/harness";
@@ -45,7 +47,7 @@ async function reportVersionsOf(h: Harness, caseId: number): Promise<number> {
 async function endedCase(
   h: Harness,
   inst: Inst,
-  opts: { state: string; endedAt: string; orderDate?: string; name?: string },
+  opts: { state: CaseState; endedAt: string; orderDate?: string; name?: string },
 ): Promise<{ caseId: number; tg: TgUser }> {
   const { tg, student } = await addStudent(h.db, inst.id, { name: opts.name ?? NAME });
   await fileReport(h, tg, "own_will");
@@ -67,9 +69,9 @@ async function endedCase(
     .update(caseSteps)
     .set({ result: { action: "order", number: ORDER_NO } })
     .where(eq(caseSteps.id, first!.id));
-  const notice = (state: string) => ({
+  const notice = (state: OutboxState) => ({
     chatId: tg.id,
-    method: "sendMessage",
+    method: "sendMessage" as const,
     payload: { text: `${NAME}: ${ORDER_NO}`, parse_mode: "HTML" },
     caseId: c.id,
     state,
@@ -236,7 +238,7 @@ describe("D8 (rev.) retention: purgeExpired", () => {
     ]);
   });
 
-  it.each(["rejected", "withdrawn", "returned"])(
+  it.each(["rejected", "withdrawn", "returned"] as const)(
     "a case that ended %s is purged one year and one day after it ended, not on the anniversary",
     async (state) => {
       const h = hr.current;
@@ -261,7 +263,7 @@ describe("D8 (rev.) retention: purgeExpired", () => {
     },
   );
 
-  it.each(["open", "approved", "sent_back"])(
+  it.each(["open", "approved", "sent_back"] as const)(
     "a running case (%s) registered years ago is never purged, even with an end date and an old order",
     async (state) => {
       const h = hr.current;

@@ -130,7 +130,10 @@ assertType<
   >
 >(true);
 assertType<
-  Same<keyof WorkflowContext, "category" | "conscriptServed" | "reimbursement" | "endorsers" | "targets">
+  Same<
+    keyof WorkflowContext,
+    "category" | "conscriptServed" | "reimbursement" | "endorsers" | "targetDays" | "targets"
+  >
 >(true);
 assertType<Same<WorkflowContext["endorsers"], readonly Role[] | undefined>>(true);
 assertType<Same<HeadDecision, "approve" | "reject" | "send_back">>(true);

@@ -1,14 +1,15 @@
 /**
- * Issue 12.4, the pure parts: the splitting every builder relies on (src/cases/fit.ts), checked against an
+ * Issue 12.4, the pure parts: the splitting every builder relies on (src/messages/fit.ts), checked against an
  * independent reading of Telegram's rules (test/support/telegram-limits.ts), and the daily digest at its
  * worst size (every section full, the longest labels, in each language).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clipPlain, packLines, splitHtml, TELEGRAM_TEXT_LIMIT, textLength } from "../../src/cases/fit";
 import { escapeHtml } from "../../src/i18n";
-import { type DigestGroups, type DigestStep, renderDigest } from "../../src/jobs/digest";
-import { type Calendar, DEFAULT_CALENDAR, type LocalDate, type Role } from "../../src/rules";
+import type { DigestGroups, DigestStep } from "../../src/jobs/digest";
+import { renderDigest } from "../../src/messages/digest";
+import { clipPlain, packLines, splitHtml, TELEGRAM_TEXT_LIMIT, textLength } from "../../src/messages/fit";
+import { type Calendar, DEFAULT_CALENDAR, type LocalDate, type Role, type StepKey } from "../../src/rules";
 import { parseTelegramHtml } from "../support/telegram-limits";
 
 /** The text Telegram shows, or the test fails with the parse error. */
@@ -95,7 +96,7 @@ describe("the daily digest at its worst size", () => {
   const calendar: Calendar = DEFAULT_CALENDAR;
   const now = new Date("2026-03-20T05:00:00Z");
   /** 200 steps with the longest labels, statutory (the due line cites a clause) and long overdue. */
-  const steps = (key: string, role: Role, from: number): DigestStep[] =>
+  const steps = (key: StepKey, role: Role, from: number): DigestStep[] =>
     Array.from({ length: 200 }, (_, i) => ({
       id: from + i,
       caseId: 100_000 + from + i,

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, caseSteps, cases, conversationState, users } from "../../src/db/schema";
 import { createLogger } from "../../src/logger";
+import type { StepKey } from "../../src/rules";
 import { startWebhookServer } from "../../src/server/webhook";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
 import { fileReport, tap } from "../support/flows";
@@ -42,7 +43,7 @@ describe("security", () => {
     const { tg } = await addStudent(h.db, inst.id);
     await fileReport(h, tg, "own_will");
     await h.flush();
-    const stepRow = async (key: string) =>
+    const stepRow = async (key: StepKey) =>
       (await h.db.select().from(caseSteps).where(eq(caseSteps.key, key)))[0]!;
     const endorse = await stepRow("endorse");
     const interview = await stepRow("interview");

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { resubmitReport } from "../../src/cases/resubmit";
 import { submitReport } from "../../src/cases/submit";
-import { checkText, cleanText, visibleLength } from "../../src/cases/validate";
+import { checkPhone, checkText, cleanText, visibleLength } from "../../src/cases/validate";
 import { caseSteps, cases } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
@@ -49,6 +49,16 @@ describe("cleanText and visibleLength", () => {
     expect(visibleLength("e\u0301".repeat(20))).toBe(20); // decomposed accents: 40 units, 20 letters
     expect(visibleLength(`a${"\u3164".repeat(30)}b`)).toBe(2); // Hangul fillers are blank
     expect(visibleLength("бір     екі\n\n\nүш")).toBe(9); // a run of blanks is one
+  });
+
+  it("checkPhone: cleaned, then shaped like a phone number with at least 10 digits (issue 15: shared with submit)", () => {
+    for (const ok of ["+7 700 123 45 67", "8 (701) 555-44-33", "77001112233", "+7\u00a0700\u00a01234567"])
+      expect(checkPhone(ok)).toBe(ok);
+    expect(checkPhone("  +7 (701) 555-44-33\t")).toBe("+7 (701) 555-44-33");
+    for (const bad of ["12ab", "+7 700 12", "7-700-123-45", "+7 700 123 45 67 89 01 23 45", "телефон"])
+      expect(checkPhone(bad)).toEqual({ key: "report.phone_invalid" });
+    expect(checkPhone("/start")).toEqual({ key: "invalid.command" });
+    expect(checkPhone(`+7 700${NUL} 123 45 67`)).toEqual({ key: "input.control_chars" });
   });
 
   it("checkText: the minimum in visible characters, the maximum in UTF-16 units", () => {
@@ -132,6 +142,10 @@ describe("typed answers in the bot", () => {
       [ZWSP.repeat(22), null],
       [FAMILY.repeat(2), null],
       [REASONS, `+7 700${NUL}`],
+      // Issue 15: the phone's shape is checked here too, with the conversation's own function (checkPhone).
+      [REASONS, "12ab"],
+      [REASONS, "+7 700 12"],
+      [REASONS, "/start"],
     ] as const)
       expect(await submitReport(h.db, { ...input, reasons, phone }, h.clock())).toEqual({
         ok: false,

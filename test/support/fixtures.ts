@@ -1,7 +1,7 @@
 /** Test people: an institution, learners and officials bound to Telegram users, inserted directly. */
 import type { Db } from "../../src/db/client";
 import { institutions, officialRoles, officials, students, users } from "../../src/db/schema";
-import type { Role } from "../../src/rules";
+import type { Language, Role } from "../../src/rules";
 import { newUser, type TgUser } from "./harness";
 
 export async function addInstitution(db: Db, code = "AKAD") {
@@ -18,7 +18,7 @@ export async function addInstitution(db: Db, code = "AKAD") {
   return inst!;
 }
 
-async function bindUser(db: Db, tg: TgUser, lang = "kk") {
+async function bindUser(db: Db, tg: TgUser, lang: Language = "kk") {
   const [u] = await db.insert(users).values({ telegramId: tg.id, lang }).returning();
   return u!;
 }
@@ -29,7 +29,7 @@ export async function addStudent(
   opts: {
     category?: "cadet" | "masters" | "doctoral";
     name?: string;
-    lang?: string;
+    lang?: Language;
     personalNumber?: string;
     /** The roster's optional sex column (issue 14.6); absent: unknown. */
     sex?: "M" | "F";
@@ -57,7 +57,13 @@ export async function addStudent(
   return { tg, student: s!, user };
 }
 
-export async function addOfficial(db: Db, institutionId: number, roles: Role[], name: string, lang = "kk") {
+export async function addOfficial(
+  db: Db,
+  institutionId: number,
+  roles: Role[],
+  name: string,
+  lang: Language = "kk",
+) {
   const tg = newUser(name);
   const user = await bindUser(db, tg, lang);
   const [o] = await db

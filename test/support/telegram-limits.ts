@@ -1,7 +1,7 @@
 /**
  * What the real Bot API refuses with 400, for the fake (issue 12.4): a message text over 4,096 characters
  * after entities parsing, a callback answer over 200, an empty text, and Telegram HTML that does not
- * parse (an unknown or unbalanced tag, a bare "<" or "&"). Written apart from src/cases/fit.ts on purpose,
+ * parse (an unknown or unbalanced tag, a bare "<" or "&"). Written apart from src/messages/fit.ts on purpose,
  * so the bot's own splitting is checked against an independent reading of the rules.
  */
 

@@ -10,25 +10,40 @@
  * update on to the rest of the bot (skip) until /report resumes it: nothing new to store or migrate, the
  * draft comes back exactly as it was (answers, question, a sent-back case's context), it survives restarts
  * with the rest of the state, and it is pruned with it after the idle period.
+ *
+ * Shape: one wait per update (onUpdate), then the answer goes to the open question's own function
+ * (takeGround … takePreview), and the next question is asked by its own function (askGround … showPreview).
+ *
+ * Replay: the stored state is the list of this function's waits, external() calls and Bot API calls in
+ * order; a stored draft is replayed against the code. Whatever changes that list for the same updates
+ * (another wait, a call more or less, a different order) needs CONVERSATION_VERSION bumped
+ * (src/db/conversation-storage.ts), which drops every stored draft; test/cases/report-replay.test.ts pins
+ * the list. That is also why the conversations plugin's form fields (conversation.form.*) are not used
+ * here: their `otherwise` skips a refused update, so it is not stored, and the local state an answer
+ * changes (keep-or-discard mode, the language after /lang) would be lost on the next replay; and each
+ * field would need the escapes and the stale-draft check anyway.
  */
 import type { Conversation } from "@grammyjs/conversations";
-import { eq } from "drizzle-orm";
 import { Composer, InlineKeyboard, Keyboard } from "grammy";
-import { MESSAGE_BUDGET, splitHtml } from "../../cases/fit";
-import { formatDate } from "../../cases/format";
+import { getCase } from "../../cases/queries";
 import { markReceiptDelivered } from "../../cases/receipt";
-import { type ReportData, renderReport } from "../../cases/report-document";
 import { resubmitReport } from "../../cases/resubmit";
-import { isPhone, openCaseOf, REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
-import { checkText, cleanText, isInvalid } from "../../cases/validate";
-import { cases } from "../../db/schema";
-import { isLang, tFor } from "../../i18n";
+import { openCaseOf, REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
+import { checkPhone, checkText, cleanText, type Invalid, isInvalid } from "../../cases/validate";
+import { isLang, type T, tFor } from "../../i18n";
 import { safeError } from "../../logger";
-import { sexContext } from "../../people/sex";
-import { localDateOf } from "../../rules";
+import { report as buttons, REPORT_GROUNDS } from "../../messages/callbacks";
+import { MESSAGE_BUDGET, splitHtml } from "../../messages/fit";
+import { formatDate } from "../../messages/format";
+import { type ReportData, renderReport, sexContext } from "../../messages/report-document";
+import { type DocumentLanguage, localDateOf } from "../../rules";
 import type { BotContext, ConvContext } from "../context";
 
-export const REPORT_CONVERSATION = "report";
+// The id lives with the conversation storage (src/db), so the jobs can read drafts without the bot.
+export { REPORT_CONVERSATION } from "../../db/conversation-storage";
+
+type Ground = "own_will" | "contract_refusal";
+type ReportLang = DocumentLanguage;
 
 export interface ReportArgs {
   student: ReportData["student"];
@@ -40,28 +55,29 @@ export interface ReportArgs {
    */
   resubmit?: {
     caseId: number;
-    ground: "own_will" | "contract_refusal";
+    ground: Ground;
     reasons: string;
     conscriptServed: boolean;
     phone: string | null;
-    lang: "kk" | "ru";
+    lang: ReportLang;
     /** The head's reason for sending it back. */
     why: string;
   };
 }
 
 interface Draft {
-  ground?: "own_will" | "contract_refusal";
+  ground?: Ground;
   reasons?: string;
   conscriptServed?: boolean;
   /** undefined = not asked yet; null = skipped. */
   phone?: string | null;
-  lang?: "kk" | "ru";
+  lang?: ReportLang;
 }
 
 type Field = "ground" | "reasons" | "conscript" | "phone" | "lang";
+type Step = Field | "preview";
 
-function nextField(d: Draft): Field | "preview" {
+function nextField(d: Draft): Step {
   if (!d.ground) return "ground";
   if (d.reasons === undefined) return "reasons";
   if (d.conscriptServed === undefined) return "conscript";
@@ -70,25 +86,26 @@ function nextField(d: Draft): Field | "preview" {
   return "preview";
 }
 
-/**
- * The case this draft already became, if any: a new report while the learner now has an open case (none
- * existed when /report started), or a sent-back report that is no longer sent back.
- */
-async function alreadyFiled(outer: BotContext, resubmitting: number | undefined): Promise<number | null> {
-  const student = outer.identity.student;
-  if (!student) return null;
-  const open = await openCaseOf(outer.deps.db, student.id);
-  if (open === null) return null;
-  if (resubmitting === undefined) return open;
-  const [c] = await outer.deps.db
-    .select({ state: cases.state })
-    .from(cases)
-    .where(eq(cases.id, resubmitting));
-  return c && c.state !== "sent_back" ? resubmitting : null;
-}
-
 /** The questions in order: "n/5" on each (issue 14.3). */
 const FIELDS: Field[] = ["ground", "reasons", "conscript", "phone", "lang"];
+/** Questions answered with inline buttons: asked from the preview, they take the preview's place. */
+const BUTTON_FIELDS = new Set(["ground", "conscript", "lang"]);
+
+/** The buttons' callback data (src/messages/callbacks.ts) and what they stand for. */
+const GROUND_BUTTONS: ReadonlyMap<string | undefined, Ground> = new Map(
+  REPORT_GROUNDS.map((g) => [buttons.ground(g), g]),
+);
+const CONSCRIPT_BUTTONS: ReadonlyMap<string | undefined, boolean> = new Map(
+  [true, false].map((served) => [buttons.conscript(served), served]),
+);
+const LANG_BUTTONS: ReadonlyMap<string | undefined, ReportLang> = new Map(
+  (["kk", "ru"] as const).map((l) => [buttons.lang(l), l]),
+);
+/**
+ * What every buttons.edit(field) starts with. An "edit" naming no field (none of ours) has always been
+ * taken as an edit that clears nothing, so the preview comes back (the replay test pins it).
+ */
+const EDIT_PREFIX = "r:e:";
 
 /**
  * Commands and buttons that answer inside the report and return to the same question (issue 14.2): the
@@ -120,6 +137,83 @@ async function escapes(): Promise<Composer<BotContext>> {
   return escapeHandlers;
 }
 
+/**
+ * The case this draft already became, if any: a new report while the learner now has an open case (none
+ * existed when /report started), or a sent-back report that is no longer sent back.
+ */
+async function alreadyFiled(outer: BotContext, resubmitting: number | undefined): Promise<number | null> {
+  const student = outer.identity.student;
+  if (!student) return null;
+  const open = await openCaseOf(outer.deps.db, student.id);
+  if (open === null) return null;
+  if (resubmitting === undefined) return open;
+  const c = await getCase(outer.deps.db, resubmitting);
+  return c && c.state !== "sent_back" ? resubmitting : null;
+}
+
+/** What the conversation holds between updates: rebuilt the same way on every replay. */
+interface Flow {
+  conversation: Conversation<BotContext, ConvContext>;
+  args: ReportArgs;
+  /** D6: the sent-back case being completed. */
+  back: ReportArgs["resubmit"];
+  draft: Draft;
+  /** The open question, or the preview. */
+  step: Step;
+  /** "asking": a question is open; "cancel": keep or discard?; "kept": the draft waits for /report. */
+  mode: "asking" | "cancel" | "kept";
+  /** The language of the latest update (a /lang inside the report changes it at once). */
+  t: T;
+  /** The preview on screen, when it is one message: button edits are shown in it (issue 14.3). */
+  previewId: number | null;
+  /** The ground before "edit ground", and whether the new one differs (its reasons are asked again). */
+  previousGround: Ground | undefined;
+  groundChanged: boolean;
+}
+
+/** One update, as the questions read it. */
+interface Input {
+  c: ConvContext;
+  /** A button's callback data. */
+  data: string | undefined;
+  /** A message's text (not a sticker's, a photo's or a contact's). */
+  text: string | undefined;
+  command: string | null;
+  /** /report, the menu's Report or "Complete the report": back to the open question. */
+  resume: boolean;
+}
+
+function readInput(c: ConvContext): Input {
+  const data = c.callbackQuery?.data;
+  const text = c.message?.text;
+  const command = commandOf(text);
+  const resume =
+    (command !== null && RESUME_COMMANDS.has(command)) || (data !== undefined && RESUME_BUTTONS.test(data));
+  return { c, data, text, command, resume };
+}
+
+/**
+ * What an answer did. next: it is in the draft, and the next missing field (or the preview) is asked, in
+ * the pressed message when inPlace. again: refused; said why, and the same question again. shown: the
+ * answer is already on screen. end: the conversation is over.
+ */
+type Answer =
+  | { kind: "next"; inPlace: boolean }
+  | { kind: "again"; why: Invalid }
+  | { kind: "shown" | "end" };
+const next = (inPlace: boolean): Answer => ({ kind: "next", inPlace });
+const again = (key: string, params?: Invalid["params"]): Answer => ({
+  kind: "again",
+  why: params ? { key, params } : { key },
+});
+const SHOWN: Answer = { kind: "shown" };
+const END: Answer = { kind: "end" };
+
+const HTML = { parse_mode: "HTML" as const };
+const REMOVE_KEYBOARD = { reply_markup: { remove_keyboard: true } } as const;
+/** Removing a message's buttons or answering a press is a courtesy: Telegram refusing it changes nothing. */
+const ignore = () => {};
+
 export async function reportConversation(
   conversation: Conversation<BotContext, ConvContext>,
   ctx: ConvContext,
@@ -135,348 +229,462 @@ export async function reportConversation(
         lang: back.lang,
       }
     : {};
-  let t = ctx.t;
-  const html = { parse_mode: "HTML" as const };
-  /** The preview on screen, when it is one message: button edits are shown in it (issue 14.3). */
-  let previewId: number | null = null;
-  /** "asking": a question is open; "cancel": keep or discard?; "kept": the draft waits for /report. */
-  let mode: "asking" | "cancel" | "kept" = "asking";
-  /** The ground before "edit ground", and whether the new one differs (its reasons are asked again). */
-  let previousGround: Draft["ground"];
-  let groundChanged = false;
-
-  const question = (text: string, field: Field) =>
-    `${t("report.progress", { n: FIELDS.indexOf(field) + 1, total: FIELDS.length })}\n${text}`;
-  const groundKeyboard = (more: boolean) => {
-    const kb = new InlineKeyboard()
-      .text(t("report.ground_own_will"), "r:g:own_will")
-      .row()
-      .text(t("report.ground_contract_refusal"), "r:g:contract_refusal");
-    return more ? kb.row().text(t("report.more"), "r:more") : kb;
+  const f: Flow = {
+    conversation,
+    args,
+    back,
+    draft,
+    step: nextField(draft),
+    mode: "asking",
+    t: ctx.t,
+    previewId: null,
+    previousGround: undefined,
+    groundChanged: false,
   };
-  /** Sends, or (inPlace) edits the message the button was pressed on; an edit that fails is sent instead. */
-  const show = async (c: ConvContext, inPlace: boolean, text: string, other: Record<string, unknown>) => {
-    if (inPlace) {
-      try {
-        return await c.editMessageText(text, { ...html, ...other });
-      } catch {
-        // Too old to edit, or deleted: a new message does.
-      }
-    }
-    return c.reply(text, { ...html, ...other });
-  };
-
-  const ask = async (c: ConvContext, field: Field | "preview", inPlace = false) => {
-    switch (field) {
-      case "ground": {
-        // The first time, a short intro with a "more" button (issue 14.3); after that the question alone.
-        const first = !draft.reasons && !back && !previewId;
-        const text = first ? t("report.intro_short") : t("report.ask_ground");
-        return show(c, inPlace, question(text, "ground"), { reply_markup: groundKeyboard(first) });
-      }
-      case "reasons": {
-        const q = t(`report.ask_reasons_${draft.ground}`, { min: REASONS_MIN, max: REASONS_MAX });
-        const text = groundChanged ? `${t("report.ground_changed")}\n\n${q}` : q;
-        return c.reply(question(text, "reasons"), { ...html, reply_markup: { remove_keyboard: true } });
-      }
-      case "conscript": {
-        // Russian answers agree with the learner ("Да, проходил" / "Да, проходила"), else "Да" / "Нет".
-        const context = sexContext(args.student.sex);
-        return show(c, inPlace, question(t("report.ask_conscript"), "conscript"), {
-          reply_markup: new InlineKeyboard()
-            .text(t("report.yes", { context }), "r:c:yes")
-            .text(t("report.no", { context }), "r:c:no"),
-        });
-      }
-      case "phone":
-        return c.reply(question(t("report.ask_phone"), "phone"), {
-          ...html,
-          reply_markup: new Keyboard()
-            .requestContact(t("report.share_phone"))
-            .row()
-            .text(t("report.skip"))
-            .resized()
-            .oneTime(),
-        });
-      case "lang":
-        return show(c, inPlace, question(t("report.ask_lang"), "lang"), {
-          reply_markup: new InlineKeyboard()
-            .text(tFor("kk")("lang.name"), "r:l:kk")
-            .text(tFor("ru")("lang.name"), "r:l:ru"),
-        });
-      case "preview": {
-        const today = localDateOf(
-          new Date(await conversation.external((outer) => outer.deps.clock().getTime())),
-        );
-        const document = renderReport({
-          ground: draft.ground!,
-          reasons: draft.reasons!,
-          conscriptServed: draft.conscriptServed!,
-          phone: draft.phone ?? null,
-          lang: draft.lang!,
-          date: today,
-          headTitle: draft.lang === "ru" ? args.headTitleRu : args.headTitleKk,
-          student: args.student,
-        });
-        const kb = new InlineKeyboard().text(t("report.submit"), "r:submit").row();
-        // The ground of a report sent back stays: a different ground is a different report (D6).
-        if (!back) kb.text(t("report.edit_ground"), "r:e:ground");
-        kb.text(t("report.edit_reasons"), "r:e:reasons")
-          .row()
-          .text(t("report.edit_conscript"), "r:e:conscript")
-          .text(t("report.edit_phone"), "r:e:phone")
-          .row()
-          .text(t("report.edit_lang"), "r:e:lang")
-          .text(t("report.cancel"), "r:cancel");
-        const intro = back ? `${t("report.sent_back_intro", { id: back.caseId, why: back.why })}\n\n` : "";
-        // Issue 12.4: the head's reason and a report of the longest kind together pass Telegram's limit:
-        // then they go as two messages (or more), never cut, the buttons under the last.
-        const parts = splitHtml(intro + t("report.preview", { document }), MESSAGE_BUDGET);
-        if (parts.length === 1) {
-          const sent = await show(c, inPlace, parts[0]!, { reply_markup: kb });
-          previewId = typeof sent === "object" && sent ? sent.message_id : null;
-          return sent;
-        }
-        previewId = null;
-        for (const part of parts.slice(0, -1)) await c.reply(part, html);
-        return c.reply(parts.at(-1)!, { ...html, reply_markup: kb });
-      }
-    }
-  };
-  const askCancel = (c: ConvContext) =>
-    c.reply(t("report.cancel_ask"), {
-      reply_markup: new InlineKeyboard()
-        .text(t("report.keep"), "r:keep")
-        .row()
-        .text(t("report.discard"), "r:discard"),
-    });
-
-  let field = nextField(draft);
-  await ask(ctx, field);
+  await ask(f, ctx);
   for (;;) {
     const c = await conversation.wait();
-    t = c.t;
-    const data = c.callbackQuery?.data;
-    const msg = c.message;
-    const text = msg?.text;
-    const command = commandOf(text);
-    const resume =
-      (command !== null && RESUME_COMMANDS.has(command)) || (data !== undefined && RESUME_BUTTONS.test(data));
-
-    if (mode === "kept") {
-      // A kept draft waits in this conversation's stored state (it survives restarts and is pruned with it).
-      // Everything but /report and /cancel goes on to the bot's other handlers, as if no report were open.
-      if (!resume && command !== "cancel") await conversation.skip({ next: true });
-    }
-    // A draft already filed (the process stopped between the commit and this conversation's own save, so
-    // its state still waits at the preview): say so instead of offering the old preview and Submit again.
-    // The receipt itself comes from the outbox. Checked at the preview only, where such a state waits.
-    const filed =
-      field === "preview" ? await conversation.external((outer) => alreadyFiled(outer, back?.caseId)) : null;
-    if (filed !== null) {
-      if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
-      await c.reply(t("report.already_filed", { id: filed }), { reply_markup: { remove_keyboard: true } });
-      return;
-    }
-    // /help, /status, /lang (and the menu's buttons for them) answer as they do outside the report, then
-    // the same question comes back (issue 14.2). The feature answers the callback query itself.
-    if (
-      mode !== "kept" &&
-      ((command !== null && ESCAPE_COMMANDS.has(command)) ||
-        (data !== undefined && ESCAPE_BUTTONS.test(data)))
-    ) {
-      const lang = await conversation.external(async (outer) => {
-        await (await escapes()).middleware()(outer, async () => {});
-        return outer.lang;
-      });
-      if (isLang(lang)) t = tFor(lang);
-      if (mode === "cancel") await askCancel(c);
-      else await ask(c, field);
-      continue;
-    }
-    if (c.callbackQuery) await c.answerCallbackQuery().catch(() => {});
-    const bad = async (key: string, params?: Record<string, unknown>) => {
-      await c.reply(t(key, params));
-      if (mode === "cancel") await askCancel(c);
-      else await ask(c, field);
-    };
-
-    if (command === "cancel" || data === "r:cancel") {
-      // Keep the draft for later, or discard it (issue 14.2).
-      if (data) await c.editMessageReplyMarkup().catch(() => {});
-      mode = "cancel";
-      await askCancel(c);
-      continue;
-    }
-    if (resume) {
-      if (mode === "kept") await c.reply(t("report.resumed"));
-      mode = "asking";
-      previewId = null;
-      await ask(c, field);
-      continue;
-    }
-    if (mode === "cancel") {
-      if (data === "r:discard") {
-        await c.editMessageReplyMarkup().catch(() => {});
-        await c.reply(t("report.cancelled"), { reply_markup: { remove_keyboard: true } });
-        return;
-      }
-      if (data === "r:keep") {
-        await c.editMessageReplyMarkup().catch(() => {});
-        await c.reply(t("report.kept"), { reply_markup: { remove_keyboard: true } });
-        mode = "kept";
-        continue;
-      }
-      await bad(data !== undefined || text === undefined ? "report.use_buttons" : "invalid.use_buttons");
-      continue;
-    }
-    // A button answer on the preview message itself: the next question or the new preview replaces it.
-    const onPreview = previewId !== null && c.callbackQuery?.message?.message_id === previewId;
-    let inPlace = false;
-
-    if (data === "r:more" && field === "ground") {
-      // The long explanation replaces the short intro, under the same buttons.
-      await show(c, true, question(t("report.intro"), "ground"), { reply_markup: groundKeyboard(false) });
-      continue;
-    }
-    if (field === "preview" && data?.startsWith("r:e:") && !(back && data === "r:e:ground")) {
-      const which = data.slice(4) as Field;
-      if (which === "ground") {
-        previousGround = draft.ground;
-        draft.ground = undefined;
-      }
-      if (which === "reasons") draft.reasons = undefined;
-      if (which === "conscript") draft.conscriptServed = undefined;
-      if (which === "phone") draft.phone = undefined;
-      if (which === "lang") draft.lang = undefined;
-      // A question answered with buttons is asked in the preview's place; a typed one below it.
-      inPlace = onPreview && (which === "ground" || which === "conscript" || which === "lang");
-      if (!inPlace) {
-        await c.editMessageReplyMarkup().catch(() => {});
-        previewId = null;
-      }
-    } else if (field === "preview" && data === "r:submit") {
-      await c.editMessageReplyMarkup().catch(() => {});
-      const d = {
-        reasons: draft.reasons!,
-        conscriptServed: draft.conscriptServed!,
-        phone: draft.phone ?? null,
-        reportLang: draft.lang!,
-      };
-      // A failure (the database unreachable, a restart) must not cost the learner's typing: the outcome is
-      // returned as data, and on "failed" the draft stays and the preview comes back with its Submit button.
-      const result = await conversation.external(async (outer) => {
-        const userId = outer.identity.userId!;
-        const now = outer.deps.clock();
-        try {
-          if (back) {
-            const r = await resubmitReport(outer.deps.db, { userId, caseId: back.caseId, ...d }, now);
-            return r.ok
-              ? { kind: "resubmitted" as const, caseId: r.caseId, version: r.version }
-              : { kind: r.reason, caseId: back.caseId, state: r.state ?? "" };
-          }
-          const r = await submitReport(outer.deps.db, { userId, ground: draft.ground!, ...d }, now);
-          return r.ok
-            ? { kind: "submitted" as const, caseId: r.caseId, date: r.registeredOn }
-            : { kind: r.reason, caseId: r.caseId ?? 0 };
-        } catch (err) {
-          outer.deps.log.warn({ err: safeError(err) }, "report submit failed; the draft is kept");
-          return { kind: "failed" as const };
-        }
-      });
-      if (result.kind === "failed") {
-        await c.reply(t("report.submit_failed"));
-        previewId = null;
-        await ask(c, field);
-        continue;
-      }
-      if (result.kind === "submitted" || result.kind === "resubmitted") {
-        await c.reply(
-          result.kind === "submitted"
-            ? t("notice.submitted", { id: result.caseId, date: formatDate(result.date) })
-            : t("notice.resubmitted", { id: result.caseId, version: result.version }),
-          { reply_markup: { remove_keyboard: true } },
-        );
-        // The receipt queued with the case is not sent a second time (see cases/receipt.ts).
-        await conversation.external((outer) =>
-          markReceiptDelivered(outer.deps.db, result.caseId, outer.deps.clock()),
-        );
-      } else if (result.kind === "open_case") {
-        await c.reply(t("report.open_case", { id: result.caseId || "" }));
-      } else if (result.kind === "not_sent_back") {
-        await c.reply(t("report.not_sent_back", { id: result.caseId }));
-      } else {
-        await c.reply(t("report.not_student"));
-      }
-      return;
-    } else if (field === "ground" && (data === "r:g:own_will" || data === "r:g:contract_refusal")) {
-      const ground = data.slice(4) as Draft["ground"];
-      // Reasons written for the other ground are asked again (issue 14.3).
-      groundChanged = previousGround !== undefined && ground !== previousGround;
-      previousGround = undefined;
-      if (groundChanged) draft.reasons = undefined;
-      draft.ground = ground;
-      inPlace = onPreview && !groundChanged;
-      if (!inPlace) await c.editMessageReplyMarkup().catch(() => {});
-    } else if (field === "conscript" && (data === "r:c:yes" || data === "r:c:no")) {
-      draft.conscriptServed = data === "r:c:yes";
-      inPlace = onPreview;
-      if (!inPlace) await c.editMessageReplyMarkup().catch(() => {});
-    } else if (field === "lang" && (data === "r:l:kk" || data === "r:l:ru")) {
-      draft.lang = data.slice(4) as "kk" | "ru";
-      inPlace = onPreview;
-      if (!inPlace) await c.editMessageReplyMarkup().catch(() => {});
-    } else if (field === "reasons" && text !== undefined && command === null) {
-      // The same check as at submit (issue 12.5): control characters refused, length in visible characters.
-      const v = checkText(text, REASONS_MIN, REASONS_MAX);
-      if (isInvalid(v)) {
-        await bad(v.key, v.params);
-        continue;
-      }
-      draft.reasons = v;
-      groundChanged = false;
-    } else if (field === "phone" && msg?.contact) {
-      // Only the learner's own number, not a contact card of someone else.
-      if (msg.contact.user_id !== undefined && msg.contact.user_id !== c.from?.id) {
-        await bad("report.phone_invalid");
-        continue;
-      }
-      draft.phone = msg.contact.phone_number;
-    } else if (field === "phone" && text !== undefined) {
-      const v = cleanText(text);
-      if (isInvalid(v)) {
-        await bad(v.key);
-        continue;
-      }
-      if (v === t("report.skip")) draft.phone = null;
-      else if (isPhone(v)) draft.phone = v;
-      else {
-        await bad(v.startsWith("/") ? "invalid.command" : "report.phone_invalid");
-        continue;
-      }
-    } else {
-      // A sticker, a photo, a command, an old button, or text where a button is expected.
-      const key =
-        data !== undefined
-          ? "report.use_buttons"
-          : command !== null || text?.startsWith("/")
-            ? "invalid.command"
-            : msg && text === undefined
-              ? "invalid.not_text"
-              : "report.use_buttons";
-      await bad(key);
-      continue;
-    }
-    if (field === "phone") {
-      // The reply keyboard goes as soon as the number is in (issue 14.3): the next question has inline buttons.
-      await c.reply(
-        draft.phone ? t("report.phone_saved", { phone: draft.phone }) : t("report.phone_skipped"),
-        {
-          reply_markup: { remove_keyboard: true },
-        },
-      );
-    }
-    field = nextField(draft);
-    await ask(c, field, inPlace);
+    f.t = c.t;
+    if (await onUpdate(f, readInput(c))) return;
   }
+}
+
+/** One update, in the order that decides what it is; true when the conversation is over. */
+async function onUpdate(f: Flow, u: Input): Promise<boolean> {
+  if (f.mode === "kept") {
+    // A kept draft waits in this conversation's stored state (it survives restarts and is pruned with it).
+    // Everything but /report and /cancel goes on to the bot's other handlers, as if no report were open.
+    if (!u.resume && u.command !== "cancel") await f.conversation.skip({ next: true });
+  }
+  if (f.step === "preview" && (await filedMeanwhile(f, u.c))) return true;
+  if (f.mode !== "kept" && isEscape(u)) {
+    await answerEscape(f, u.c);
+    return false;
+  }
+  if (u.c.callbackQuery) await u.c.answerCallbackQuery().catch(ignore);
+  if (u.command === "cancel" || u.data === buttons.CANCEL) {
+    await askKeepOrDiscard(f, u);
+    return false;
+  }
+  if (u.resume) {
+    await resume(f, u.c);
+    return false;
+  }
+  if (f.mode === "cancel") return keepOrDiscard(f, u);
+  return onAnswer(f, u);
+}
+
+/**
+ * A draft already filed (the process stopped between the commit and this conversation's own save, so its
+ * state still waits at the preview): say so instead of offering the old preview and Submit again. The
+ * receipt itself comes from the outbox. Checked at the preview only, where such a state waits.
+ */
+async function filedMeanwhile(f: Flow, c: ConvContext): Promise<boolean> {
+  const filed = await f.conversation.external((outer) => alreadyFiled(outer, f.back?.caseId));
+  if (filed === null) return false;
+  if (c.callbackQuery) await c.answerCallbackQuery().catch(ignore);
+  await c.reply(f.t("report.already_filed", { id: filed }), REMOVE_KEYBOARD);
+  return true;
+}
+
+const isEscape = (u: Input) =>
+  (u.command !== null && ESCAPE_COMMANDS.has(u.command)) ||
+  (u.data !== undefined && ESCAPE_BUTTONS.test(u.data));
+
+/**
+ * /help, /status, /lang (and the menu's buttons for them) answer as they do outside the report, then the
+ * same question comes back (issue 14.2). The feature answers the callback query itself.
+ */
+async function answerEscape(f: Flow, c: ConvContext) {
+  const lang = await f.conversation.external(async (outer) => {
+    await (await escapes()).middleware()(outer, async () => {});
+    return outer.lang;
+  });
+  if (isLang(lang)) f.t = tFor(lang);
+  await askAgain(f, c);
+}
+
+/** Keep the draft for later, or discard it (issue 14.2). */
+async function askKeepOrDiscard(f: Flow, u: Input) {
+  if (u.data) await u.c.editMessageReplyMarkup().catch(ignore);
+  f.mode = "cancel";
+  await askCancel(f, u.c);
+}
+
+async function resume(f: Flow, c: ConvContext) {
+  if (f.mode === "kept") await c.reply(f.t("report.resumed"));
+  f.mode = "asking";
+  f.previewId = null;
+  await ask(f, c);
+}
+
+/** The answer to "keep or discard?"; true when the draft is discarded. */
+async function keepOrDiscard(f: Flow, u: Input): Promise<boolean> {
+  if (u.data === buttons.DISCARD) {
+    await u.c.editMessageReplyMarkup().catch(ignore);
+    await u.c.reply(f.t("report.cancelled"), REMOVE_KEYBOARD);
+    return true;
+  }
+  if (u.data === buttons.KEEP) {
+    await u.c.editMessageReplyMarkup().catch(ignore);
+    await u.c.reply(f.t("report.kept"), REMOVE_KEYBOARD);
+    f.mode = "kept";
+    return false;
+  }
+  const key = u.data !== undefined || u.text === undefined ? "report.use_buttons" : "invalid.use_buttons";
+  await refuse(f, u.c, { key });
+  return false;
+}
+
+/** Each question's answer. */
+const TAKE: Record<Step, (f: Flow, u: Input) => Promise<Answer>> = {
+  ground: takeGround,
+  reasons: takeReasons,
+  conscript: takeConscript,
+  phone: takePhone,
+  lang: takeLang,
+  preview: takePreview,
+};
+
+/** The answer to the open question; true when the conversation is over. */
+async function onAnswer(f: Flow, u: Input): Promise<boolean> {
+  const a = await TAKE[f.step](f, u);
+  if (a.kind === "again") await refuse(f, u.c, a.why);
+  if (a.kind === "next") {
+    f.step = nextField(f.draft);
+    await ask(f, u.c, a.inPlace);
+  }
+  return a.kind === "end";
+}
+
+/** Anything a question does not take: a sticker, a photo, a command, an old button, text for a button. */
+function unexpected(u: Input): Answer {
+  if (u.data !== undefined) return again("report.use_buttons");
+  if (u.command !== null || u.text?.startsWith("/")) return again("invalid.command");
+  return again(u.c.message && u.text === undefined ? "invalid.not_text" : "report.use_buttons");
+}
+
+/** A button answer on the preview message itself: the next question or the new preview replaces it. */
+const onPreview = (f: Flow, c: ConvContext) =>
+  f.previewId !== null && c.callbackQuery?.message?.message_id === f.previewId;
+
+/** A button answer taken: shown in the pressed preview when it may be, else that message loses its buttons. */
+async function tookButton(f: Flow, c: ConvContext, mayReplacePreview: boolean): Promise<Answer> {
+  const inPlace = onPreview(f, c) && mayReplacePreview;
+  if (!inPlace) await c.editMessageReplyMarkup().catch(ignore);
+  return next(inPlace);
+}
+
+async function takeGround(f: Flow, u: Input): Promise<Answer> {
+  if (u.data === buttons.MORE) {
+    // The long explanation replaces the short intro, under the same buttons.
+    await show(u.c, true, question(f, f.t("report.intro"), "ground"), {
+      reply_markup: groundKeyboard(f.t, false),
+    });
+    return SHOWN;
+  }
+  const ground = GROUND_BUTTONS.get(u.data);
+  if (!ground) return unexpected(u);
+  // Reasons written for the other ground are asked again (issue 14.3).
+  f.groundChanged = f.previousGround !== undefined && ground !== f.previousGround;
+  f.previousGround = undefined;
+  if (f.groundChanged) f.draft.reasons = undefined;
+  f.draft.ground = ground;
+  return tookButton(f, u.c, !f.groundChanged);
+}
+
+async function takeReasons(f: Flow, u: Input): Promise<Answer> {
+  if (u.text === undefined || u.command !== null) return unexpected(u);
+  // The same check as at submit (issue 12.5): control characters refused, length in visible characters.
+  const v = checkText(u.text, REASONS_MIN, REASONS_MAX);
+  if (isInvalid(v)) return again(v.key, v.params);
+  f.draft.reasons = v;
+  f.groundChanged = false;
+  return next(false);
+}
+
+async function takeConscript(f: Flow, u: Input): Promise<Answer> {
+  const served = CONSCRIPT_BUTTONS.get(u.data);
+  if (served === undefined) return unexpected(u);
+  f.draft.conscriptServed = served;
+  return tookButton(f, u.c, true);
+}
+
+/** Typed, shared with the contact button (the learner's own only), or skipped; checked as at submit. */
+async function takePhone(f: Flow, u: Input): Promise<Answer> {
+  const contact = u.c.message?.contact;
+  let phone: string | null | Invalid;
+  if (contact) {
+    // Only the learner's own number, not a contact card of someone else.
+    const own = contact.user_id === undefined || contact.user_id === u.c.from?.id;
+    phone = own ? checkPhone(contact.phone_number) : { key: "report.phone_invalid" };
+  } else if (u.text !== undefined) {
+    const v = cleanText(u.text);
+    phone = !isInvalid(v) && v === f.t("report.skip") ? null : checkPhone(u.text);
+  } else {
+    return unexpected(u);
+  }
+  if (isInvalid(phone)) return again(phone.key);
+  f.draft.phone = phone;
+  // The reply keyboard goes as soon as the number is in (issue 14.3): the next question has inline buttons.
+  await u.c.reply(
+    phone ? f.t("report.phone_saved", { phone }) : f.t("report.phone_skipped"),
+    REMOVE_KEYBOARD,
+  );
+  return next(false);
+}
+
+async function takeLang(f: Flow, u: Input): Promise<Answer> {
+  const lang = LANG_BUTTONS.get(u.data);
+  if (!lang) return unexpected(u);
+  f.draft.lang = lang;
+  return tookButton(f, u.c, true);
+}
+
+/** At the preview: Submit, or an edit button (the ground of a sent-back report stays: D6). */
+async function takePreview(f: Flow, u: Input): Promise<Answer> {
+  if (u.data === buttons.SUBMIT) return submit(f, u.c);
+  if (!u.data?.startsWith(EDIT_PREFIX) || (f.back && u.data === buttons.edit("ground"))) return unexpected(u);
+  const which = u.data.slice(EDIT_PREFIX.length);
+  clearField(f, which);
+  // A question answered with buttons is asked in the preview's place; a typed one below it.
+  const inPlace = onPreview(f, u.c) && BUTTON_FIELDS.has(which);
+  if (!inPlace) {
+    await u.c.editMessageReplyMarkup().catch(ignore);
+    f.previewId = null;
+  }
+  return next(inPlace);
+}
+
+/** "Edit …" on the preview: the field is asked again (the next missing one). */
+function clearField(f: Flow, which: string) {
+  const d = f.draft;
+  if (which === "ground") {
+    f.previousGround = d.ground;
+    d.ground = undefined;
+  }
+  if (which === "reasons") d.reasons = undefined;
+  if (which === "conscript") d.conscriptServed = undefined;
+  if (which === "phone") d.phone = undefined;
+  if (which === "lang") d.lang = undefined;
+}
+
+/** What submitting came to; stored with the conversation's state, so its shape stays as it is. */
+type Filed =
+  | { kind: "submitted"; caseId: number; date: string }
+  | { kind: "resubmitted"; caseId: number; version: number }
+  | { kind: "not_student" | "open_case" | "bad_input"; caseId: number }
+  | { kind: "not_found" | "not_sent_back" | "bad_input"; caseId: number; state: string }
+  | { kind: "failed" };
+
+async function submit(f: Flow, c: ConvContext): Promise<Answer> {
+  await c.editMessageReplyMarkup().catch(ignore);
+  const { draft, back } = f;
+  // A failure (the database unreachable, a restart) must not cost the learner's typing: the outcome is
+  // returned as data, and on "failed" the draft stays and the preview comes back with its Submit button.
+  const result = await f.conversation.external((outer) => fileDraft(outer, draft, back));
+  if (result.kind === "failed") {
+    f.previewId = null;
+    return again("report.submit_failed");
+  }
+  const told = outcomeMessage(f.t, result);
+  await c.reply(told.text, told.other);
+  if (result.kind === "submitted" || result.kind === "resubmitted") {
+    // The receipt queued with the case is not sent a second time (see cases/receipt.ts).
+    await f.conversation.external((outer) =>
+      markReceiptDelivered(outer.deps.db, result.caseId, outer.deps.clock()),
+    );
+  }
+  return END;
+}
+
+/** Files the draft: a new case, or (D6) a new version of the sent-back one. Never throws. */
+async function fileDraft(outer: BotContext, draft: Draft, back: ReportArgs["resubmit"]): Promise<Filed> {
+  const userId = outer.identity.userId!;
+  const now = outer.deps.clock();
+  const d = {
+    reasons: draft.reasons!,
+    conscriptServed: draft.conscriptServed!,
+    phone: draft.phone ?? null,
+    reportLang: draft.lang!,
+  };
+  try {
+    if (back) {
+      const r = await resubmitReport(outer.deps.db, { userId, caseId: back.caseId, ...d }, now);
+      return r.ok
+        ? { kind: "resubmitted", caseId: r.caseId, version: r.version }
+        : { kind: r.reason, caseId: back.caseId, state: r.state ?? "" };
+    }
+    const r = await submitReport(outer.deps.db, { userId, ground: draft.ground!, ...d }, now);
+    return r.ok
+      ? { kind: "submitted", caseId: r.caseId, date: r.registeredOn }
+      : { kind: r.reason, caseId: r.caseId ?? 0 };
+  } catch (err) {
+    outer.deps.log.warn({ err: safeError(err) }, "report submit failed; the draft is kept");
+    return { kind: "failed" };
+  }
+}
+
+/** The learner's answer to Submit: the receipt, or why nothing was filed. */
+function outcomeMessage(
+  t: T,
+  r: Exclude<Filed, { kind: "failed" }>,
+): { text: string; other?: typeof REMOVE_KEYBOARD } {
+  switch (r.kind) {
+    case "submitted":
+      return {
+        text: t("notice.submitted", { id: r.caseId, date: formatDate(r.date) }),
+        other: REMOVE_KEYBOARD,
+      };
+    case "resubmitted":
+      return { text: t("notice.resubmitted", { id: r.caseId, version: r.version }), other: REMOVE_KEYBOARD };
+    case "open_case":
+      return { text: t("report.open_case", { id: r.caseId || "" }) };
+    case "not_sent_back":
+      return { text: t("report.not_sent_back", { id: r.caseId }) };
+    default:
+      return { text: t("report.not_student") };
+  }
+}
+
+// ——— Questions ———
+
+/** Each question (and the preview), shown anew, or (inPlace) in the message whose button was pressed. */
+const ASK: Record<Step, (f: Flow, c: ConvContext, inPlace: boolean) => Promise<unknown>> = {
+  ground: askGround,
+  reasons: askReasons,
+  conscript: askConscript,
+  phone: askPhone,
+  lang: askLang,
+  preview: showPreview,
+};
+
+const ask = (f: Flow, c: ConvContext, inPlace = false) => ASK[f.step](f, c, inPlace);
+
+/** The open question again (after an escape or a refused answer), or "keep or discard?" again. */
+const askAgain = (f: Flow, c: ConvContext) => (f.mode === "cancel" ? askCancel(f, c) : ask(f, c));
+
+/** Says why an answer is refused, then asks again. */
+async function refuse(f: Flow, c: ConvContext, why: Invalid) {
+  await c.reply(f.t(why.key, why.params));
+  await askAgain(f, c);
+}
+
+const question = (f: Flow, text: string, field: Field) =>
+  `${f.t("report.progress", { n: FIELDS.indexOf(field) + 1, total: FIELDS.length })}\n${text}`;
+
+function groundKeyboard(t: T, more: boolean) {
+  const kb = new InlineKeyboard()
+    .text(t("report.ground_own_will"), buttons.ground("own_will"))
+    .row()
+    .text(t("report.ground_contract_refusal"), buttons.ground("contract_refusal"));
+  return more ? kb.row().text(t("report.more"), buttons.MORE) : kb;
+}
+
+/** Sends, or (inPlace) edits the message the button was pressed on; an edit that fails is sent instead. */
+async function show(c: ConvContext, inPlace: boolean, text: string, other: Record<string, unknown>) {
+  if (inPlace) {
+    try {
+      return await c.editMessageText(text, { ...HTML, ...other });
+    } catch {
+      // Too old to edit, or deleted: a new message does.
+    }
+  }
+  return c.reply(text, { ...HTML, ...other });
+}
+
+function askGround(f: Flow, c: ConvContext, inPlace: boolean) {
+  // The first time, a short intro with a "more" button (issue 14.3); after that the question alone.
+  const first = !f.draft.reasons && !f.back && !f.previewId;
+  const text = first ? f.t("report.intro_short") : f.t("report.ask_ground");
+  return show(c, inPlace, question(f, text, "ground"), { reply_markup: groundKeyboard(f.t, first) });
+}
+
+function askReasons(f: Flow, c: ConvContext) {
+  const q = f.t(`report.ask_reasons_${f.draft.ground}`, { min: REASONS_MIN, max: REASONS_MAX });
+  const text = f.groundChanged ? `${f.t("report.ground_changed")}\n\n${q}` : q;
+  return c.reply(question(f, text, "reasons"), { ...HTML, reply_markup: { remove_keyboard: true } });
+}
+
+function askConscript(f: Flow, c: ConvContext, inPlace: boolean) {
+  // Russian answers agree with the learner ("Да, проходил" / "Да, проходила"), else "Да" / "Нет".
+  const context = sexContext(f.args.student.sex);
+  return show(c, inPlace, question(f, f.t("report.ask_conscript"), "conscript"), {
+    reply_markup: new InlineKeyboard()
+      .text(f.t("report.yes", { context }), buttons.conscript(true))
+      .text(f.t("report.no", { context }), buttons.conscript(false)),
+  });
+}
+
+function askPhone(f: Flow, c: ConvContext) {
+  return c.reply(question(f, f.t("report.ask_phone"), "phone"), {
+    ...HTML,
+    reply_markup: new Keyboard()
+      .requestContact(f.t("report.share_phone"))
+      .row()
+      .text(f.t("report.skip"))
+      .resized()
+      .oneTime(),
+  });
+}
+
+function askLang(f: Flow, c: ConvContext, inPlace: boolean) {
+  return show(c, inPlace, question(f, f.t("report.ask_lang"), "lang"), {
+    reply_markup: new InlineKeyboard()
+      .text(tFor("kk")("lang.name"), buttons.lang("kk"))
+      .text(tFor("ru")("lang.name"), buttons.lang("ru")),
+  });
+}
+
+function previewKeyboard(f: Flow) {
+  const t = f.t;
+  const kb = new InlineKeyboard().text(t("report.submit"), buttons.SUBMIT).row();
+  // The ground of a report sent back stays: a different ground is a different report (D6).
+  if (!f.back) kb.text(t("report.edit_ground"), buttons.edit("ground"));
+  return kb
+    .text(t("report.edit_reasons"), buttons.edit("reasons"))
+    .row()
+    .text(t("report.edit_conscript"), buttons.edit("conscript"))
+    .text(t("report.edit_phone"), buttons.edit("phone"))
+    .row()
+    .text(t("report.edit_lang"), buttons.edit("lang"))
+    .text(t("report.cancel"), buttons.CANCEL);
+}
+
+/** The report as it will be filed, with Submit and the edit buttons under it. */
+async function showPreview(f: Flow, c: ConvContext, inPlace: boolean) {
+  const { draft, args, back, t } = f;
+  const now = await f.conversation.external((outer) => outer.deps.clock().getTime());
+  const document = renderReport({
+    ground: draft.ground!,
+    reasons: draft.reasons!,
+    conscriptServed: draft.conscriptServed!,
+    phone: draft.phone ?? null,
+    lang: draft.lang!,
+    date: localDateOf(new Date(now)),
+    headTitle: draft.lang === "ru" ? args.headTitleRu : args.headTitleKk,
+    student: args.student,
+  });
+  const kb = previewKeyboard(f);
+  const intro = back ? `${t("report.sent_back_intro", { id: back.caseId, why: back.why })}\n\n` : "";
+  // Issue 12.4: the head's reason and a report of the longest kind together pass Telegram's limit: then
+  // they go as two messages (or more), never cut, the buttons under the last.
+  const parts = splitHtml(intro + t("report.preview", { document }), MESSAGE_BUDGET);
+  if (parts.length === 1) {
+    const sent = await show(c, inPlace, parts[0]!, { reply_markup: kb });
+    f.previewId = typeof sent === "object" && sent ? sent.message_id : null;
+    return sent;
+  }
+  f.previewId = null;
+  for (const part of parts.slice(0, -1)) await c.reply(part, HTML);
+  return c.reply(parts.at(-1)!, { ...HTML, reply_markup: kb });
+}
+
+function askCancel(f: Flow, c: ConvContext) {
+  return c.reply(f.t("report.cancel_ask"), {
+    reply_markup: new InlineKeyboard()
+      .text(f.t("report.keep"), buttons.KEEP)
+      .row()
+      .text(f.t("report.discard"), buttons.DISCARD),
+  });
 }

@@ -5,13 +5,14 @@
  * and lets that update through.
  */
 import type { Conversation } from "@grammyjs/conversations";
-import { InlineKeyboard } from "grammy";
 import { act, validateInput } from "../../cases/act";
 import type { InputKind } from "../../cases/actions";
 import { isInvalid } from "../../cases/validate";
+import { actResultText } from "../../messages/act-result";
+import { stepAction, stepChoice } from "../../messages/callbacks";
+import { inlineMarkup, stepChoiceKeyboard } from "../../messages/keyboards";
 import { localDateOf } from "../../rules";
 import type { BotContext, ConvContext } from "../context";
-import { replyActResult } from "../features/officials-render";
 
 export const STEP_INPUT_CONVERSATION = "stepInput";
 
@@ -25,7 +26,7 @@ export interface StepInputArgs {
   conscriptSaid?: boolean;
 }
 
-/** Button answers (callback data "si:<value>") for inputs chosen rather than typed. */
+/** Button answers (src/messages/callbacks.ts stepChoice) for inputs chosen rather than typed. */
 const CHOICES: Partial<Record<InputKind, readonly string[]>> = { conscript: ["yes", "no"] };
 
 export async function stepInputConversation(
@@ -44,20 +45,18 @@ export async function stepInputConversation(
       });
       const text = error ? `${error}\n\n${question}` : question;
       if (!choices) return x.reply(text);
-      const kb = new InlineKeyboard();
-      for (const v of choices) kb.text(x.t(`conscript.${v}`), `si:${v}`);
-      return x.reply(text, { reply_markup: kb });
+      return x.reply(text, { reply_markup: inlineMarkup(stepChoiceKeyboard(x.t, choices)) });
     };
     await ask(c);
     for (;;) {
       c = await conversation.wait();
       const data = c.callbackQuery?.data;
-      if (choices && data?.startsWith("si:")) {
+      const choice = stepChoice.unpack(data);
+      if (choices && choice !== null) {
         await c.answerCallbackQuery().catch(() => {});
         await c.editMessageReplyMarkup().catch(() => {});
-        const v = data.slice(3);
-        if (choices.includes(v)) {
-          values[kind] = v;
+        if (choices.includes(choice)) {
+          values[kind] = choice;
           break;
         }
         await ask(c, c.t("invalid.use_buttons"));
@@ -67,7 +66,7 @@ export async function stepInputConversation(
         // The official moved on: let the button or command be handled, but say (issue 14.8) that the
         // question was set aside and how to get back to it, so a later typed answer is not lost unknowingly.
         // Pressing this step's own button again simply asks again.
-        if (data !== `s:${args.stepId}:${args.action}`) {
+        if (data !== stepAction.pack(args.stepId, args.action)) {
           await c
             .reply(c.t("pending.set_aside", { id: args.caseId, button: c.t(`btn.${args.action}`) }), {
               parse_mode: "HTML",
@@ -105,5 +104,5 @@ export async function stepInputConversation(
       outer.deps.clock(),
     ),
   );
-  await replyActResult(c, result, (text) => c.reply(text, { parse_mode: "HTML" }));
+  await c.reply(actResultText(c.t, result), { parse_mode: "HTML" });
 }

@@ -5,12 +5,13 @@
  * their own report from /status. Personal data: private chats only, the viewer's rights checked on every
  * press, and every sending audited (ids and kinds only).
  */
-import { eq } from "drizzle-orm";
 import { Composer, InputFile } from "grammy";
 import { audit } from "../../audit";
-import { caseSteps, cases, students } from "../../db/schema";
+import { isLearnersCase, officialMaySeeCase } from "../../cases/access";
+import { getStep } from "../../cases/queries";
 import { availableDocuments, buildDocument, type DocumentKind } from "../../documents/build";
 import { docFactsOf } from "../../documents/facts";
+import { caseDocuments, reportDocument, stepDocuments } from "../../messages/callbacks";
 import type { BotContext } from "../context";
 
 export const documentsFeature = new Composer<BotContext>();
@@ -49,22 +50,12 @@ async function send(ctx: BotContext, caseId: number, wanted: (have: DocumentKind
   });
 }
 
-/** An official of the case's institution (the press is checked here, not trusted). */
-async function officialCase(ctx: BotContext, caseId: number): Promise<boolean> {
-  const official = ctx.identity.official;
-  if (!official) return false;
-  const [c] = await ctx.deps.db
-    .select({ institutionId: cases.institutionId })
-    .from(cases)
-    .where(eq(cases.id, caseId));
-  return c?.institutionId === official.institutionId;
-}
+// Every press is checked (src/cases/access.ts), never trusted: callback data is only a pointer.
+const officialCase = (ctx: BotContext, caseId: number) =>
+  officialMaySeeCase(ctx.deps.db, ctx.identity.official, caseId);
 
-privateChats.callbackQuery(/^d:(\d{1,9})$/, async (ctx) => {
-  const [step] = await ctx.deps.db
-    .select()
-    .from(caseSteps)
-    .where(eq(caseSteps.id, Number(ctx.match[1])));
+privateChats.callbackQuery(stepDocuments.filter, async (ctx) => {
+  const step = await getStep(ctx.deps.db, stepDocuments.unpack(ctx.callbackQuery.data)!);
   if (!step || !(await officialCase(ctx, step.caseId)))
     return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
   await ctx.answerCallbackQuery();
@@ -72,30 +63,18 @@ privateChats.callbackQuery(/^d:(\d{1,9})$/, async (ctx) => {
   await send(ctx, step.caseId, (have) => have.filter((k) => k === "report" || k === extra));
 });
 
-privateChats.callbackQuery(/^dc:(\d{1,9})$/, async (ctx) => {
-  const caseId = Number(ctx.match[1]);
+privateChats.callbackQuery(caseDocuments.filter, async (ctx) => {
+  const caseId = caseDocuments.unpack(ctx.callbackQuery.data)!;
   if (!(await officialCase(ctx, caseId)))
     return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
   await ctx.answerCallbackQuery();
   await send(ctx, caseId, (have) => have);
 });
 
-privateChats.callbackQuery(/^dr:(\d{1,9})$/, async (ctx) => {
-  const caseId = Number(ctx.match[1]);
-  const userId = ctx.identity.userId;
-  const [c] = await ctx.deps.db
-    .select({ studentId: cases.studentId })
-    .from(cases)
-    .where(eq(cases.id, caseId));
-  const [own] =
-    c?.studentId && userId !== null
-      ? await ctx.deps.db
-          .select({ userId: students.userId })
-          .from(students)
-          .where(eq(students.id, c.studentId))
-      : [];
+privateChats.callbackQuery(reportDocument.filter, async (ctx) => {
+  const caseId = reportDocument.unpack(ctx.callbackQuery.data)!;
   // Someone else's case looks exactly like a missing one.
-  if (!own || own.userId !== userId)
+  if (!(await isLearnersCase(ctx.deps.db, ctx.identity.userId, caseId)))
     return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
   await ctx.answerCallbackQuery();
   await send(ctx, caseId, (have) => have.filter((k) => k === "report"));

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import { Composer } from "grammy";
-import { institutions } from "../../db/schema";
+import { getInstitution } from "../../people/institutions";
 import type { BotContext } from "../context";
 import { menuFor } from "./start";
 
@@ -25,11 +24,8 @@ fallbackFeature.on("message", async (ctx) => {
   } else if (student) {
     // Issue 14.5: nobody reads what a learner writes here; say who does (the personnel subdivision, as the
     // institution gave its contact, or in person) instead of "I did not understand".
-    const [inst] = await ctx.deps.db
-      .select({ contact: institutions.personnelContact })
-      .from(institutions)
-      .where(eq(institutions.id, student.institutionId));
-    const contact = inst?.contact.trim() ?? "";
+    const inst = await getInstitution(ctx.deps.db, student.institutionId);
+    const contact = inst?.personnelContact.trim() ?? "";
     hint = contact ? ctx.t("fallback.learner_contact", { contact }) : ctx.t("fallback.learner_in_person");
   } else {
     hint = ctx.t("errors.unknown_message");

@@ -1,19 +1,15 @@
-import { type CallbackQueryContext, Composer, InlineKeyboard } from "grammy";
-import { isLang, LANGS, tFor } from "../../i18n";
+import { type CallbackQueryContext, Composer } from "grammy";
+import { isLang, tFor } from "../../i18n";
+import { language } from "../../messages/callbacks";
+import { inlineMarkup, languageKeyboard } from "../../messages/keyboards";
 import { setLanguage } from "../../people/identity";
 import { installChatMenu } from "../commands";
 import type { BotContext } from "../context";
 
-/** A button per language, "lang:<l>" (or "lang:<l>:<suffix>" for a handler that does more, start.ts). */
-export const languageButtons = (suffix?: string) =>
-  LANGS.map((l) => InlineKeyboard.text(tFor(l)("lang.name"), `lang:${l}${suffix ? `:${suffix}` : ""}`));
-
-export const languageKeyboard = () => InlineKeyboard.from([languageButtons()]);
-
 export const languageFeature = new Composer<BotContext>();
 
 languageFeature.command("lang", (ctx) =>
-  ctx.reply(ctx.t("lang.choose"), { reply_markup: languageKeyboard() }),
+  ctx.reply(ctx.t("lang.choose"), { reply_markup: inlineMarkup(languageKeyboard()) }),
 );
 
 /**
@@ -39,7 +35,7 @@ export async function chooseLanguage(
   return true;
 }
 
-languageFeature.callbackQuery(/^lang:(\w+)$/, async (ctx) => {
-  if (!(await chooseLanguage(ctx, ctx.match[1]))) return;
+languageFeature.callbackQuery(language.filter, async (ctx) => {
+  if (!(await chooseLanguage(ctx, language.unpack(ctx.callbackQuery.data) ?? undefined))) return;
   await ctx.editMessageText(ctx.t("lang.set"), { parse_mode: "HTML" });
 });

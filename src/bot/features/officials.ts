@@ -3,34 +3,44 @@
  * trail. Every press is checked in src/cases (role, institution, delegation, step still pending);
  * callback data is only a pointer, never trusted for identity or authority.
  */
-import { eq } from "drizzle-orm";
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import { audit } from "../../audit";
+import { mayReadTrail } from "../../cases/access";
 import { act, auditRefusal, checkAccess } from "../../cases/act";
 import { actionsFor } from "../../cases/actions";
-import { dueLine, formatInstant } from "../../cases/format";
-import { auditTrail, caseForOfficial, inboxOf } from "../../cases/queries";
+import { cardFacts } from "../../cases/common";
+import { caseForOfficial, inboxOf, learnerNameOf, trailFor } from "../../cases/queries";
 import { isActive } from "../../cases/states";
-import { cardFacts, headBlocks } from "../../cases/task-card";
-import { officials, students } from "../../db/schema";
 import { escapeHtml } from "../../i18n";
+import { actResultText } from "../../messages/act-result";
+import {
+  caseTrail,
+  inboxPage,
+  MENU,
+  openCase,
+  stepAction,
+  stepBack,
+  stepConfirm,
+} from "../../messages/callbacks";
+import { dueLine, formatInstant } from "../../messages/format";
+import { caseKeyboard, inboxKeyboard, inlineMarkup, stepConfirmKeyboard } from "../../messages/keyboards";
+import { headBlocks } from "../../messages/task";
+import { timelineText } from "../../messages/timeline";
 import { loadCalendar } from "../../people/calendar-store";
 import { holdingsOn } from "../../people/holders";
-import { type Ground, localDateOf, type Role, type StepKey } from "../../rules";
+import { localDateOf } from "../../rules";
 import type { BotContext } from "../context";
 import { STEP_INPUT_CONVERSATION, type StepInputArgs } from "../conversations/step-input";
 import { replyFitted } from "../reply";
-import { replyActResult } from "./officials-render";
 import { privateOnly } from "./private-only";
-import { timelineText } from "./timeline";
 
 export const officialsFeature = new Composer<BotContext>();
 // Issue 12.6: in a group, these commands and buttons only say "write to me in private".
 officialsFeature.use(privateOnly);
 
-officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
-  const stepId = Number(ctx.match[1]);
-  const action = ctx.match[2]!;
+officialsFeature.callbackQuery(stepAction.filter, async (ctx) => {
+  const { stepId, action } = stepAction.unpack(ctx.callbackQuery.data)!;
   const { userId, official } = ctx.identity;
   const actor = { userId: userId ?? -1, officialId: official?.id ?? null };
   const now = ctx.deps.clock();
@@ -38,12 +48,7 @@ officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
   if (access.status !== "ok") {
     // Refused or stale: recorded in the audit trail, nothing changes.
     await auditRefusal(ctx.deps.db, { stepId, action, actor }, access, now);
-    return replyActResult(
-      ctx,
-      access,
-      (text) => ctx.answerCallbackQuery({ text, show_alert: true }),
-      "toast",
-    );
+    return ctx.answerCallbackQuery({ text: actResultText(ctx.t, access, "toast"), show_alert: true });
   }
   if (access.inputs.length > 0) {
     await ctx.answerCallbackQuery();
@@ -63,14 +68,7 @@ officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
   // Issue 14.7: a one-tap action changes the case for good, so it asks first, naming the case, the
   // learner and the action; Confirm (sc:) checks the press again, Back (sb:) records nothing.
   await ctx.answerCallbackQuery();
-  const name = access.ctx.c.studentId
-    ? (
-        await ctx.deps.db
-          .select({ name: students.fullName })
-          .from(students)
-          .where(eq(students.id, access.ctx.c.studentId))
-      )[0]?.name
-    : undefined;
+  const name = await learnerNameOf(ctx.deps.db, access.ctx.c);
   await ctx.reply(
     ctx.t("confirm.ask", {
       id: access.ctx.c.id,
@@ -81,16 +79,13 @@ officialsFeature.callbackQuery(/^s:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
     {
       parse_mode: "HTML",
       protect_content: true,
-      reply_markup: new InlineKeyboard()
-        .text(ctx.t("confirm.yes"), `sc:${stepId}:${action}`)
-        .text(ctx.t("confirm.back"), `sb:${stepId}`),
+      reply_markup: inlineMarkup(stepConfirmKeyboard(ctx.t, stepId, action)),
     },
   );
 });
 
-officialsFeature.callbackQuery(/^sc:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
-  const stepId = Number(ctx.match[1]);
-  const action = ctx.match[2]!;
+officialsFeature.callbackQuery(stepConfirm.filter, async (ctx) => {
+  const { stepId, action } = stepConfirm.unpack(ctx.callbackQuery.data)!;
   const { userId, official } = ctx.identity;
   const actor = { userId: userId ?? -1, officialId: official?.id ?? null };
   const now = ctx.deps.clock();
@@ -100,24 +95,17 @@ officialsFeature.callbackQuery(/^sc:(\d{1,9}):([a-z]{1,12})$/, async (ctx) => {
     const refusal = access.status === "ok" ? ({ status: "not_allowed" } as const) : access;
     await auditRefusal(ctx.deps.db, { stepId, action, actor }, refusal, now);
     await ctx.editMessageReplyMarkup().catch(() => {});
-    return replyActResult(
-      ctx,
-      refusal,
-      (text) => ctx.answerCallbackQuery({ text, show_alert: true }),
-      "toast",
-    );
+    return ctx.answerCallbackQuery({ text: actResultText(ctx.t, refusal, "toast"), show_alert: true });
   }
   const result = await act(ctx.deps.db, { stepId, action, actor }, now);
-  await replyActResult(ctx, result, (text) => ctx.answerCallbackQuery({ text }), "toast");
+  await ctx.answerCallbackQuery({ text: actResultText(ctx.t, result, "toast") });
   // The question becomes the outcome, without buttons (a second tap would find nothing to press).
-  await replyActResult(ctx, result, (text) =>
-    ctx
-      .editMessageText(text, { parse_mode: "HTML" })
-      .catch(() => ctx.editMessageReplyMarkup().catch(() => {})),
-  );
+  await ctx
+    .editMessageText(actResultText(ctx.t, result), { parse_mode: "HTML" })
+    .catch(() => ctx.editMessageReplyMarkup().catch(() => {}));
 });
 
-officialsFeature.callbackQuery(/^sb:(\d{1,9})$/, async (ctx) => {
+officialsFeature.callbackQuery(stepBack.filter, async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t("confirm.nothing_recorded") });
   await ctx
     .editMessageText(ctx.t("confirm.nothing_recorded"), { parse_mode: "HTML" })
@@ -125,14 +113,14 @@ officialsFeature.callbackQuery(/^sb:(\d{1,9})$/, async (ctx) => {
 });
 
 officialsFeature.command("inbox", (ctx) => inbox(ctx, 0));
-officialsFeature.callbackQuery("menu:inbox", async (ctx) => {
+officialsFeature.callbackQuery(MENU.inbox, async (ctx) => {
   await ctx.answerCallbackQuery();
   await inbox(ctx, 0);
 });
 // ◀ ▶ under /inbox: the same message shows another page.
-officialsFeature.callbackQuery(/^ib:(\d{1,6})$/, async (ctx) => {
+officialsFeature.callbackQuery(inboxPage.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
-  await inbox(ctx, Number(ctx.match[1]), true);
+  await inbox(ctx, inboxPage.unpack(ctx.callbackQuery.data)!, true);
 });
 
 /** Steps per /inbox page (issue 12.4: a page of the worst size stays far below Telegram's limit). */
@@ -148,7 +136,7 @@ async function inbox(ctx: BotContext, requested: number, edit = false) {
   const now = ctx.deps.clock();
   const items = await inboxOf(ctx.deps.db, official, now);
   // A page turn edits the message in place; one too old to edit gets a new message instead.
-  const show = (text: string, other?: { parse_mode: "HTML"; reply_markup: InlineKeyboard }) =>
+  const show = (text: string, other?: { parse_mode: "HTML"; reply_markup?: InlineKeyboardMarkup }) =>
     edit
       ? ctx
           .editMessageText(text, other)
@@ -171,22 +159,19 @@ async function inbox(ctx: BotContext, requested: number, edit = false) {
       due: dueLine(ctx.t, it.step, now, calendar),
     }),
   );
-  const kb = new InlineKeyboard();
-  shown.forEach((it, i) => {
-    kb.text(ctx.t("paging.open_item", { n: first + i + 1, id: it.caseId }), `c:${it.caseId}`);
-    if (i % 2 === 1) kb.row();
-  });
-  if (pages > 1) {
-    kb.row();
-    if (page > 0) kb.text("◀", `ib:${page - 1}`);
-    if (page < pages - 1) kb.text("▶", `ib:${page + 1}`);
-  }
+  const kb = inboxKeyboard(
+    ctx.t,
+    shown.map((it) => it.caseId),
+    first,
+    page,
+    pages,
+  );
   const header = [
     ctx.t("inbox.header", { count: items.length }),
     ...(pages > 1 ? [ctx.t("paging.page", { page: page + 1, pages })] : []),
   ].join("\n");
   const text = [header, ...lines].join("\n\n");
-  return show(text, { parse_mode: "HTML", reply_markup: kb });
+  return show(text, { parse_mode: "HTML", reply_markup: inlineMarkup(kb) });
 }
 
 officialsFeature.command("case", async (ctx) => {
@@ -194,9 +179,9 @@ officialsFeature.command("case", async (ctx) => {
   if (!Number.isInteger(id) || id <= 0) return ctx.reply(ctx.t("case.usage"));
   return showCase(ctx, id);
 });
-officialsFeature.callbackQuery(/^c:(\d{1,9})$/, async (ctx) => {
+officialsFeature.callbackQuery(openCase.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
-  return showCase(ctx, Number(ctx.match[1]));
+  return showCase(ctx, openCase.unpack(ctx.callbackQuery.data)!);
 });
 
 /** A case's card and buttons; also opened by a deep link t.me/<bot>?start=case_<id> (src/bot/features/start.ts). */
@@ -215,7 +200,6 @@ export async function showCase(ctx: BotContext, id: number) {
     return ctx.reply(ctx.t("case.not_found", { id }));
   }
   const now = ctx.deps.clock();
-  const kb = new InlineKeyboard();
   // Buttons for the pending steps whose role this official holds today (own or delegated); the press
   // itself is checked again in src/cases, so these are only a convenience.
   const mine = new Set(
@@ -224,13 +208,14 @@ export async function showCase(ctx: BotContext, id: number) {
       .map((h) => h.role),
   );
   const open = isActive(cc.c.state);
-  for (const s of cc.steps.filter((x) => open && x.state === "pending")) {
-    if (!mine.has(s.role as Role)) continue;
-    for (const a of actionsFor(s.key as StepKey, cc.c.ground as Ground))
-      kb.text(ctx.t(`btn.${a.action}`), `s:${s.id}:${a.action}`).row();
-  }
-  if (!cc.c.purgedAt) kb.text(ctx.t("docx.button"), `dc:${id}`);
-  if (official.roles.includes("head") || ctx.identity.isAdmin) kb.text(ctx.t("btn.trail"), `t:${id}`);
+  const kb = caseKeyboard(
+    ctx.t,
+    id,
+    cc.steps
+      .filter((s) => open && s.state === "pending" && mine.has(s.role))
+      .map((s) => ({ stepId: s.id, actions: actionsFor(s.key, cc.c.ground) })),
+    { documents: !cc.c.purgedAt, trail: mayReadTrail(ctx.identity) },
+  );
   // D4, D12: the report as stored, in the learner's language, then the timeline with the opinions (D6).
   const facts = await cardFacts(ctx.deps.db, cc);
   // Issue 12.4: each may be long (the report, many opinions): split, never cut; the buttons go last.
@@ -241,25 +226,16 @@ export async function showCase(ctx: BotContext, id: number) {
       { protect_content: true },
     );
   const text = [timelineText(ctx.t, cc, now, true), ...headBlocks(ctx.t, cc, facts, 500)].join("\n\n");
-  return replyFitted(ctx, text, { reply_markup: kb, protect_content: true });
+  return replyFitted(ctx, text, { reply_markup: inlineMarkup(kb), protect_content: true });
 }
 
-officialsFeature.callbackQuery(/^t:(\d{1,9})$/, async (ctx) => {
-  const id = Number(ctx.match[1]);
-  const official = ctx.identity.official;
-  const allowed = official && (official.roles.includes("head") || ctx.identity.isAdmin);
-  const cc = allowed ? await caseForOfficial(ctx.deps.db, official, id) : null;
-  if (!cc) return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
+officialsFeature.callbackQuery(caseTrail.filter, async (ctx) => {
+  const id = caseTrail.unpack(ctx.callbackQuery.data)!;
+  const trail = await trailFor(ctx.deps.db, ctx.identity, id);
+  if (!trail) return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
   await ctx.answerCallbackQuery();
-  const rows = await auditTrail(ctx.deps.db, id);
-  const names = new Map(
-    (
-      await ctx.deps.db
-        .select({ id: officials.id, name: officials.fullName })
-        .from(officials)
-        .where(eq(officials.institutionId, cc.c.institutionId))
-    ).map((o) => [o.id, o.name]),
-  );
+  const rows = trail.events;
+  const names = trail.officialNames;
   // HTML, escaped exactly once (issue 12.13): a name here is raw; audit.on_behalf escapes its own values.
   const who = (r: (typeof rows)[number]) => {
     if (r.actorOfficialId) {

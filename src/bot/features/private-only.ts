@@ -9,16 +9,11 @@
  * nothing); a button press is always answered (Telegram shows a spinner otherwise).
  */
 import { Composer } from "grammy";
+import { PRIVATE_ONLY_BUTTON } from "../../messages/callbacks";
 import type { BotContext } from "../context";
 
 /** Commands that show personal data or start a report. */
 export const PRIVATE_ONLY_COMMANDS = ["case", "inbox", "status", "report"] as const;
-
-/**
- * Callback data of buttons that show or change a case: c:, t:, s:, ib:, rs:, w:, wy:, the documents'
- * d:, dc:, dr:, and the menu's.
- */
-export const PRIVATE_ONLY_BUTTON = /^(?:(?:c|t|s|ib|rs|w|wy|d|dc|dr):|menu:(?:inbox|status|report)$|wn$)/;
 
 export const privateOnly = new Composer<BotContext>();
 const elsewhere = privateOnly.filter((ctx) => ctx.chat?.type !== "private");

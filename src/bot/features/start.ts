@@ -1,29 +1,31 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import { tFor } from "../../i18n";
+import { caseStart, languageInMenu, MENU } from "../../messages/callbacks";
+import { inlineMarkup, languageKeyboard, menuKeyboard } from "../../messages/keyboards";
 import { isStranger, loadIdentity } from "../../people/identity";
 import { redeemInvite } from "../../people/invites";
 import { installChatMenu } from "../commands";
 import type { BotContext } from "../context";
-import { chooseLanguage, languageButtons, languageKeyboard } from "./language";
+import { chooseLanguage } from "./language";
 import { showCase } from "./officials";
 
-/** The main menu for whoever the sender is; the same text answers /start and /help. */
-export function menuFor(ctx: BotContext): { text: string; keyboard?: InlineKeyboard } {
+/**
+ * The main menu for whoever the sender is; the same text answers /start and /help. `withLanguages`: a
+ * button per language instead of "Language" (src/messages/keyboards.ts menuKeyboard).
+ */
+export function menuFor(
+  ctx: BotContext,
+  withLanguages = false,
+): { text: string; keyboard?: InlineKeyboardMarkup } {
   const { student, official, isAdmin } = ctx.identity;
   const parts: string[] = [];
-  const kb = new InlineKeyboard();
-  if (student) {
-    parts.push(ctx.t("start.student", { name: student.fullName }));
-    kb.text(ctx.t("menu.report"), "menu:report").text(ctx.t("menu.status"), "menu:status").row();
-  }
-  if (official) {
-    parts.push(ctx.t("start.official", { name: official.fullName }));
-    kb.text(ctx.t("menu.inbox"), "menu:inbox").row();
-  }
+  if (student) parts.push(ctx.t("start.student", { name: student.fullName }));
+  if (official) parts.push(ctx.t("start.official", { name: official.fullName }));
   if (isAdmin) parts.push(ctx.t("start.admin"));
   if (parts.length === 0) return { text: unknownText(ctx) };
-  kb.text(ctx.t("menu.language"), "menu:lang").text(ctx.t("menu.help"), "menu:help");
-  return { text: parts.join("\n\n"), keyboard: kb };
+  const rows = menuKeyboard(ctx.t, { student: !!student, official: !!official }, withLanguages);
+  return { text: parts.join("\n\n"), keyboard: inlineMarkup(rows) };
 }
 
 /**
@@ -39,25 +41,13 @@ const unknownText = (ctx: BotContext) =>
  * per language instead of the menu's "Language" button. Not strangers: they can do nothing here yet, and a
  * choice would make them a users row (issue 12.17); the invite's /start asks them.
  */
-function startMenu(ctx: BotContext): { text: string; keyboard?: InlineKeyboard } {
-  const menu = menuFor(ctx);
-  if (ctx.identity.langChosen || isStranger(ctx.identity) || !menu.keyboard) return menu;
-  const rows = menu.keyboard.inline_keyboard
-    .map((row) => row.filter((b) => !("callback_data" in b && b.callback_data === "menu:lang")))
-    .filter((row) => row.length > 0);
-  return {
-    text: `${menu.text}\n\n${ctx.t("start.choose_lang")}`,
-    // "lang:<l>:menu": the choice re-renders this menu in place (below).
-    keyboard: InlineKeyboard.from([...rows, languageButtons("menu")]),
-  };
+function startMenu(ctx: BotContext): { text: string; keyboard?: InlineKeyboardMarkup } {
+  const choose = !ctx.identity.langChosen && !isStranger(ctx.identity);
+  // "lang:<l>:menu": the choice re-renders this menu in place (below).
+  const menu = menuFor(ctx, choose);
+  if (!choose || !menu.keyboard) return menu;
+  return { text: `${menu.text}\n\n${ctx.t("start.choose_lang")}`, keyboard: menu.keyboard };
 }
-
-/** The /start payload of a link to a case. */
-const CASE_LINK = /^case_(\d{1,9})$/;
-
-/** t.me link that opens a case in the bot (issue 14.10); the payload fits Telegram's 64 characters. */
-export const caseLink = (botUsername: string, caseId: number) =>
-  `https://t.me/${botUsername}?start=case_${caseId}`;
 
 export const startFeature = new Composer<BotContext>();
 const privateChats = startFeature.chatType("private");
@@ -66,9 +56,9 @@ privateChats.command("start", async (ctx) => {
   const payload = ctx.match.trim();
   // Issue 14.10: a link to a case (digests, breach notices) opens it for an official, checked against
   // their rights exactly as /case is; anyone else gets the ordinary start.
-  const link = CASE_LINK.exec(payload);
-  if (link) {
-    if (ctx.identity.official) return showCase(ctx, Number(link[1]));
+  const linked = caseStart.unpack(payload);
+  if (linked !== null) {
+    if (ctx.identity.official) return showCase(ctx, linked);
   } else if (payload) {
     // A stranger has no users row yet: redeemInvite makes it only when the invite binds (issue 12.17).
     const who = ctx.identity.userId ?? { telegramId: ctx.from.id };
@@ -96,8 +86,8 @@ privateChats.command("start", async (ctx) => {
 });
 
 // A language chosen under the /start menu: stored as chosen, and the menu is shown again in it.
-startFeature.callbackQuery(/^lang:(\w+):menu$/, async (ctx) => {
-  if (!(await chooseLanguage(ctx, ctx.match[1]))) return;
+startFeature.callbackQuery(languageInMenu.filter, async (ctx) => {
+  if (!(await chooseLanguage(ctx, languageInMenu.unpack(ctx.callbackQuery.data) ?? undefined))) return;
   const menu = menuFor(ctx);
   await ctx.editMessageText(`${ctx.t("lang.set")}\n\n${menu.text}`, {
     parse_mode: "HTML",
@@ -106,13 +96,13 @@ startFeature.callbackQuery(/^lang:(\w+):menu$/, async (ctx) => {
 });
 
 privateChats.command("help", (ctx) => ctx.reply(helpText(ctx), { parse_mode: "HTML" }));
-startFeature.callbackQuery("menu:help", async (ctx) => {
+startFeature.callbackQuery(MENU.help, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.reply(helpText(ctx), { parse_mode: "HTML" });
 });
-startFeature.callbackQuery("menu:lang", async (ctx) => {
+startFeature.callbackQuery(MENU.lang, async (ctx) => {
   await ctx.answerCallbackQuery();
-  await ctx.reply(ctx.t("lang.choose"), { reply_markup: languageKeyboard() });
+  await ctx.reply(ctx.t("lang.choose"), { reply_markup: inlineMarkup(languageKeyboard()) });
 });
 
 function helpText(ctx: BotContext): string {

@@ -1,20 +1,20 @@
 /** Learners: /report (enters the report conversation), /status with the timeline, withdrawal (D6). */
 
-import { eq } from "drizzle-orm";
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
 import { doneKeys } from "../../cases/common";
-import { latestCaseOfUser } from "../../cases/queries";
-import { rosterSnapshot } from "../../cases/report-document";
+import { getCase, latestCaseOfUser } from "../../cases/queries";
 import { isOpen } from "../../cases/states";
-import { openCaseOf } from "../../cases/submit";
+import { openCaseOf, rosterSnapshot } from "../../cases/submit";
 import { withdrawCase } from "../../cases/withdraw";
-import { cases, institutions } from "../../db/schema";
+import { completeReport, MENU, WITHDRAW_NO, withdraw, withdrawYes } from "../../messages/callbacks";
+import { inlineMarkup, statusKeyboard, withdrawConfirmKeyboard } from "../../messages/keyboards";
+import { timelineText } from "../../messages/timeline";
+import { getInstitution } from "../../people/institutions";
 import { canWithdraw } from "../../rules";
 import type { BotContext } from "../context";
 import { REPORT_CONVERSATION, type ReportArgs } from "../conversations/report";
 import { replyFitted } from "../reply";
 import { privateOnly } from "./private-only";
-import { timelineText } from "./timeline";
 
 export const studentFeature = new Composer<BotContext>();
 // Issue 12.6: in a group, /report, /status and the learner's buttons only say "write to me in private".
@@ -27,7 +27,7 @@ async function startReport(ctx: BotContext) {
   let resubmit: ReportArgs["resubmit"];
   if (open) {
     // D6: a report the head sent back is completed in the same conversation, pre-filled.
-    const [c] = await ctx.deps.db.select().from(cases).where(eq(cases.id, open));
+    const c = await getCase(ctx.deps.db, open);
     if (c?.state !== "sent_back") return ctx.reply(ctx.t("report.open_case", { id: open }));
     resubmit = {
       caseId: c.id,
@@ -39,10 +39,7 @@ async function startReport(ctx: BotContext) {
       why: c.outcomeReason ?? "",
     };
   }
-  const [inst] = await ctx.deps.db
-    .select()
-    .from(institutions)
-    .where(eq(institutions.id, student.institutionId));
+  const inst = await getInstitution(ctx.deps.db, student.institutionId);
   const args: ReportArgs = {
     student: rosterSnapshot(student),
     headTitleKk: inst?.headTitleKk ?? "",
@@ -55,11 +52,11 @@ async function startReport(ctx: BotContext) {
 
 studentFeature.chatType("private").command("report", startReport);
 // "Complete the report" under the notice that the head sent it back (D6); the case is checked again above.
-studentFeature.callbackQuery(/^rs:(\d{1,9})$/, async (ctx) => {
+studentFeature.callbackQuery(completeReport.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
   await startReport(ctx);
 });
-studentFeature.callbackQuery("menu:report", async (ctx) => {
+studentFeature.callbackQuery(MENU.report, async (ctx) => {
   await ctx.answerCallbackQuery();
   await startReport(ctx);
 });
@@ -70,38 +67,35 @@ async function status(ctx: BotContext) {
   if (!cc) return ctx.reply(ctx.t("status.none"));
   const now = ctx.deps.clock();
   const withdrawable = isOpen(cc.c.state) && canWithdraw(cc.wf, doneKeys(cc.steps));
-  const kb = new InlineKeyboard();
-  if (cc.c.state === "sent_back") kb.text(ctx.t("btn.complete_report"), `rs:${cc.c.id}`).row();
-  if (withdrawable) kb.text(ctx.t("btn.withdraw"), `w:${cc.c.id}`);
-  if (!cc.c.purgedAt && cc.c.reasons !== null) kb.row().text(ctx.t("docx.button"), `dr:${cc.c.id}`);
-  return replyFitted(ctx, timelineText(ctx.t, cc, now), {
-    reply_markup: kb.inline_keyboard.flat().length > 0 ? kb : undefined,
+  const kb = statusKeyboard(ctx.t, cc.c.id, {
+    complete: cc.c.state === "sent_back",
+    withdraw: withdrawable,
+    document: !cc.c.purgedAt && cc.c.reasons !== null,
   });
+  return replyFitted(ctx, timelineText(ctx.t, cc, now), { reply_markup: inlineMarkup(kb) });
 }
 
 studentFeature.chatType("private").command("status", status);
-studentFeature.callbackQuery("menu:status", async (ctx) => {
+studentFeature.callbackQuery(MENU.status, async (ctx) => {
   await ctx.answerCallbackQuery();
   await status(ctx);
 });
 
-studentFeature.callbackQuery(/^w:(\d{1,9})$/, async (ctx) => {
+studentFeature.callbackQuery(withdraw.filter, async (ctx) => {
   await ctx.answerCallbackQuery();
-  const id = Number(ctx.match[1]);
+  const id = withdraw.unpack(ctx.callbackQuery.data)!;
   await ctx.reply(ctx.t("status.withdraw_confirm", { id }), {
-    reply_markup: new InlineKeyboard()
-      .text(ctx.t("btn.withdraw_yes"), `wy:${id}`)
-      .text(ctx.t("btn.withdraw_no"), "wn"),
+    reply_markup: inlineMarkup(withdrawConfirmKeyboard(ctx.t, id)),
   });
 });
 
-studentFeature.callbackQuery("wn", async (ctx) => {
+studentFeature.callbackQuery(WITHDRAW_NO, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.t("status.kept"));
 });
 
-studentFeature.callbackQuery(/^wy:(\d{1,9})$/, async (ctx) => {
-  const id = Number(ctx.match[1]);
+studentFeature.callbackQuery(withdrawYes.filter, async (ctx) => {
+  const id = withdrawYes.unpack(ctx.callbackQuery.data)!;
   if (ctx.identity.userId === null) return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed") });
   const res = await withdrawCase(ctx.deps.db, id, ctx.identity.userId, ctx.deps.clock());
   await ctx.answerCallbackQuery();

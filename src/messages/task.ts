@@ -3,19 +3,17 @@
  * D12: every official reads the whole report in the learner's language), for the head every opinion given
  * and the ones missing (D6), and one button per action. Telegram caps a message at 4,096 characters: a card
  * that would not fit sends the report as a message of its own just before it.
+ *
+ * Also the lines a card becomes once its step is over (done, no longer needed, moved to the current
+ * procedure), and a step's recorded result in words.
  */
-import { inArray } from "drizzle-orm";
-import type { Executor } from "../db/client";
-import { officials } from "../db/schema";
 import { escapeHtml, type T, tFor } from "../i18n";
-import { type Ground, opinionSteps, type StepKey } from "../rules";
-import { actionsFor } from "./actions";
-import type { CaseContext, StepRow } from "./common";
+import { opinionSteps } from "../rules";
+import { stepAction, stepDocuments } from "./callbacks";
 import { textLength } from "./fit";
-import { dueLine, formatDate } from "./format";
-import type { OutMessage } from "./outbox";
-import { currentReport } from "./report-versions";
-import { formatAmount } from "./validate";
+import { dueLine, formatAmount, formatDate, formatInstant } from "./format";
+import type { Buttons, Rendered } from "./keyboards";
+import type { CaseViewContext, StepView } from "./views";
 
 /** Telegram's limit is 4,096; keep a margin for the entities Telegram counts differently. */
 export const MESSAGE_LIMIT = 4000;
@@ -29,39 +27,23 @@ export interface CardFacts {
   names: ReadonlyMap<number, string>;
 }
 
-/** What every card of a case needs, loaded once per case (not per official). */
-export async function cardFacts(db: Executor, ctx: CaseContext): Promise<CardFacts> {
-  const report = await currentReport(db, ctx.c.id);
-  const ids = [
-    ...new Set(
-      ctx.steps.flatMap((s) => [s.doneByOfficialId, s.onBehalfOfOfficialId]).filter((x) => x !== null),
-    ),
-  ] as number[];
-  const rows = ids.length
-    ? await db
-        .select({ id: officials.id, name: officials.fullName })
-        .from(officials)
-        .where(inArray(officials.id, ids))
-    : [];
-  return {
-    report: report ? { version: report.version, document: report.document } : null,
-    names: new Map(rows.map((r) => [r.id, r.name])),
-  };
-}
-
 /** The head's cards (instruction and decision) show the opinions and what came before the decision. */
 const HEAD_STEPS: ReadonlySet<string> = new Set(["instruct", "decide"]);
 
-/** The card, as one message with the buttons, or two when the report must go first on its own. */
+/**
+ * The card, as one message with the buttons, or two when the report must go first on its own. `actions`:
+ * the step's actions (src/cases/actions.ts), a button each.
+ */
 export function taskCard(
   lang: string,
-  ctx: CaseContext,
-  step: StepRow,
+  ctx: CaseViewContext,
+  step: StepView,
+  actions: readonly { action: string }[],
   now: Date,
   facts: CardFacts,
   /** False when this official got the report on another card of the same batch, just above. */
   withReport = true,
-): Pick<OutMessage, "text" | "buttons">[] {
+): Rendered[] {
   const t = tFor(lang);
   const { c } = ctx;
   const s = c.studentSnapshot ?? {};
@@ -80,11 +62,11 @@ export function taskCard(
     : facts.report
       ? t("task.report", { version: facts.report.version, document: facts.report.document })
       : t("task.reasons", { reasons: c.reasons ?? "—" });
-  const buttons = actionsFor(step.key as StepKey, c.ground as Ground).map((a) => [
-    { text: t(`btn.${a.action}`), data: `s:${step.id}:${a.action}` },
+  const buttons: Buttons = actions.map((a) => [
+    { text: t(`btn.${a.action}`), data: stepAction.pack(step.id, a.action) },
   ]);
   // D12: the report (and what this step needs) as DOCX files.
-  buttons.push([{ text: t("docx.button"), data: `d:${step.id}` }]);
+  buttons.push([{ text: t("docx.button"), data: stepDocuments.pack(step.id) }]);
   const forHead = HEAD_STEPS.has(step.key);
   const full = [head, report, ...(forHead ? headBlocks(t, ctx, facts, Number.POSITIVE_INFINITY) : [])];
   if (textLength(full.join("\n\n")) <= MESSAGE_LIMIT) return [{ text: full.join("\n\n"), buttons }];
@@ -95,10 +77,10 @@ export function taskCard(
 }
 
 /** D6: for the head, the opinions given and missing (D4), and the steps the text puts before the decision. */
-export function headBlocks(t: T, ctx: CaseContext, facts: CardFacts, maxText: number): string[] {
+export function headBlocks(t: T, ctx: CaseViewContext, facts: CardFacts, maxText: number): string[] {
   const blocks: string[] = [];
   const byKey = new Map(ctx.steps.map((s) => [s.key, s]));
-  const who = (s: StepRow) => {
+  const who = (s: StepView) => {
     const name = s.doneByOfficialId ? (facts.names.get(s.doneByOfficialId) ?? "") : "";
     return name ? `${t(`role.${s.role}`)} (${escapeHtml(name)})` : t(`role.${s.role}`);
   };
@@ -136,6 +118,45 @@ export function resultText(t: T, action: string, values: Record<string, unknown>
     number: v("number"),
     amount: v("amount") ? formatAmount(v("amount")) : "",
   });
+}
+
+/** The mark of a retired task card: a refusal, a disagreement or a sending back is not a ✅ (review 5.2). */
+const DONE_ICON: Readonly<Record<string, string>> = { reject: "✖", disagree: "✖", sendback: "↩" };
+
+/** What every copy of a step's card becomes once the step is done (or the report sent back). */
+export function stepDoneLine(
+  lang: string,
+  d: {
+    caseId: number;
+    stepKey: string;
+    action: string;
+    values: Record<string, unknown>;
+    /** Who did it. */
+    name: string;
+    at: Date;
+  },
+): string {
+  const t = tFor(lang);
+  return t("task.done", {
+    icon: DONE_ICON[d.action] ?? "✅",
+    id: d.caseId,
+    step: t(`step.${d.stepKey}`),
+    action: resultText(t, d.action, d.values),
+    name: d.name,
+    at: formatInstant(d.at),
+  });
+}
+
+/** A card whose step is no longer needed; `why` names the reason (rejected, withdrawn, decided, closed). */
+export function stepCancelledLine(lang: string, caseId: number, stepKey: string, why: string): string {
+  const t = tFor(lang);
+  return t("task.cancelled", { id: caseId, step: t(`step.${stepKey}`), why: t(`why.${why}`) });
+}
+
+/** A card retired when its case moved to the current procedure (its new card follows). */
+export function stepMigratedLine(lang: string, caseId: number, stepKey: string): string {
+  const t = tFor(lang);
+  return t("task.migrated", { id: caseId, step: t(`step.${stepKey}`) });
 }
 
 const short = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -1,26 +1,25 @@
-/** Turns use-case results into the official's reply, in their language. */
-import type { ActResult } from "../../cases/act";
-import { clipPlain } from "../../cases/fit";
-import { formatInstant } from "../../cases/format";
-import type { BaseContext } from "../context";
+/** What an official is told after pressing a task button or answering its questions (src/cases/act.ts). */
+import type { T } from "../i18n";
+import { clipPlain } from "./fit";
+import { formatInstant, unescaped } from "./format";
+
+/** The outcomes of act and checkAccess the official hears about (src/cases/act.ts ActResult). */
+export type ActOutcome =
+  | { status: "done"; caseId: number; stepKey: string; action: string }
+  | { status: "waiting"; caseId: number; missing: readonly string[] }
+  | { status: "already_done"; byName: string | null; at: Date | null }
+  | { status: "closed"; caseId: number; state: string }
+  | { status: "invalid"; error: { key: string; params?: Record<string, string | number> } }
+  | { status: "not_found" | "not_allowed" };
 
 /**
  * `html`: the text goes out as Telegram HTML (values escaped once). `toast`: as a callback answer, which
  * Telegram shows as plain text, so values are not escaped at all (issue 12.13: a name "Ivan & Co" showed
  * as "Ivan &amp; Co") and the text is cut to the toast's 200 characters (issue 12.4).
  */
-export async function replyActResult(
-  ctx: BaseContext,
-  result: ActResult,
-  send: (text: string) => Promise<unknown>,
-  mode: "html" | "toast" = "html",
-) {
-  const t =
-    mode === "html"
-      ? ctx.t
-      : (key: string, opts: Record<string, unknown> = {}) =>
-          ctx.t(key, { ...opts, interpolation: { escapeValue: false } });
-  const out = (text: string) => send(mode === "html" ? text : clipPlain(text));
+export function actResultText(base: T, result: ActOutcome, mode: "html" | "toast" = "html"): string {
+  const t = mode === "html" ? base : unescaped(base);
+  const out = (text: string) => (mode === "html" ? text : clipPlain(text));
   switch (result.status) {
     case "done":
       return out(

@@ -16,6 +16,11 @@ export const TELEGRAM_TEXT_LIMIT = 4096;
 export const MESSAGE_BUDGET = 4000;
 /** Telegram's limit for the text of a callback answer (a toast or an alert). */
 export const TOAST_LIMIT = 200;
+/**
+ * Most items a list message shows (digests, breach notices, due-date changes), then "…and N more": the
+ * counts in the headers stay complete, and /inbox lists them all.
+ */
+export const MAX_LISTED = 20;
 
 const TOKEN =
   /<\/?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?>|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/g;

@@ -1,19 +1,24 @@
 /**
  * Conversation state in Postgres for @grammyjs/conversations v2. A text column, not jsonb: jsonb
- * rejects \u0000, which users can type. Keyed by chat, so a restart resumes where the user was.
+ * rejects \u0000, which users can type. Keyed by chat, so a restart resumes where the user was. Here, in
+ * db/, because both the bot (which runs the conversations) and the jobs (which drop idle drafts,
+ * src/jobs/drafts.ts) read it: the jobs need nothing from the bot.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ConversationData, VersionedState } from "@grammyjs/conversations";
 import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock";
-import type { Db } from "../db/client";
-import { conversationState } from "../db/schema";
+import type { Db } from "./client";
+import { conversationState } from "./schema";
 
 /**
  * Bumped whenever a conversation's flow changes: older stored states are then dropped. Here, not in
  * create-bot, so the jobs can tell a resumable draft without loading the bot.
  */
 export const CONVERSATION_VERSION = 2;
+
+/** The id of the learner's report conversation (src/bot/conversations/report.ts), whose drafts the jobs read. */
+export const REPORT_CONVERSATION = "report";
 
 export function conversationStorage(db: Db, clock: Clock = () => new Date()) {
   // Prepared once: read on every update of every chat.

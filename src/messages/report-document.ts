@@ -3,35 +3,35 @@
  * learner chooses (D10). Values are HTML-escaped by i18next; the layout is plain lines.
  */
 import { tFor } from "../i18n";
-import type { StudentEntry } from "../people/identity";
-import { sexContext } from "../people/sex";
-import { formatDate } from "./validate";
+import type { DocumentLanguage } from "../rules";
+import { formatDate, unescaped } from "./format";
+
+/** The learner's roster data the report is written from (src/cases/submit.ts rosterSnapshot). */
+export interface ReportStudent {
+  fullName: string;
+  rank: string;
+  category: string;
+  faculty: string;
+  course: string;
+  groupName: string;
+  sendingUnit: string;
+  /** "M", "F"; anything else (null, "") is unknown. */
+  sex?: string | null;
+}
 
 export interface ReportData {
   ground: "own_will" | "contract_refusal";
   reasons: string;
   conscriptServed: boolean;
   phone: string | null;
-  lang: "kk" | "ru";
+  lang: DocumentLanguage;
   date: string; // YYYY-MM-DD
   headTitle: string;
   /**
    * The learner's roster data, filled into the document's header and signature. `sex` ("M", "F"; else
    * unknown) only picks the Russian agreement of the conscript line (issue 14.6).
    */
-  student: Omit<StudentEntry, "id" | "institutionId" | "personalNumber" | "sex"> & { sex?: string | null };
-}
-
-type RosterFields = ReportData["student"] & { personalNumber: string };
-
-/**
- * The roster fields a report is written from, frozen into the case when it is filed ("" for an unknown
- * sex), so that the stored report, its DOCX and later versions agree the same way.
- */
-export function rosterSnapshot(s: RosterFields): Record<keyof RosterFields, string> {
-  const { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit } = s;
-  const sex = s.sex ?? "";
-  return { personalNumber, fullName, rank, category, faculty, course, groupName, sendingUnit, sex };
+  student: ReportStudent;
 }
 
 /** The report's parts, in its language: the address block, the title, the body lines, the signature line. */
@@ -48,10 +48,7 @@ export interface ReportParts {
  */
 export function reportParts(d: ReportData, html = true): ReportParts {
   const base = tFor(d.lang);
-  const t = html
-    ? base
-    : (key: string, opts: Record<string, unknown> = {}) =>
-        base(key, { ...opts, interpolation: { escapeValue: false } });
+  const t = html ? base : unescaped(base);
   const s = d.student;
   const header = [
     t("doc.to", { headTitle: d.headTitle }),
@@ -84,4 +81,14 @@ export function reportParts(d: ReportData, html = true): ReportParts {
 export function renderReport(d: ReportData): string {
   const p = reportParts(d);
   return [p.header.join("\n"), `<b>${p.title}</b>`, p.body.join("\n"), p.signed].join("\n\n");
+}
+
+/**
+ * The i18next context of a text about the learner: ru has key_male / key_female beside the base key, which
+ * is worded without agreement and used when the sex is unknown (or in kk and en, which have no variants).
+ */
+export function sexContext(sex: string | null | undefined): "male" | "female" | undefined {
+  if (sex === "M") return "male";
+  if (sex === "F") return "female";
+  return undefined;
 }

@@ -1,14 +1,16 @@
-/** A case's timeline: each step, who acts, its due date (statutory or target), done or pending, what next. */
-import type { CaseContext } from "../../cases/common";
-import { dueLine, formatDate, formatInstant } from "../../cases/format";
-import { isOpen } from "../../cases/states";
-import { formatAmount } from "../../cases/validate";
-import { escapeHtml, type T } from "../../i18n";
-import type { LocalDate } from "../../rules";
+/**
+ * A case's timeline (/status for the learner, /case for an official): each step, who acts, its due date
+ * (statutory or target), done or pending, what next, and what the learner has from the case so far.
+ */
+import { escapeHtml, type T } from "../i18n";
+import { isOpenCase, type LocalDate } from "../rules";
+import { dueLine, formatAmount, formatDate, formatInstant } from "./format";
+import type { CaseViewContext } from "./views";
 
 const ICON: Record<string, string> = { done: "✅", pending: "⏳", cancelled: "▫️" };
 
-export function timelineText(t: T, cc: CaseContext, now: Date, forOfficial = false): string {
+/** `forOfficial`: the learner's name, category and group head the steps. */
+export function timelineText(t: T, cc: CaseViewContext, now: Date, forOfficial = false): string {
   const { c, wf, steps } = cc;
   if (c.purgedAt) return t("case.purged", { id: c.id });
   const parts = [
@@ -37,7 +39,7 @@ export function timelineText(t: T, cc: CaseContext, now: Date, forOfficial = fal
   );
   // Steps not opened yet, in workflow order, so the learner sees the whole road.
   const opened = new Set(steps.map((s) => s.key));
-  const upcoming = isOpen(c.state) ? wf.steps.filter((d) => !opened.has(d.key)) : [];
+  const upcoming = isOpenCase(c.state) ? wf.steps.filter((d) => !opened.has(d.key)) : [];
   for (const d of upcoming) lines.push(`◻️ ${t(`step.${d.key}`)}\n    ${t(`role.${d.role}`)}`);
   parts.push(lines.join("\n"));
   const outcome = outcomeLines(t, cc);
@@ -46,14 +48,14 @@ export function timelineText(t: T, cc: CaseContext, now: Date, forOfficial = fal
     // D6: the report waits on the learner; say why.
     parts.push(t("status.sent_back", { reason: c.outcomeReason ?? "" }));
   } else {
-    const next = isOpen(c.state) ? steps.find((s) => s.state === "pending") : undefined;
+    const next = isOpenCase(c.state) ? steps.find((s) => s.state === "pending") : undefined;
     if (next) parts.push(t("status.next", { step: t(`step.${next.key}`), role: t(`role.${next.role}`) }));
   }
   return parts.join("\n\n");
 }
 
 /** What the learner has from the case so far: the order, the submission, the transcript, the referral, the sum (D11). */
-function outcomeLines(t: T, cc: CaseContext): string[] {
+function outcomeLines(t: T, cc: CaseViewContext): string[] {
   const done = (key: string) => cc.steps.find((s) => s.key === key && s.state === "done");
   const r = (key: string) => (done(key)?.result ?? {}) as Record<string, string>;
   const on = (key: string) => {

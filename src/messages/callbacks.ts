@@ -1,0 +1,169 @@
+/**
+ * Every callback-data format the bot writes on a button, in one place: how it is written (`pack`), read back
+ * (`unpack`: null for anything else) and matched (`filter`, for grammY's `callbackQuery`). Telegram caps
+ * callback data at 64 bytes (test/messages/callbacks.test.ts checks each format at its largest ids).
+ *
+ * Callback data is a pointer, never trusted (docs/architecture.md): it names a step, a case or a page; who
+ * may do what with it is checked again on every press, in src/cases. Ids are at most 9 digits: a press
+ * with a longer one matches no filter and is answered as an unknown button.
+ */
+import type { DocumentLanguage } from "../rules";
+
+/** A format with parameters. */
+export interface CallbackFormat<A extends unknown[], V> {
+  readonly filter: RegExp;
+  pack(...args: A): string;
+  unpack(data: string | undefined): V | null;
+}
+
+const match = (filter: RegExp, data: string | undefined): RegExpExecArray | null =>
+  data === undefined ? null : filter.exec(data);
+
+/** "<prefix>:<id>" */
+function idFormat(prefix: string, digits = 9): CallbackFormat<[id: number], number> & { prefix: string } {
+  const filter = new RegExp(`^${prefix}:(\\d{1,${digits}})$`);
+  return {
+    prefix,
+    filter,
+    pack: (id) => `${prefix}:${id}`,
+    unpack: (data) => {
+      const m = match(filter, data);
+      return m ? Number(m[1]) : null;
+    },
+  };
+}
+
+/** "<prefix>:<stepId>:<action>" */
+function stepActionFormat(
+  prefix: string,
+): CallbackFormat<[stepId: number, action: string], { stepId: number; action: string }> & { prefix: string } {
+  const filter = new RegExp(`^${prefix}:(\\d{1,9}):([a-z]{1,12})$`);
+  return {
+    prefix,
+    filter,
+    pack: (stepId, action) => `${prefix}:${stepId}:${action}`,
+    unpack: (data) => {
+      const m = match(filter, data);
+      return m ? { stepId: Number(m[1]), action: m[2]! } : null;
+    },
+  };
+}
+
+// ——— Officials ———
+
+/** A task card's action button (s:<stepId>:<action>): one-tap actions ask first, others ask for input. */
+export const stepAction = stepActionFormat("s");
+/** Issue 14.7: "Confirm" under the question a one-tap action asks (sc:<stepId>:<action>). */
+export const stepConfirm = stepActionFormat("sc");
+/** "Back" under that question (sb:<stepId>): nothing is recorded. */
+export const stepBack = idFormat("sb");
+/** A button answer to a step's question (si:<value>), e.g. the conscript confirmation (D11). */
+export const stepChoice: CallbackFormat<[value: string], string> & { prefix: string } = {
+  prefix: "si",
+  filter: /^si:/,
+  pack: (value) => `si:${value}`,
+  unpack: (data) => (data?.startsWith("si:") ? data.slice(3) : null),
+};
+/** Opens a case (c:<caseId>): the case's card, timeline and buttons (/case). */
+export const openCase = idFormat("c");
+/** A case's audit trail (t:<caseId>), for the head and administrators. */
+export const caseTrail = idFormat("t");
+/** A page of /inbox (ib:<page>). */
+export const inboxPage = idFormat("ib", 6);
+/** D12: the report and the documents a step needs (d:<stepId>), from a task card. */
+export const stepDocuments = idFormat("d");
+/** D12: every document a case has so far (dc:<caseId>), from /case. */
+export const caseDocuments = idFormat("dc");
+
+// ——— Learners ———
+
+/** D12: the learner's own report as a file (dr:<caseId>), from /status. */
+export const reportDocument = idFormat("dr");
+/** D6: "Complete the report" (rs:<caseId>) under the notice that the head sent it back. */
+export const completeReport = idFormat("rs");
+/** D6: withdraw (w:<caseId>) asks first; yes (wy:<caseId>) withdraws; no ("wn") keeps it. */
+export const withdraw = idFormat("w");
+export const withdrawYes = idFormat("wy");
+export const WITHDRAW_NO = "wn";
+
+// ——— Everyone ———
+
+/** The main menu's buttons (menu:<item>). */
+export const MENU = {
+  report: "menu:report",
+  status: "menu:status",
+  inbox: "menu:inbox",
+  help: "menu:help",
+  lang: "menu:lang",
+} as const;
+
+/** A language chosen (lang:<code>); the code is checked by the handler (it may be forged). */
+export const language: CallbackFormat<[lang: string], string> = {
+  filter: /^lang:(\w+)$/,
+  pack: (lang) => `lang:${lang}`,
+  unpack: (data) => match(language.filter, data)?.[1] ?? null,
+};
+/** A language chosen under the /start menu (lang:<code>:menu): the menu is shown again in it. */
+export const languageInMenu: CallbackFormat<[lang: string], string> = {
+  filter: /^lang:(\w+):menu$/,
+  pack: (lang) => `lang:${lang}:menu`,
+  unpack: (data) => match(languageInMenu.filter, data)?.[1] ?? null,
+};
+
+// ——— The report conversation (src/bot/conversations/report.ts) ———
+
+export const REPORT_GROUNDS = ["own_will", "contract_refusal"] as const;
+export const REPORT_FIELDS = ["ground", "reasons", "conscript", "phone", "lang"] as const;
+/** The report wizard's buttons: r:g:<ground>, r:c:yes|no, r:l:kk|ru, r:e:<field>, and the fixed ones. */
+export const report = {
+  any: /^r:/,
+  ground: (ground: (typeof REPORT_GROUNDS)[number]) => `r:g:${ground}`,
+  conscript: (served: boolean) => (served ? "r:c:yes" : "r:c:no"),
+  lang: (lang: DocumentLanguage) => `r:l:${lang}`,
+  edit: (field: (typeof REPORT_FIELDS)[number]) => `r:e:${field}`,
+  MORE: "r:more",
+  SUBMIT: "r:submit",
+  CANCEL: "r:cancel",
+  KEEP: "r:keep",
+  DISCARD: "r:discard",
+} as const;
+
+// ——— Groups ———
+
+/**
+ * Issue 12.6: the buttons that show or change a case answer in a group with "write to me in private"
+ * only: c:, t:, s:, ib:, rs:, w:, wy:, the documents' d:, dc:, dr:, the menu's inbox, status and report,
+ * and "wn".
+ */
+export const PRIVATE_ONLY_BUTTON = new RegExp(
+  `^(?:(?:${[
+    openCase,
+    caseTrail,
+    stepAction,
+    inboxPage,
+    completeReport,
+    withdraw,
+    withdrawYes,
+    stepDocuments,
+    caseDocuments,
+    reportDocument,
+  ]
+    .map((f) => f.prefix)
+    .join("|")}):|menu:(?:inbox|status|report)$|${WITHDRAW_NO}$)`,
+);
+
+// ——— Links ———
+
+/** The /start payload of a link to a case (case_<caseId>); Telegram allows 64 characters. */
+export const caseStart: CallbackFormat<[caseId: number], number> = {
+  filter: /^case_(\d{1,9})$/,
+  pack: (caseId) => `case_${caseId}`,
+  unpack: (payload) => {
+    const m = match(caseStart.filter, payload);
+    return m ? Number(m[1]) : null;
+  },
+};
+
+/** t.me link that opens a case in the bot (issue 14.10). */
+export const caseLink = (botUsername: string, caseId: number) =>
+  `https://t.me/${botUsername}?start=${caseStart.pack(caseId)}`;

@@ -1,0 +1,263 @@
+/**
+ * The report conversation is replayed from its stored state (conversations v2): the state is the list of
+ * its waits, external() calls and Bot API calls in order, and a draft stored by the running bot is replayed
+ * against whatever code reads it; a list that no longer matches replays wrongly or not at all. This pins
+ * that list, update by update, over a script that goes through every branch (bad input of every kind at
+ * every question, the escapes, keep or discard, resuming, edits in place and below, a sent-back report with
+ * a preview in two messages, a failed edit, a failed submit, a draft filed meanwhile). The file
+ * report-replay.v<CONVERSATION_VERSION>.json was recorded from the code of that version: issue 15 split the
+ * conversation into one function per field against the file recorded before the split.
+ *
+ * A change that alters the list must bump CONVERSATION_VERSION (src/db/conversation-storage.ts: stored
+ * states of another version are dropped) and record the new version's file:
+ *   REPORT_REPLAY_RECORD=1 npx vitest run test/cases/report-replay.test.ts
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { CONVERSATION_VERSION } from "../../src/bot/create-bot";
+import { submitReport } from "../../src/cases/submit";
+import { conversationState, institutions, students } from "../../src/db/schema";
+import { addInstitution, addStaff, addStudent } from "../support/fixtures";
+import { deputyActs, REASONS, stepButton } from "../support/flows";
+import { type Harness, type TgUser, useHarness } from "../support/harness";
+
+const FILE = join(__dirname, `report-replay.v${CONVERSATION_VERSION}.json`);
+const RECORD = process.env.REPORT_REPLAY_RECORD === "1";
+/** Per script, per update: "what the update was: the operations it added (+…), or the whole list (=…)". */
+type Pinned = Record<string, string[]>;
+const recorded: Pinned = {};
+
+afterAll(() => {
+  if (RECORD) writeFileSync(FILE, `${JSON.stringify(recorded, null, 2)}\n`);
+});
+
+describe("the report conversation replays stored drafts: its operations, update by update", () => {
+  const hr = useHarness();
+
+  /** Runs updates, noting after each the operations of the stored report conversation. */
+  function script(name: string, h: Harness, tg: TgUser) {
+    const log: string[] = [];
+    recorded[name] = log;
+    let before: string[] = [];
+    return async (label: string, update: () => Promise<unknown>) => {
+      await update();
+      const [row] = await h.db
+        .select({ value: conversationState.value })
+        .from(conversationState)
+        .where(eq(conversationState.key, String(tg.id)));
+      const state = row ? JSON.parse(row.value) : null;
+      const ops: string[] =
+        state?.state?.report?.[0]?.replay?.send?.map((op: { payload: string }) => op.payload) ?? [];
+      const grew = ops.length >= before.length && before.every((op, i) => ops[i] === op);
+      log.push(`${label}: ${grew ? `+${ops.slice(before.length).join(" ")}` : `=${ops.join(" ")}`}`);
+      before = ops;
+    };
+  }
+
+  async function setup(lang: "kk" | "ru", sex?: "M" | "F") {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    const staff = await addStaff(h.db, inst.id);
+    const s = await addStudent(h.db, inst.id, { lang, ...(sex ? { sex } : {}) });
+    return { h, inst, staff, ...s };
+  }
+
+  /** The head sends the filed report back (D6, ch. 6: after the deputy head's opinion and interview). */
+  async function sendBack(h: Harness, staff: Awaited<ReturnType<typeof setup>>["staff"], why: string) {
+    await deputyActs(h, staff);
+    await h.press(staff.head.tg, stepButton(h, staff.head.tg, "sendback"));
+    await h.text(staff.head.tg, why);
+    await h.flush();
+  }
+
+  it("every question: bad input of every kind, then every edit from the preview", async () => {
+    const { h, tg } = await setup("kk");
+    const step = script("questions", h, tg);
+    await step("/report", () => h.command(tg, "report"));
+    await step("more", () => h.press(tg, "r:more"));
+    await step("text", () => h.text(tg, "хочу уйти"));
+    await step("sticker", () => h.sticker(tg));
+    await step("photo", () => h.photo(tg));
+    await step("/start", () => h.command(tg, "start"));
+    await step("/", () => h.text(tg, "/"));
+    await step("old button", () => h.press(tg, "r:c:yes"));
+    await step("edit button", () => h.press(tg, "r:e:ground"));
+    await step("submit button", () => h.press(tg, "r:submit"));
+    await step("ground", () => h.press(tg, "r:g:own_will"));
+    await step("too short", () => h.text(tg, "қысқа"));
+    await step("too long", () => h.text(tg, "ы".repeat(2001)));
+    await step("sticker", () => h.sticker(tg));
+    await step("/start", () => h.command(tg, "start"));
+    await step("NUL", () => h.text(tg, `${REASONS}\u0000`));
+    await step("slash", () => h.text(tg, `/${REASONS}`));
+    await step("button", () => h.press(tg, "r:c:yes"));
+    await step("more", () => h.press(tg, "r:more"));
+    await step("reasons", () => h.text(tg, REASONS));
+    await step("text", () => h.text(tg, "иә"));
+    await step("old button", () => h.press(tg, "r:g:contract_refusal"));
+    await step("conscript", () => h.press(tg, "r:c:no"));
+    await step("not a phone", () => h.text(tg, "12ab"));
+    await step("sticker", () => h.sticker(tg));
+    await step("control character", () => h.text(tg, "+7 700\u0007 123 45 67"));
+    await step("/foo", () => h.command(tg, "foo"));
+    await step("too few digits", () => h.text(tg, "+7 700 12"));
+    await step("button", () => h.press(tg, "r:c:no"));
+    await step("someone else's contact", () => h.contact(tg, "+77001112233", 999));
+    await step("phone", () => h.text(tg, "  +7 (701) 555-44-33\t"));
+    await step("text", () => h.text(tg, "русский"));
+    await step("old button", () => h.press(tg, "r:g:own_will"));
+    await step("lang", () => h.press(tg, "r:l:ru"));
+    const preview = h.lastMessageIdTo(tg.id);
+    await step("sticker", () => h.sticker(tg));
+    await step("text", () => h.text(tg, "ок"));
+    await step("more", () => h.press(tg, "r:more"));
+    await step("old button", () => h.press(tg, "r:g:own_will"));
+    await step("edit reasons", () => h.press(tg, "r:e:reasons"));
+    await step("reasons", () => h.text(tg, "Новые причины: состояние здоровья родителей."));
+    await step("edit ground", () => h.press(tg, "r:e:ground"));
+    await step("another ground", () => h.press(tg, "r:g:contract_refusal"));
+    await step("too short", () => h.text(tg, "мало"));
+    await step("reasons", () => h.text(tg, "Новые причины: состояние здоровья родителей."));
+    await step("edit lang, an older message", () => h.press(tg, "r:e:lang", preview));
+    await step("lang", () => h.press(tg, "r:l:kk"));
+    await step("edit conscript", () => h.press(tg, "r:e:conscript"));
+    await step("conscript, in place", () => h.press(tg, "r:c:yes"));
+    await step("edit phone", () => h.press(tg, "r:e:phone"));
+    await step("skip", () => h.text(tg, "Өткізу"));
+    await step("edit ground", () => h.press(tg, "r:e:ground"));
+    await step("more", () => h.press(tg, "r:more"));
+    await step("the same ground, in place", () => h.press(tg, "r:g:contract_refusal"));
+    await step("edit lang", () => h.press(tg, "r:e:lang"));
+    await step("lang, in place", () => h.press(tg, "r:l:ru"));
+    await step("edit something unknown", () => h.press(tg, "r:e:nothing"));
+    await step("submit", () => h.press(tg, "r:submit"));
+    await step("text after", () => h.text(tg, "ещё"));
+    if (!RECORD) expect(recorded.questions).toEqual(pinned().questions);
+  });
+
+  it("escapes, keep or discard, a kept draft across a restart, resuming", async () => {
+    const { h, tg } = await setup("ru", "F");
+    const step = script("escapes", h, tg);
+    await step("/report", () => h.command(tg, "report"));
+    await step("/help", () => h.command(tg, "help"));
+    await step("/help@bot", () => h.text(tg, "/help@test_bot x"));
+    await step("ground", () => h.press(tg, "r:g:contract_refusal"));
+    await step("/status", () => h.command(tg, "status"));
+    await step("menu:help", () => h.press(tg, "menu:help"));
+    await step("/lang", () => h.command(tg, "lang"));
+    await step("lang:kk", () => h.press(tg, "lang:kk", h.lastMessageIdTo(tg.id) - 1));
+    await step("menu:lang", () => h.press(tg, "menu:lang"));
+    await step("lang:ru", () => h.press(tg, "lang:ru", h.lastMessageIdTo(tg.id) - 1));
+    await step("/report while asking", () => h.command(tg, "report"));
+    await step("menu:report while asking", () => h.press(tg, "menu:report"));
+    await step("rs while asking", () => h.press(tg, "rs:5"));
+    await step("reasons", () => h.text(tg, REASONS));
+    await step("/cancel", () => h.command(tg, "cancel"));
+    await step("/help", () => h.command(tg, "help"));
+    await step("text", () => h.text(tg, "да"));
+    await step("sticker", () => h.sticker(tg));
+    await step("old button", () => h.press(tg, "r:c:no"));
+    await step("/cancel again", () => h.command(tg, "cancel"));
+    await step("/report", () => h.command(tg, "report"));
+    await step("conscript", () => h.press(tg, "r:c:yes"));
+    await step("cancel button", () => h.press(tg, "r:cancel"));
+    await step("keep", () => h.press(tg, "r:keep"));
+    await step("kept: /status", () => h.command(tg, "status"));
+    await step("kept: text", () => h.text(tg, "Да"));
+    await step("kept: old button", () => h.press(tg, "r:c:no"));
+    await step("kept: /cancel", () => h.command(tg, "cancel"));
+    await step("keep", () => h.press(tg, "r:keep"));
+    h.rebuild();
+    await step("kept, restarted: /lang", () => h.command(tg, "lang"));
+    await step("/report resumes", () => h.command(tg, "report"));
+    await step("own contact", () => h.contact(tg, "77001112233"));
+    await step("cancel button", () => h.press(tg, "r:cancel"));
+    await step("keep", () => h.press(tg, "r:keep"));
+    await step("menu:report resumes", () => h.press(tg, "menu:report"));
+    await step("lang", () => h.press(tg, "r:l:kk"));
+    await step("cancel on the preview", () => h.press(tg, "r:cancel"));
+    await step("keep", () => h.press(tg, "r:keep"));
+    h.rebuild();
+    await step("rs resumes the preview", () => h.press(tg, "rs:1"));
+    await step("/cancel", () => h.command(tg, "cancel"));
+    await step("discard", () => h.press(tg, "r:discard"));
+    await step("/report anew", () => h.command(tg, "report"));
+    if (!RECORD) expect(recorded.escapes).toEqual(pinned().escapes);
+  });
+
+  it("a failed edit, a failed submit; a sent-back report with its preview in two messages", async () => {
+    const { h, tg, staff } = await setup("kk", "M");
+    const step = script("sent back", h, tg);
+    // A long title of the head: with the longest reasons and the head's reason the preview takes two messages.
+    await h.db.update(institutions).set({ headTitleKk: "Академияның бастығы ".repeat(25) });
+    const long = `${REASONS} ${"ж".repeat(1999 - REASONS.length)}`;
+    await step("/report", () => h.command(tg, "report"));
+    await step("ground", () => h.press(tg, "r:g:contract_refusal"));
+    await step("reasons", () => h.text(tg, long));
+    await step("conscript", () => h.press(tg, "r:c:yes"));
+    await step("phone", () => h.text(tg, "+7 700 123 45 67"));
+    await step("lang", () => h.press(tg, "r:l:kk"));
+    h.tg.failNext(
+      1,
+      { kind: "http", code: 400, description: "Bad Request: message to edit not found" },
+      "editMessageText",
+    );
+    await step("edit conscript: the edit fails", () => h.press(tg, "r:e:conscript"));
+    await step("conscript", () => h.press(tg, "r:c:no"));
+    await h.db.execute(sql.raw("ALTER TABLE report_versions RENAME TO report_versions_away"));
+    try {
+      await step("submit: the database fails", () => h.press(tg, "r:submit"));
+    } finally {
+      await h.db.execute(sql.raw("ALTER TABLE report_versions_away RENAME TO report_versions"));
+    }
+    await step("submit", () => h.press(tg, "r:submit"));
+    await sendBack(h, staff, "Себептерін толығырақ жазыңыз. ".repeat(33));
+    await step("complete the report", () => h.press(tg, "rs:1"));
+    await step("edit ground: not offered", () => h.press(tg, "r:e:ground"));
+    await step("edit conscript", () => h.press(tg, "r:e:conscript"));
+    await step("conscript", () => h.press(tg, "r:c:yes"));
+    await step("edit reasons", () => h.press(tg, "r:e:reasons"));
+    await step("shorter reasons", () => h.text(tg, `${REASONS} Толығырақ.`));
+    await step("edit lang, in place", () => h.press(tg, "r:e:lang"));
+    await step("lang", () => h.press(tg, "r:l:ru"));
+    await step("submit", () => h.press(tg, "r:submit"));
+    if (!RECORD) expect(recorded["sent back"]).toEqual(pinned()["sent back"]);
+  });
+
+  it("not a learner at submit; filed meanwhile; no longer sent back", async () => {
+    const { h, tg, staff, user } = await setup("ru");
+    const step = script("refused", h, tg);
+    const walk = async (ground: string, phone: string) => {
+      await step("/report", () => h.command(tg, "report"));
+      await step("ground", () => h.press(tg, ground));
+      await step("reasons", () => h.text(tg, REASONS));
+      await step("conscript", () => h.press(tg, "r:c:no"));
+      await step("phone", () => h.text(tg, phone));
+      await step("lang", () => h.press(tg, "r:l:ru"));
+    };
+    await walk("r:g:own_will", "+7 700 123 45 67");
+    await h.db.update(students).set({ active: false });
+    await step("submit: not on the roster now", () => h.press(tg, "r:submit"));
+    await h.db.update(students).set({ active: true });
+    await walk("r:g:contract_refusal", "Пропустить");
+    const filed = { userId: user.id, ground: "contract_refusal" as const, conscriptServed: false };
+    await submitReport(h.db, { ...filed, reasons: REASONS, phone: null, reportLang: "ru" }, h.clock());
+    await step("edit phone: filed meanwhile", () => h.press(tg, "r:e:phone"));
+    await sendBack(h, staff, "Подробнее, пожалуйста.");
+    await step("complete the report", () => h.press(tg, "rs:1"));
+    await h.db.execute(sql`UPDATE cases SET state = 'withdrawn'`);
+    await step("submit: withdrawn meanwhile", () => h.press(tg, "r:submit"));
+    if (!RECORD) expect(recorded.refused).toEqual(pinned().refused);
+  });
+});
+
+function pinned(): Pinned {
+  if (!existsSync(FILE)) {
+    throw new Error(
+      `${FILE} is missing: record it for conversation version ${CONVERSATION_VERSION} (see above)`,
+    );
+  }
+  return JSON.parse(readFileSync(FILE, "utf8"));
+}
