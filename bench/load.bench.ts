@@ -5,6 +5,12 @@
  * Targets (issue 17; before it, ≥ 500 updates/s, p99 ≤ 50 ms, peak RSS ≤ 250 MB): throughput ≥ 0.5× the
  * reference's measured in the same run, p99 ≤ 2× the reference's, peak RSS ≤ 200 MB.
  *   npx tsx bench/load.bench.ts [learners=1000] [concurrency=4]
+ * BENCH_COUNT_QUERIES=1 also prints, for the full stack, the SQL statements per update by step and the top
+ * statements by count and by total time (bench/support/query-counter.ts; off by default, it costs time);
+ * BENCH_COUNT_QUERIES_JSON=<file> writes every distinct statement with one example as sent (for EXPLAIN).
+ * BENCH_KEEP_DB=1 keeps the scratch database (its URL on stderr) for EXPLAIN; drop it by hand.
+ * Profiling the full stack (the child where the bot runs): BENCH_PRINT_WINDOW=1 node --cpu-prof
+ * --import tsx bench/load.bench.ts 300 4 full, then node bench/support/cpuprofile-top.mjs <file> --window <printed>.
  * All 1,000 learners are mid-report at once; `concurrency` is how many chats are being handled at the same
  * instant (the runner's in-flight updates). Latency is the time to handle one update.
  */
@@ -21,6 +27,14 @@ import { institutions, officialRoles, officials, students, users } from "../src/
 import { HEAP } from "../src/demo/program";
 import { createLogger } from "../src/logger";
 import { BOT_INFO, FakeTelegram } from "../test/support/telegram";
+import {
+  installQueryCounter,
+  queryReport,
+  queryStats,
+  startCounting,
+  stopCounting,
+  withLabel,
+} from "./support/query-counter";
 import { emit, type RowInput, row } from "./support/report";
 import { createScratchDatabase as scratchDatabase } from "./support/scratch-db";
 
@@ -29,6 +43,7 @@ const CONCURRENCY = Number(process.argv[3] ?? 4);
 /** Learners run first and not measured: JIT, the connection pool and prepared statements warm up. */
 const WARMUP = 100;
 const REASONS = "Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.";
+const STEPS = ["/report", "ground", "reasons", "conscript", "phone", "language", "submit"];
 
 /** The seven updates of one report: /report, ground, reasons, conscript, phone, language, submit. */
 function flow(userId: number, nextId: () => number): Update[] {
@@ -84,7 +99,7 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
     for (let l = line.shift(); l; l = line.shift()) {
       const i = l.next++;
       const t0 = performance.now();
-      await handle(l.updates[i]!);
+      await withLabel(STEPS[i]!, () => handle(l.updates[i]!));
       const dt = performance.now() - t0;
       latencies.push(dt);
       byStep[i]?.push(dt);
@@ -97,7 +112,6 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   latencies.sort((a, b) => a - b);
   const pct = (p: number, xs = latencies) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-  const STEPS = ["/report", "ground", "reasons", "conscript", "phone", "language", "submit"];
   const p99ByStep = Object.fromEntries(
     byStep.map((xs, i) => [
       STEPS[i],
@@ -120,7 +134,14 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
   };
 }
 
+/** Parameters as sent may hold drizzle objects (columns, which refer back to their table): named, not walked. */
+const safeJson = (_key: string, v: unknown) =>
+  v && typeof v === "object" && !Array.isArray(v) && v.constructor?.name?.startsWith("Pg")
+    ? `[${v.constructor.name}]`
+    : v;
+
 async function fullStack() {
+  installQueryCounter();
   const scratch = await scratchDatabase("load", 20);
   const db = scratch.database.db;
   try {
@@ -170,13 +191,34 @@ async function fullStack() {
       { botInfo: BOT_INFO, client: { fetch: tg.fetch as never } },
     );
     await drive((u) => bot.handleUpdate(u), ids.slice(LEARNERS)); // warm-up: JIT, pool, prepared statements
+    startCounting();
+    const from = process.hrtime.bigint();
     const result = await drive((u) => bot.handleUpdate(u), ids.slice(0, LEARNERS));
+    const to = process.hrtime.bigint();
+    stopCounting();
+    // For node --cpu-prof: the measured run's window on the profile's clock (CLOCK_MONOTONIC, µs), for
+    // bench/support/cpuprofile-top.mjs --window.
+    if (process.env.BENCH_PRINT_WINDOW === "1")
+      process.stderr.write(`measured window: ${from / 1000n},${to / 1000n}\n`);
+    const counted = queryReport(STEPS);
+    // stderr: the parent passes it through, and stdout's last line stays the result.
+    if (counted) process.stderr.write(`${counted}\n`);
+    if (process.env.BENCH_COUNT_QUERIES_JSON) {
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(process.env.BENCH_COUNT_QUERIES_JSON, JSON.stringify(queryStats(), safeJson, 2));
+    }
     const [{ n }] = (await db.execute(`select count(*)::int as n from cases` as never)) as unknown as [
       { n: number },
     ];
     return { ...result, cases: n - WARMUP };
   } finally {
-    await scratch.drop();
+    if (process.env.BENCH_KEEP_DB === "1") {
+      // For EXPLAIN on a database filled as the run fills it; drop it by hand afterwards.
+      await scratch.database.close();
+      process.stderr.write(`kept the scratch database: ${scratch.url}\n`);
+      // The scratch helper's admin connection stays open without a drop: end the process once it has answered.
+      setTimeout(() => process.exit(0), 1000).unref();
+    } else await scratch.drop();
   }
 }
 

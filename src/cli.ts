@@ -6,7 +6,7 @@ import "dotenv/config";
 import { Api } from "grammy";
 import { runCli, safeFailure } from "./cli/run";
 import { type Database, openDatabase } from "./db/client";
-import { InputError } from "./people/institutions";
+import { InputError } from "./errors";
 
 async function main(): Promise<number> {
   const url = process.env.DATABASE_URL || undefined;

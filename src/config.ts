@@ -1,6 +1,10 @@
 import { z } from "zod";
+import { ConfigError } from "./errors";
 
-/** Everything the program reads from the environment, validated once at start-up. */
+/**
+ * Everything the program reads from the environment, validated once at start-up. The webhook fields are
+ * checked in either mode (a typo is reported even while polling) and kept only in a webhook config.
+ */
 const schema = z.object({
   BOT_TOKEN: z
     .string({ error: "is missing: get a token from @BotFather in Telegram (/newbot) and put it in .env" })
@@ -57,23 +61,42 @@ const schema = z.object({
     .default("inline"),
 });
 
-export type Config = z.infer<typeof schema>;
+type Fields = z.infer<typeof schema>;
+type WebhookField = "WEBHOOK_URL" | "WEBHOOK_SECRET" | "WEBHOOK_HOST" | "WEBHOOK_PORT";
+type Common = Omit<Fields, "BOT_MODE" | WebhookField>;
 
-export class ConfigError extends Error {}
+/** Long polling: no public URL, so no webhook fields to misuse. */
+export type PollingConfig = Common & { BOT_MODE: "polling" };
+
+/** Telegram calls WEBHOOK_URL with WEBHOOK_SECRET; the server listens on WEBHOOK_HOST:WEBHOOK_PORT. */
+export type WebhookConfig = Common & {
+  BOT_MODE: "webhook";
+  WEBHOOK_URL: string;
+  WEBHOOK_SECRET: string;
+  WEBHOOK_HOST: string;
+  WEBHOOK_PORT: number;
+};
+
+/** Discriminated on BOT_MODE, so code that checks the mode gets the webhook fields typed as present. */
+export type Config = PollingConfig | WebhookConfig;
 
 /** Parses the environment; on failure throws a ConfigError whose message is one line per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
-  if (result.success) {
-    const c = result.data;
-    if (c.BOT_MODE === "webhook" && (!c.WEBHOOK_URL || !c.WEBHOOK_SECRET)) {
-      throw new ConfigError("WEBHOOK_URL and WEBHOOK_SECRET are required when BOT_MODE=webhook");
-    }
-    return c;
-  }
+  if (result.success) return byMode(result.data);
   const lines = result.error.issues.map((i) => `${i.path.join(".") || "config"} ${i.message}`);
   throw new ConfigError(lines.join("\n"));
+}
+
+/** Narrows the parsed fields to the mode's config; a webhook without its URL or secret is refused. */
+function byMode(fields: Fields): Config {
+  const { BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_HOST, WEBHOOK_PORT, ...common } = fields;
+  if (BOT_MODE === "polling") return { ...common, BOT_MODE };
+  if (!WEBHOOK_URL || !WEBHOOK_SECRET) {
+    throw new ConfigError("WEBHOOK_URL and WEBHOOK_SECRET are required when BOT_MODE=webhook");
+  }
+  return { ...common, BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_HOST, WEBHOOK_PORT };
 }
 
 /** For the program entry points: the config, or one clear line on stderr and exit code 2. */

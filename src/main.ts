@@ -95,9 +95,9 @@ async function main(): Promise<void> {
     const server: Server = await startWebhookServer(bot, database.db, log, {
       host: config.WEBHOOK_HOST,
       port: config.WEBHOOK_PORT,
-      secretToken: config.WEBHOOK_SECRET!,
+      secretToken: config.WEBHOOK_SECRET,
     });
-    await bot.api.setWebhook(config.WEBHOOK_URL!, {
+    await bot.api.setWebhook(config.WEBHOOK_URL, {
       secret_token: config.WEBHOOK_SECRET,
       allowed_updates: ["message", "callback_query"],
       max_connections: 20,

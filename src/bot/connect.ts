@@ -99,6 +99,18 @@ export function classify(err: unknown): Verdict {
   throw err;
 }
 
+/** Logs Telegram's refusal of getMe (fatal: retrying cannot help) and says so. */
+function refused(deps: ConnectDeps, verdict: Extract<Verdict, { retry: false }>): ConnectOutcome {
+  const tokenWrong = verdict.status === 401 || verdict.status === 404;
+  deps.log.fatal(
+    { apiRoot: deps.apiRoot, status: verdict.status, description: verdict.description, botId: deps.botId },
+    tokenWrong
+      ? "Telegram rejected BOT_TOKEN: the token is wrong or was revoked (not a network problem); copy it again from @BotFather"
+      : "Telegram refused the start-up call getMe: see status and description",
+  );
+  return { kind: "refused", status: verdict.status };
+}
+
 /** Calls getMe until Telegram answers, refuses the token, or the signal stops it; logs every attempt. */
 export async function connectToTelegram(deps: ConnectDeps): Promise<ConnectOutcome> {
   const { api, apiRoot, log } = deps;
@@ -116,16 +128,7 @@ export async function connectToTelegram(deps: ConnectDeps): Promise<ConnectOutco
     } catch (err) {
       if (signal.aborted) return { kind: "stopped", attempts: attempt };
       const verdict = classify(err);
-      if (!verdict.retry) {
-        const tokenWrong = verdict.status === 401 || verdict.status === 404;
-        log.fatal(
-          { apiRoot, status: verdict.status, description: verdict.description, botId: deps.botId },
-          tokenWrong
-            ? "Telegram rejected BOT_TOKEN: the token is wrong or was revoked (not a network problem); copy it again from @BotFather"
-            : "Telegram refused the start-up call getMe: see status and description",
-        );
-        return { kind: "refused", status: verdict.status };
-      }
+      if (!verdict.retry) return refused(deps, verdict);
       const waitMs = Math.max(verdict.waitMs ?? 0, retryDelayMs(attempt));
       log.warn(
         {

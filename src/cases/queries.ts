@@ -3,6 +3,7 @@
  * case's audit trail. The bot reads the database only through these (and src/people), never with SQL of its own.
  */
 import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { auditEvents, caseSteps, cases, officials, students } from "../db/schema";
 import { holdingsOn } from "../people/holders";
@@ -54,6 +55,42 @@ export async function caseForOfficial(
 ): Promise<CaseContext | null> {
   const ctx = await loadCaseContext(db, caseId);
   return ctx && ctx.c.institutionId === official.institutionId ? ctx : null;
+}
+
+/** What an official sees of a case: the case and the roles of its pending steps they hold today. */
+export interface CaseView {
+  cc: CaseContext;
+  /** Roles the official holds today, own or delegated: their steps get buttons (checked again on press). */
+  myRoles: ReadonlySet<string>;
+}
+
+/**
+ * /case, a case button or a t.me link: the case if the official's institution is the case's; otherwise
+ * null, and the refusal is audited (someone tried a case id that is not theirs), looking like a missing case.
+ */
+export async function viewCase(
+  db: Db,
+  viewer: { official: Pick<OfficialEntry, "id" | "institutionId">; userId: number | null },
+  caseId: number,
+  now: Date,
+): Promise<CaseView | null> {
+  const cc = await caseForOfficial(db, viewer.official, caseId);
+  if (!cc) {
+    await audit(db, {
+      at: now,
+      action: "case.view_refused",
+      actorUserId: viewer.userId,
+      actorOfficialId: viewer.official.id,
+      details: { caseId },
+    });
+    return null;
+  }
+  const myRoles = new Set(
+    (await holdingsOn(db, [cc.c.institutionId], localDateOf(now)))
+      .filter((h) => h.officialId === viewer.official.id)
+      .map((h) => h.role),
+  );
+  return { cc, myRoles };
 }
 
 export interface InboxItem {

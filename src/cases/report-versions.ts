@@ -6,8 +6,8 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { reportVersions } from "../db/schema";
-import { type ReportData, renderReport } from "../messages/report-document";
-import { localDateOf } from "../rules";
+import { renderReport } from "../messages/report-document";
+import { isStudentFiledGround, localDateOf } from "../rules";
 import type { CaseRow, InstitutionRow } from "./common";
 
 export type ReportVersionRow = typeof reportVersions.$inferSelect;
@@ -16,8 +16,10 @@ export type ReportVersionRow = typeof reportVersions.$inferSelect;
 export function renderCaseReport(c: CaseRow, inst: InstitutionRow, date: string): string {
   const s = c.studentSnapshot ?? {};
   const lang = c.reportLang === "ru" ? "ru" : "kk";
+  // A report is written only on the grounds a learner files (a ch. 5 case is registered by personnel).
+  if (!isStudentFiledGround(c.ground)) throw new Error(`case ${c.id}: no report on ground ${c.ground}`);
   return renderReport({
-    ground: c.ground as ReportData["ground"],
+    ground: c.ground,
     reasons: c.reasons ?? "",
     conscriptServed: c.conscriptServed,
     phone: c.phone,
@@ -27,7 +29,7 @@ export function renderCaseReport(c: CaseRow, inst: InstitutionRow, date: string)
     student: {
       fullName: s.fullName ?? "",
       rank: s.rank ?? "",
-      category: (s.category ?? c.category) as ReportData["student"]["category"],
+      category: s.category ?? c.category,
       faculty: s.faculty ?? "",
       course: s.course ?? "",
       groupName: s.groupName ?? "",

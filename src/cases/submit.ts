@@ -10,6 +10,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
 import { cases, institutions, students } from "../db/schema";
+import { isUniqueViolation } from "../errors";
 import type { StudentEntry } from "../people/identity";
 import {
   DEFAULT_REIMBURSEMENT,
@@ -137,10 +138,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
     });
   } catch (err) {
     // Two submits racing past the check: the partial unique index keeps one open case per student.
-    if (
-      (err as { code?: string; cause?: { code?: string } })?.cause?.code === "23505" ||
-      (err as { code?: string }).code === "23505"
-    ) {
+    if (isUniqueViolation(err)) {
       const [student] = await db
         .select({ id: students.id })
         .from(students)

@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { auditEvents, cases } from "../db/schema";
-import { InputError } from "../people/institutions";
+import { InputError } from "../errors";
 import { type Command, count, csvLine, id, str, writeCsv } from "./io";
 
 const json = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));

@@ -55,6 +55,37 @@ export async function reportRecompute(ctx: Parameters<Command["run"]>[0]) {
     ctx.out(`  case ${c.caseId}, ${c.stepKey}: ${c.before ?? "—"} → ${c.after}`);
 }
 
+type CalendarEntry = Awaited<ReturnType<typeof listCalendarDays>>[number];
+
+/**
+ * The days of a year where the calendar departs from the working week: days off on working weekdays, and
+ * working days outside the week; each as [date, weekday, source, note].
+ */
+function exceptionsOf(
+  year: number,
+  week: readonly number[],
+  calendar: Awaited<ReturnType<typeof loadCalendar>>,
+  entries: CalendarEntry[],
+): { daysOff: string[][]; workingWeekend: string[][] } {
+  const stored = new Map(entries.map((e) => [e.day, e]));
+  const holidays = new Map(statutoryHolidays(year).map((h) => [h.date, h.name]));
+  const seeded = KZ_SEED_YEARS.includes(year);
+  const seedNotes = seedNotesFor(week);
+  const daysOff: string[][] = [];
+  const workingWeekend: string[][] = [];
+  for (let d = `${year}-01-01`; d.startsWith(String(year)); d = addCalendarDays(d, 1)) {
+    const inWeek = week.includes(isoWeekday(d));
+    const working = isWorkingDay(d, calendar);
+    if (inWeek === working) continue;
+    const entry = stored.get(d);
+    const source = entry ? "database" : seedNotes.has(d) || seeded ? "seed" : "Art. 5";
+    const note =
+      entry?.note || seedNotes.get(d) || holidays.get(d) || (source === "Art. 5" ? "substitute day off" : "");
+    (working ? workingWeekend : daysOff).push([d, WEEKDAYS[isoWeekday(d)]!, source, note]);
+  }
+  return { daysOff, workingWeekend };
+}
+
 export const calendarCommands: Command[] = [
   {
     name: "calendar show",
@@ -73,10 +104,6 @@ export const calendarCommands: Command[] = [
       const week = code ? (await requireInstitution(db, code)).weekPattern : [...FIVE_DAY_WEEK];
       const calendar = await loadCalendar(db, week);
       const entries = await listCalendarDays(db, year);
-      const stored = new Map(entries.map((e) => [e.day, e]));
-      const holidays = new Map(statutoryHolidays(year).map((h) => [h.date, h.name]));
-      const seeded = KZ_SEED_YEARS.includes(year);
-      const seedNotes = seedNotesFor(week);
 
       ctx.out(`Calendar ${year}, working week ${week.join(",")}${code ? ` (${code.toUpperCase()})` : ""}`);
       ctx.out("");
@@ -88,21 +115,7 @@ export const calendarCommands: Command[] = [
         ))
           ctx.out(`  ${line}`);
 
-      const daysOff: string[][] = [];
-      const workingWeekend: string[][] = [];
-      for (let d = `${year}-01-01`; d.startsWith(String(year)); d = addCalendarDays(d, 1)) {
-        const inWeek = week.includes(isoWeekday(d));
-        const working = isWorkingDay(d, calendar);
-        if (inWeek === working) continue;
-        const entry = stored.get(d);
-        const source = entry ? "database" : seedNotes.has(d) || seeded ? "seed" : "Art. 5";
-        const note =
-          entry?.note ||
-          seedNotes.get(d) ||
-          holidays.get(d) ||
-          (source === "Art. 5" ? "substitute day off" : "");
-        (working ? workingWeekend : daysOff).push([d, WEEKDAYS[isoWeekday(d)]!, source, note]);
-      }
+      const { daysOff, workingWeekend } = exceptionsOf(year, week, calendar, entries);
       ctx.out("");
       ctx.out(`Days off on working weekdays (${daysOff.length})`);
       for (const line of table(["date", "day", "source", "note"], daysOff)) ctx.out(`  ${line}`);

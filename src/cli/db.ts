@@ -8,8 +8,8 @@
 import { randomBytes } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
 import type { Db, Executor } from "../db/client";
-import { InputError } from "../people/institutions";
-import { type Command, str, UsageError } from "./io";
+import { InputError, UsageError } from "../errors";
+import { type Command, str } from "./io";
 
 const ROLE_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -63,6 +63,44 @@ export interface AppRoleResult {
 }
 
 /**
+ * Creates the role when missing (with the given password, or a generated one, which it returns), or sets the
+ * password of an existing one when given; refuses a superuser.
+ */
+async function createOrUpdateRole(
+  tx: Executor,
+  me: string,
+  role: string,
+  existing: { super: boolean } | undefined,
+  password: string | undefined,
+): Promise<string | undefined> {
+  if (existing) {
+    if (existing.super)
+      throw new InputError(`"${role}" is a superuser: it could switch the audit trail's triggers off`);
+    if (password !== undefined) await exec(tx, "ALTER ROLE %I PASSWORD %L", role, password);
+    return undefined;
+  }
+  const generatedPassword = password === undefined ? randomBytes(18).toString("base64url") : undefined;
+  try {
+    await exec(tx, "CREATE ROLE %I LOGIN PASSWORD %L", role, password ?? generatedPassword!);
+  } catch (err) {
+    const e = err as { code?: string; cause?: { code?: string } };
+    if ((e.code ?? e.cause?.code) === "42501")
+      throw new InputError(
+        `${me} may not create roles: ask a superuser to run CREATE ROLE ${role} LOGIN PASSWORD '…', then run this again`,
+      );
+    throw err;
+  }
+  return generatedPassword;
+}
+
+/** The arguments of one of APP_GRANTS: the database and role, the owner and role, or the role alone. */
+function grantArgs(grant: string, me: { me: string; db: string }, role: string): string[] {
+  if (grant.startsWith("GRANT CONNECT")) return [me.db, role];
+  if (grant.includes("FOR ROLE")) return [me.me, role];
+  return [role];
+}
+
+/**
  * Creates (if missing) the application's login role and grants it what the program needs, no more. Run as
  * the owner of the tables. Refused when the role is the owner itself, a superuser, or owns tables here.
  */
@@ -85,24 +123,7 @@ export async function ensureAppRole(db: Db, role: string, password?: string): Pr
       tx,
       sql`select rolsuper as super from pg_roles where rolname = ${role}`,
     );
-    let generatedPassword: string | undefined;
-    if (!existing) {
-      if (password === undefined) generatedPassword = randomBytes(18).toString("base64url");
-      try {
-        await exec(tx, "CREATE ROLE %I LOGIN PASSWORD %L", role, password ?? generatedPassword!);
-      } catch (err) {
-        const e = err as { code?: string; cause?: { code?: string } };
-        if ((e.code ?? e.cause?.code) === "42501")
-          throw new InputError(
-            `${me.me} may not create roles: ask a superuser to run CREATE ROLE ${role} LOGIN PASSWORD '…', then run this again`,
-          );
-        throw err;
-      }
-    } else {
-      if (existing.super)
-        throw new InputError(`"${role}" is a superuser: it could switch the audit trail's triggers off`);
-      if (password !== undefined) await exec(tx, "ALTER ROLE %I PASSWORD %L", role, password);
-    }
+    const generatedPassword = await createOrUpdateRole(tx, me.me, role, existing, password);
     const owns = await one<{ n: number }>(
       tx,
       sql`select count(*)::int as n from pg_tables where schemaname in ('public', 'drizzle') and tableowner = ${role}`,
@@ -111,14 +132,7 @@ export async function ensureAppRole(db: Db, role: string, password?: string): Pr
       throw new InputError(
         `"${role}" owns tables of this database: an owner can switch the audit trail's triggers off; use another role`,
       );
-    for (const g of APP_GRANTS) {
-      const args = g.startsWith("GRANT CONNECT")
-        ? [me.db, role]
-        : g.includes("FOR ROLE")
-          ? [me.me, role]
-          : [role];
-      await exec(tx, g, ...args);
-    }
+    for (const g of APP_GRANTS) await exec(tx, g, ...grantArgs(g, me, role));
     return {
       created: !existing,
       passwordSet: !existing || password !== undefined,

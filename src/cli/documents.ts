@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { availableDocuments, buildDocument, DOCUMENT_KINDS } from "../documents/build";
 import { docFactsOf } from "../documents/facts";
-import { InputError } from "../people/institutions";
+import { InputError } from "../errors";
 import { type Command, id, str } from "./io";
 
 export const documentCommands: Command[] = [

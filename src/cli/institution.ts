@@ -1,4 +1,5 @@
 import { readiness, waitingOnNobody } from "../cases/no-holder";
+import { UsageError } from "../errors";
 import {
   addInstitution,
   ENDORSER_ROLES,
@@ -10,7 +11,7 @@ import {
 } from "../people/institutions";
 import { GROUNDS, localDateOf, STUDENT_FILED_GROUNDS } from "../rules";
 import { reportRecompute } from "./calendar";
-import { type Args, type Command, count, int, list, required, str, table, UsageError } from "./io";
+import { type Args, type Command, count, int, list, required, str, table } from "./io";
 
 const week = (a: Args) => {
   const days = list(a, "week");

@@ -2,8 +2,8 @@
 import { writeFile } from "node:fs/promises";
 import { DateTime } from "luxon";
 import type { Db } from "../db/client";
+import { InputError, UsageError } from "../errors";
 import type { Actor } from "../people/institutions";
-import { InputError } from "../people/institutions";
 import { TIME_ZONE } from "../rules";
 
 export interface CliIo {
@@ -18,11 +18,6 @@ export interface CliIo {
   botUsername?: string;
   /** Asked when neither --bot nor botUsername gives one (e.g. getMe with BOT_TOKEN). */
   resolveBotUsername?: () => Promise<string | undefined>;
-}
-
-/** A wrong command line: the message is shown with a pointer to the command's --help. */
-export class UsageError extends InputError {
-  override name = "UsageError";
 }
 
 export type OptionSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };

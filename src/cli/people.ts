@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { InputError, requireInstitution } from "../people/institutions";
+import { InputError, UsageError } from "../errors";
+import { requireInstitution } from "../people/institutions";
 import { inviteLink } from "../people/invites";
 import {
   addDelegation,
@@ -28,7 +29,6 @@ import {
   required,
   str,
   table,
-  UsageError,
   writeCsv,
   yesNo,
 } from "./io";

@@ -5,14 +5,14 @@
  */
 import { parseArgs } from "node:util";
 import type { Db } from "../db/client";
+import { InputError, UsageError } from "../errors";
 import { safeError } from "../logger";
-import { InputError } from "../people/institutions";
 import { auditCommands } from "./audit";
 import { calendarCommands } from "./calendar";
 import { dbCommands } from "./db";
 import { documentCommands } from "./documents";
 import { institutionCommands } from "./institution";
-import { type Args, type CliIo, type Command, type CommandContext, UsageError, usageOf } from "./io";
+import { type Args, type CliIo, type Command, type CommandContext, usageOf } from "./io";
 import { peopleCommands } from "./people";
 
 export type { CliIo } from "./io";
@@ -98,8 +98,48 @@ function parse(command: Command, rest: string[]): Args & { help: boolean } {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help" || argv[0] === "-h")
+    return help(argv.slice(1), io);
+
+  const hit = find(argv);
+  if (!hit) {
+    const group = COMMANDS.filter((c) => c.name.split(" ")[0] === argv[0]).map((c) => c.name);
+    io.err(
+      group.length > 0
+        ? `error: unknown command "${argv.slice(0, 2).join(" ")}"; did you mean: ${group.join(", ")}?`
+        : `error: unknown command "${argv[0]}"; see: help`,
+    );
+    return 1;
+  }
+  const { command, rest } = hit;
+  try {
+    const args = parse(command, rest);
+    if (args.help) {
+      for (const line of commandHelp(command)) io.out(line);
+      return 0;
+    }
+    return (await command.run(commandContext(io), args)) ?? 0;
+  } catch (err) {
+    reportFailure(command, err, io);
+    return 1;
+  }
+}
+
+/** `help [command]`: the general text, or a command's usage. */
+function help(topic: string[], io: CliIo): number {
+  const hit = topic.length > 0 ? find(topic) : undefined;
+  if (topic.length > 0 && !hit) {
+    io.err(`error: unknown command "${topic.join(" ")}"; see: help`);
+    return 1;
+  }
+  for (const line of hit ? commandHelp(hit.command) : generalHelp()) io.out(line);
+  return 0;
+}
+
+/** What a command gets: the database opened once, on first use, and the bot's username when asked for. */
+function commandContext(io: CliIo): CommandContext {
   let dbPromise: Promise<Db> | undefined;
-  const ctx: CommandContext = {
+  return {
     db: () => {
       dbPromise ??= typeof io.db === "function" ? io.db() : Promise.resolve(io.db);
       return dbPromise;
@@ -124,48 +164,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     },
   };
+}
 
-  if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help" || argv[0] === "-h") {
-    const topic = argv.slice(1);
-    const hit = topic.length > 0 ? find(topic) : undefined;
-    if (topic.length > 0 && !hit) {
-      io.err(`error: unknown command "${topic.join(" ")}"; see: help`);
-      return 1;
-    }
-    for (const line of hit ? commandHelp(hit.command) : generalHelp()) io.out(line);
-    return 0;
-  }
-
-  const hit = find(argv);
-  if (!hit) {
-    const group = COMMANDS.filter((c) => c.name.split(" ")[0] === argv[0]).map((c) => c.name);
-    io.err(
-      group.length > 0
-        ? `error: unknown command "${argv.slice(0, 2).join(" ")}"; did you mean: ${group.join(", ")}?`
-        : `error: unknown command "${argv[0]}"; see: help`,
-    );
-    return 1;
-  }
-  const { command, rest } = hit;
-  try {
-    const args = parse(command, rest);
-    if (args.help) {
-      for (const line of commandHelp(command)) io.out(line);
-      return 0;
-    }
-    return (await command.run(ctx, args)) ?? 0;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`error: ${err.message} (see: ${command.name} --help)`);
-    } else if (err instanceof InputError) {
-      io.err(`error: ${err.message}`);
-    } else {
-      // A failed query's message carries its bound parameters (a roster's personal numbers, names):
-      // safeError keeps the SQL with its placeholders and drops the parameters (issue 12.11).
-      io.err(`error: ${command.name} failed: ${safeFailure(err)}`);
-      if (process.env.CLI_DEBUG) io.err(safeStack(err));
-    }
-    return 1;
+/** One line on err for a command that failed: a usage mistake, an input mistake, or a failure. */
+function reportFailure(command: Command, err: unknown, io: CliIo): void {
+  if (err instanceof UsageError) {
+    io.err(`error: ${err.message} (see: ${command.name} --help)`);
+  } else if (err instanceof InputError) {
+    io.err(`error: ${err.message}`);
+  } else {
+    // A failed query's message carries its bound parameters (a roster's personal numbers, names):
+    // safeError keeps the SQL with its placeholders and drops the parameters (issue 12.11).
+    io.err(`error: ${command.name} failed: ${safeFailure(err)}`);
+    if (process.env.CLI_DEBUG) io.err(safeStack(err));
   }
 }
 

@@ -7,7 +7,7 @@
 import type { Paragraph } from "docx";
 import { formatDate, plainTextsFor } from "../messages/format";
 import { reportParts, sexContext } from "../messages/report-document";
-import { expulsionOutcome, type Language, ORDER_BASIS } from "../rules";
+import { expulsionOutcome, isStudentFiledGround, type Language, ORDER_BASIS } from "../rules";
 import type { DocFacts } from "./facts";
 import { addressee, blank, centred, leftRight, officialDocument, para, signature, toBuffer } from "./layout";
 
@@ -68,10 +68,10 @@ const headSignature = (t: ReturnType<typeof rawT>, f: DocFacts) =>
 
 function reportDoc(f: DocFacts): { title: string; lang: DocLang; children: Paragraph[] } {
   const r = f.report;
-  if (!r) throw new Error(`case ${f.caseId} has no stored report`);
+  if (!r || !isStudentFiledGround(f.ground)) throw new Error(`case ${f.caseId} has no stored report`);
   const p = reportParts(
     {
-      ground: f.ground as "own_will" | "contract_refusal",
+      ground: f.ground,
       reasons: r.reasons,
       conscriptServed: r.conscriptServed,
       phone: r.phone,

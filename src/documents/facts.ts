@@ -8,6 +8,7 @@ import { type CaseContext, loadCaseContext } from "../cases/common";
 import { currentReport } from "../cases/report-versions";
 import type { Executor } from "../db/client";
 import { officials } from "../db/schema";
+import type { ReportStudent } from "../messages/report-document";
 import { roleHolders } from "../people/holders";
 import { type Category, type DocumentLanguage, type Ground, type LocalDate, localDateOf } from "../rules";
 
@@ -21,17 +22,8 @@ export interface DocFacts {
   ground: Ground;
   category: Category;
   institution: { nameKk: string; nameRu: string; headTitleKk: string; headTitleRu: string };
-  learner: {
-    fullName: string;
-    rank: string;
-    category: string;
-    faculty: string;
-    course: string;
-    groupName: string;
-    sendingUnit: string;
-    /** "M", "F" or "" (unknown): the Russian agreement of the texts about the learner (issue 14.6). */
-    sex?: string;
-  };
+  /** The roster data the report was written from; the sex ("M", "F", else unknown) agrees the Russian texts. */
+  learner: ReportStudent;
   /** D12: the report as submitted (the latest version). */
   report: {
     version: number;
@@ -58,32 +50,15 @@ export async function docFactsOf(db: Executor, caseId: number, now: Date): Promi
 
 export async function docFactsFrom(db: Executor, ctx: CaseContext, now: Date): Promise<DocFacts> {
   const { c, inst } = ctx;
-  const s = c.studentSnapshot ?? {};
   const report = await currentReport(db, c.id);
   const byKey = new Map(ctx.steps.map((x) => [x.key, x]));
   const interview = byKey.get("interview");
   const decide = byKey.get("decide");
-  const ids = [interview?.doneByOfficialId, decide?.doneByOfficialId].filter((x): x is number => !!x);
-  const people = new Map(
-    (ids.length
-      ? await db
-          .select({ id: officials.id, name: officials.fullName, position: officials.position })
-          .from(officials)
-          .where(inArray(officials.id, ids))
-      : []
-    ).map((o) => [o.id, { name: o.name, position: o.position }]),
+  const people = await peopleByIds(
+    db,
+    [interview?.doneByOfficialId, decide?.doneByOfficialId].filter((x): x is number => !!x),
   );
-  let head = decide?.doneByOfficialId ? (people.get(decide.doneByOfficialId) ?? null) : null;
-  if (!head) {
-    const [h] = await roleHolders(db, c.institutionId, "head", localDateOf(now));
-    if (h) {
-      const [o] = await db
-        .select({ position: officials.position })
-        .from(officials)
-        .where(eq(officials.id, h.officialId));
-      head = { name: h.fullName, position: o?.position ?? "" };
-    }
-  }
+  const head = await headOf(db, c.institutionId, personOf(people, decide?.doneByOfficialId), now);
   const interviewDate = (
     interview?.state === "done" ? (interview.result as { date?: string } | null)?.date : undefined
   ) as LocalDate | undefined;
@@ -97,35 +72,71 @@ export async function docFactsFrom(db: Executor, ctx: CaseContext, now: Date): P
       headTitleKk: inst.headTitleKk,
       headTitleRu: inst.headTitleRu,
     },
-    learner: {
-      fullName: s.fullName ?? "",
-      rank: s.rank ?? "",
-      category: s.category ?? c.category,
-      faculty: s.faculty ?? "",
-      course: s.course ?? "",
-      groupName: s.groupName ?? "",
-      sendingUnit: s.sendingUnit ?? "",
-      sex: s.sex ?? "",
-    },
-    report: report
-      ? {
-          version: report.version,
-          lang: report.lang === "ru" ? "ru" : "kk",
-          reasons: report.reasons,
-          phone: report.phone,
-          conscriptServed: report.conscriptServed,
-          submittedOn: localDateOf(report.submittedAt),
-        }
-      : null,
+    learner: learnerOf(c),
+    report: report ? reportFacts(report) : null,
     interview: interviewDate
-      ? {
-          date: interviewDate,
-          by: interview?.doneByOfficialId ? (people.get(interview.doneByOfficialId) ?? null) : null,
-        }
+      ? { date: interviewDate, by: personOf(people, interview?.doneByOfficialId) }
       : null,
     decisionOn: (c.decisionOn ?? null) as LocalDate | null,
     head,
     order: c.orderNumber && c.orderDate ? { number: c.orderNumber, date: c.orderDate as LocalDate } : null,
     purged: c.purgedAt !== null,
+  };
+}
+
+/** The officials who did steps of the case, by id (one query, none without ids). */
+async function peopleByIds(db: Executor, ids: number[]): Promise<Map<number, Person>> {
+  const rows = ids.length
+    ? await db
+        .select({ id: officials.id, name: officials.fullName, position: officials.position })
+        .from(officials)
+        .where(inArray(officials.id, ids))
+    : [];
+  return new Map(rows.map((o) => [o.id, { name: o.name, position: o.position }]));
+}
+
+const personOf = (people: Map<number, Person>, id: number | null | undefined): Person | null =>
+  id ? (people.get(id) ?? null) : null;
+
+/** The head who decided, else the institution's head today (null when there is none). */
+async function headOf(
+  db: Executor,
+  institutionId: CaseContext["c"]["institutionId"],
+  decidedBy: Person | null,
+  now: Date,
+): Promise<Person | null> {
+  if (decidedBy) return decidedBy;
+  const [h] = await roleHolders(db, institutionId, "head", localDateOf(now));
+  if (!h) return null;
+  const [o] = await db
+    .select({ position: officials.position })
+    .from(officials)
+    .where(eq(officials.id, h.officialId));
+  return { name: h.fullName, position: o?.position ?? "" };
+}
+
+/** The learner as the roster snapshot of the case has them. */
+function learnerOf(c: CaseContext["c"]): ReportStudent {
+  const s = c.studentSnapshot ?? {};
+  return {
+    fullName: s.fullName ?? "",
+    rank: s.rank ?? "",
+    category: s.category ?? c.category,
+    faculty: s.faculty ?? "",
+    course: s.course ?? "",
+    groupName: s.groupName ?? "",
+    sendingUnit: s.sendingUnit ?? "",
+    sex: s.sex ?? "",
+  };
+}
+
+function reportFacts(report: NonNullable<Awaited<ReturnType<typeof currentReport>>>): DocFacts["report"] {
+  return {
+    version: report.version,
+    lang: report.lang === "ru" ? "ru" : "kk",
+    reasons: report.reasons,
+    phone: report.phone,
+    conscriptServed: report.conscriptServed,
+    submittedOn: localDateOf(report.submittedAt),
   };
 }

@@ -18,8 +18,8 @@ import type { Db, Executor } from "../db/client";
 import { caseSteps } from "../db/schema";
 import { breachMessages } from "../messages/breach";
 import { type Holding, holdingsOn, indexHoldings } from "../people/holders";
-import { type DueKind, isOverdue, type LocalDate, type Role, type StepKey } from "../rules";
-import { escalationRoles, institutionsAt } from "./holdings";
+import { type DueKind, escalationRoles, isOverdue, type LocalDate, type Role, type StepKey } from "../rules";
+import { institutionsAt } from "./schedule";
 
 export interface BreachNotice {
   stepId: number;

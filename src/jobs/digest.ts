@@ -28,13 +28,15 @@ import { type Holding, holdingsOn } from "../people/holders";
 import {
   addWorkingDays,
   type DueKind,
+  escalates,
+  escalationRoles,
   isOverdue,
   type LocalDate,
   localDateOf,
   type Role,
   type StepKey,
 } from "../rules";
-import { escalates, escalationRoles, institutionsAt } from "./holdings";
+import { institutionsAt } from "./schedule";
 
 /** A pending step as the digest sees it (no personal data: ids, keys, dates). */
 export interface DigestStep {

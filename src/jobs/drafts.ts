@@ -26,7 +26,7 @@ import { CONVERSATION_VERSION, REPORT_CONVERSATION } from "../db/conversation-st
 import { conversationState, institutions, students, users } from "../db/schema";
 import { draftExpiringNotice } from "../messages/notices";
 import { localDateOf } from "../rules";
-import { localHourOf } from "./holdings";
+import { localHourOf } from "./schedule";
 
 /** How long an abandoned conversation (a report draft, an official's half-typed answer) is kept. */
 export const CONVERSATION_TTL_MS = 14 * 86_400_000;

@@ -32,6 +32,9 @@ export interface DigestView {
 /** Telegram refuses texts over 4096 characters; stay well below. */
 const MAX_TEXT = 3800;
 
+/** The length a section's hint adds (its line and the line break), or 0 without one. */
+const hintLength = (hint: string | null): number => (hint ? hint.length + 1 : 0);
+
 /**
  * Renders a digest (HTML; values escaped by i18next) with a button per listed case (c:<caseId>).
  * `institutionCode` goes into the D14 section's hint (the readiness check's command line). With the bot's
@@ -100,12 +103,12 @@ export function renderDigest(
     }));
   const total = active.reduce((n, x) => n + x.items.length, 0);
   const moreLength = t("digest.more", { count: total }).length + 2;
-  const fixedLength = (x: (typeof active)[number]) => x.head.length + 2 + (x.hint ? x.hint.length + 1 : 0);
+  const fixedLength = (x: (typeof active)[number]) => x.head.length + 2 + hintLength(x.hint);
   for (const [k, { items, kind, head, hint }] of active.entries()) {
     parts.push(`\n${head}`);
     length += head.length + 2;
     const reserve =
-      (hint ? hint.length + 1 : 0) + active.slice(k + 1).reduce((n, x) => n + fixedLength(x), 0) + moreLength;
+      hintLength(hint) + active.slice(k + 1).reduce((n, x) => n + fixedLength(x), 0) + moreLength;
     for (const s of items) {
       const text = shown < MAX_LISTED ? line(s, kind) : "";
       const size = botUsername ? textLength(text) : text.length;

@@ -76,39 +76,15 @@ export function splitHtml(html: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
   const tokens = tokenize(html);
   const parts: string[] = [];
   /** Tags open at the start of the current part (carried over from the previous part). */
-  let carried: Extract<Token, { kind: "open" }>[] = [];
+  let carried: OpenTag[] = [];
   let i = 0;
   while (i < tokens.length) {
-    // Scan forward from i as far as the limit allows, remembering the best places to cut.
-    const stack = [...carried];
-    let len = 0;
-    let j = i;
-    let lastNewline: { at: number; stack: typeof stack } | null = null;
-    let lastSpace: { at: number; stack: typeof stack } | null = null;
-    let lastAny: { at: number; stack: typeof stack } | null = null;
-    for (; j < tokens.length; j++) {
-      const t = tokens[j]!;
-      if (t.kind === "open") stack.push(t);
-      else if (t.kind === "close") {
-        const k = stack.map((s) => s.name).lastIndexOf(t.name);
-        if (k >= 0) stack.splice(k, 1);
-      } else {
-        if (len + t.len > limit) break;
-        len += t.len;
-        // A cut after this character: the newline or space itself ends the part (and is dropped there).
-        if (t.raw === "\n") lastNewline = { at: j, stack: [...stack] };
-        else if (t.raw === " ") lastSpace = { at: j, stack: [...stack] };
-        lastAny = { at: j, stack: [...stack] };
-      }
-    }
-    if (j >= tokens.length) {
+    const scan = scanPart(tokens, i, carried, limit);
+    if (scan.end >= tokens.length) {
       parts.push(render(carried, tokens.slice(i), []));
       break;
     }
-    // Prefer a line break, then a space, when it keeps at least a third of the part; else cut anywhere.
-    const third = limit / 3;
-    const useful = (c: typeof lastNewline) => c !== null && lengthOf(tokens, i, c.at) >= third;
-    const cut = useful(lastNewline) ? lastNewline! : useful(lastSpace) ? lastSpace! : lastAny;
+    const cut = chooseCut(tokens, i, limit, scan);
     if (!cut) {
       // Not one character fits (a limit below 2 and a surrogate pair): give up cutting, keep the rest.
       parts.push(render(carried, tokens.slice(i), []));
@@ -121,6 +97,51 @@ export function splitHtml(html: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
     i = cut.at + 1;
   }
   return parts.filter((p) => textOf(p).trim() !== "");
+}
+
+type OpenTag = Extract<Token, { kind: "open" }>;
+/** A place a part may end (after token `at`), with the tags open there. */
+type Cut = { at: number; stack: OpenTag[] };
+interface Scan {
+  /** The first token that does not fit (tokens.length when the rest fits). */
+  end: number;
+  lastNewline: Cut | null;
+  lastSpace: Cut | null;
+  lastAny: Cut | null;
+}
+
+/** Scans forward from `from` as far as the limit allows, remembering the best places to cut. */
+function scanPart(tokens: Token[], from: number, carried: OpenTag[], limit: number): Scan {
+  const stack = [...carried];
+  let len = 0;
+  let j = from;
+  const scan: Scan = { end: from, lastNewline: null, lastSpace: null, lastAny: null };
+  for (; j < tokens.length; j++) {
+    const t = tokens[j]!;
+    if (t.kind === "open") stack.push(t);
+    else if (t.kind === "close") {
+      const k = stack.map((s) => s.name).lastIndexOf(t.name);
+      if (k >= 0) stack.splice(k, 1);
+    } else {
+      if (len + t.len > limit) break;
+      len += t.len;
+      // A cut after this character: the newline or space itself ends the part (and is dropped there).
+      if (t.raw === "\n") scan.lastNewline = { at: j, stack: [...stack] };
+      else if (t.raw === " ") scan.lastSpace = { at: j, stack: [...stack] };
+      scan.lastAny = { at: j, stack: [...stack] };
+    }
+  }
+  scan.end = j;
+  return scan;
+}
+
+/** Prefers a line break, then a space, when it keeps at least a third of the part; else cuts anywhere. */
+function chooseCut(tokens: Token[], from: number, limit: number, scan: Scan): Cut | null {
+  const third = limit / 3;
+  const useful = (c: Cut | null): c is Cut => c !== null && lengthOf(tokens, from, c.at) >= third;
+  if (useful(scan.lastNewline)) return scan.lastNewline;
+  if (useful(scan.lastSpace)) return scan.lastSpace;
+  return scan.lastAny;
 }
 
 function lengthOf(tokens: Token[], from: number, to: number): number {

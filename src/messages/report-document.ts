@@ -3,7 +3,7 @@
  * learner chooses (D10). Values are HTML-escaped by i18next; the layout is plain lines.
  */
 import { tFor } from "../i18n";
-import type { DocumentLanguage } from "../rules";
+import type { DocumentLanguage, StudentFiledGround } from "../rules";
 import { formatDate, unescaped } from "./format";
 
 /** The learner's roster data the report is written from (src/cases/submit.ts rosterSnapshot). */
@@ -20,7 +20,7 @@ export interface ReportStudent {
 }
 
 export interface ReportData {
-  ground: "own_will" | "contract_refusal";
+  ground: StudentFiledGround;
   reasons: string;
   conscriptServed: boolean;
   phone: string | null;

@@ -8,6 +8,7 @@ import { and, asc, eq, gte, lte } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { calendarDays } from "../db/schema";
+import { InputError } from "../errors";
 import {
   type Calendar,
   type CalendarOverride,
@@ -16,7 +17,7 @@ import {
   type LocalDate,
   makeCalendar,
 } from "../rules";
-import { type Actor, by, InputError } from "./institutions";
+import { type Actor, by } from "./institutions";
 
 export type { DayKind };
 

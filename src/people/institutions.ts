@@ -2,20 +2,16 @@
  * Institutions: the code an administrator types, the names and the head's title for the report's address
  * line (kk/ru), the digest hour, the working week (D1), the target for steps without a statutory period
  * (D3), extra opinion-givers beside the deputy head for personnel (D4), the reimbursement map (D5) and how to reach the personnel subdivision (told to a learner who
- * writes outside any flow, issue 14.5). Also the small pieces the other people modules share: the
- * error for a user's mistake and who made a change.
+ * writes outside any flow, issue 14.5). Also the small pieces the other people modules share: who made a
+ * change, and the input checks (the errors live in src/errors.ts).
  */
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { institutions } from "../db/schema";
+import { InputError, isUniqueViolation } from "../errors";
 import { DEFAULT_TARGET_WORKING_DAYS, GROUNDS, isRole, ROLES, type Role } from "../rules";
-
-/** A mistake in what the user gave (a bad value, an unknown code); the message is one line to show as is. */
-export class InputError extends Error {
-  override name = "InputError";
-}
 
 /** Who made a change, for the audit trail (ids only). `via` says through what, e.g. "cli". */
 export interface Actor {
@@ -142,13 +138,6 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
   if (res.success) return res.data;
   throw new InputError([...new Set(res.error.issues.map((i) => i.message))].join("; "));
 }
-
-const isUniqueViolation = (err: unknown): boolean => {
-  for (let e = err; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-};
 
 const noSuchInstitution = (code: string) => `no institution with code "${code}" (see: institution list)`;
 

@@ -9,10 +9,11 @@ import { sendWaitingTasks } from "../cases/no-holder";
 import { BLOCKED_BY_USER } from "../cases/outbox";
 import type { Db, Executor } from "../db/client";
 import { delegations, invites, officialRoles, officials, outbox, students, users } from "../db/schema";
+import { InputError } from "../errors";
 import { isLocalDate, isRole, type LocalDate, ROLES, type Role } from "../rules";
 import { type Holder, roleHolders } from "./holders";
 import type { StudentEntry } from "./identity";
-import { type Actor, by, InputError, textField, validate } from "./institutions";
+import { type Actor, by, textField, validate } from "./institutions";
 import { createInvite } from "./invites";
 
 export type OfficialRow = typeof officials.$inferSelect;

@@ -8,8 +8,9 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { invites, students } from "../db/schema";
+import { InputError } from "../errors";
 import type { Category } from "../rules";
-import { type Actor, by, CONTROL_RE, getInstitution, InputError } from "./institutions";
+import { type Actor, by, CONTROL_RE, getInstitution } from "./institutions";
 import { inviteExpiry, newToken } from "./invites";
 import { parseSex, type Sex } from "./sex";
 

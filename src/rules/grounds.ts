@@ -35,6 +35,11 @@ export const STUDENT_FILED_GROUNDS: readonly Ground[] = Object.freeze(["own_will
 // [I] The ch. 5 report (cl. 23) is also the learner's, but it hinges on a Presidential Decree the personnel
 // subdivision must check, so the case is registered by personnel, not opened by the learner in the bot.
 
+/** One of STUDENT_FILED_GROUNDS: the grounds of the report a learner writes in the bot (cl. 19, 25). */
+export type StudentFiledGround = "own_will" | "contract_refusal";
+export const isStudentFiledGround = (g: unknown): g is StudentFiledGround =>
+  g === "own_will" || g === "contract_refusal";
+
 /** "cadet" covers cadets and listeners (курсант / тыңдаушы); cl. 2, 15, 21 treat them apart from the rest. */
 export type Category = "cadet" | "masters" | "doctoral";
 export const CATEGORIES: readonly Category[] = Object.freeze(["cadet", "masters", "doctoral"]);

@@ -69,6 +69,7 @@ export {
   retentionEndsOn,
   retentionStartsOn,
 } from "./decisions";
+export { escalates, escalationRoles } from "./escalation";
 export {
   CATEGORIES,
   type Category,
@@ -83,6 +84,7 @@ export {
   isCategory,
   isGround,
   isRole,
+  isStudentFiledGround,
   ORDER_BASIS,
   REIMBURSEMENT_CITE,
   ROLES,
@@ -91,6 +93,7 @@ export {
   RULES_EDITION_CITE,
   requiresReimbursement,
   STUDENT_FILED_GROUNDS,
+  type StudentFiledGround,
 } from "./grounds";
 export {
   DEFAULT_TARGET_WORKING_DAYS,

@@ -109,6 +109,41 @@ export function startWebhookServer(
     }
   };
 
+  const answerHealth = async (res: ServerResponse): Promise<void> => {
+    const db = await health();
+    const ok = db === "up";
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ok, db }));
+  };
+
+  const answerUpdate = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Not from Telegram: refused before a byte of the body is read.
+    if (!sameSecret(req.headers[SECRET_HEADER], secret)) {
+      res.writeHead(401).end();
+      return;
+    }
+    // Telegram's updates are small; anything this large is not from Telegram.
+    if (Number(req.headers["content-length"] ?? 0) > maxBody) {
+      res.writeHead(413, { connection: "close" }).end();
+      return;
+    }
+    let update: Update;
+    try {
+      update = JSON.parse((await readBody(req, maxBody)).toString("utf8")) as Update;
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        // Answer, then drop the connection instead of reading the rest of an endless body.
+        res.writeHead(413, { connection: "close" }).end(() => req.socket.destroy());
+      } else if (!res.headersSent) {
+        // Malformed JSON, or the sender went away.
+        res.writeHead(400).end();
+      }
+      return;
+    }
+    const header = req.headers[SECRET_HEADER];
+    await handle(update, Array.isArray(header) ? header[0] : header, res);
+  };
+
   const server = createServer(
     {
       // The whole request (headers and body) within requestTimeout; Node checks every second.
@@ -120,38 +155,11 @@ export function startWebhookServer(
       try {
         const url = new URL(req.url ?? "/", "http://localhost");
         if (req.method === "GET" && url.pathname === "/healthz") {
-          const db = await health();
-          const ok = db === "up";
-          res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-          res.end(JSON.stringify({ ok, db }));
+          await answerHealth(res);
           return;
         }
         if (req.method === "POST" && url.pathname === path) {
-          // Not from Telegram: refused before a byte of the body is read.
-          if (!sameSecret(req.headers[SECRET_HEADER], secret)) {
-            res.writeHead(401).end();
-            return;
-          }
-          // Telegram's updates are small; anything this large is not from Telegram.
-          if (Number(req.headers["content-length"] ?? 0) > maxBody) {
-            res.writeHead(413, { connection: "close" }).end();
-            return;
-          }
-          let update: Update;
-          try {
-            update = JSON.parse((await readBody(req, maxBody)).toString("utf8")) as Update;
-          } catch (err) {
-            if (err instanceof BodyTooLarge) {
-              // Answer, then drop the connection instead of reading the rest of an endless body.
-              res.writeHead(413, { connection: "close" }).end(() => req.socket.destroy());
-            } else if (!res.headersSent) {
-              // Malformed JSON, or the sender went away.
-              res.writeHead(400).end();
-            }
-            return;
-          }
-          const header = req.headers[SECRET_HEADER];
-          await handle(update, Array.isArray(header) ? header[0] : header, res);
+          await answerUpdate(req, res);
           return;
         }
         res.writeHead(404).end();

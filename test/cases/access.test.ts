@@ -3,8 +3,8 @@
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { isLearnersCase, mayReadTrail, officialMaySeeCase } from "../../src/cases/access";
-import { getCase, getStep, learnerNameOf, pendingSteps, trailFor } from "../../src/cases/queries";
-import { caseSteps, officials, students } from "../../src/db/schema";
+import { getCase, getStep, learnerNameOf, pendingSteps, trailFor, viewCase } from "../../src/cases/queries";
+import { auditEvents, caseSteps, officials, students } from "../../src/db/schema";
 import { adminScope, officialInScope, officialsToInvite } from "../../src/people/officials";
 import type { Role } from "../../src/rules";
 import { at, fileCase, staff, stepOf } from "../jobs/helpers";
@@ -28,6 +28,17 @@ describe("who may see what of a case", () => {
     const caseId = await fileCase(h, a.id, "own_will", { name: "Нұрғалиев Әбілқайыр" });
     return { a, b, sa, sb, caseId };
   }
+
+  it("viewCase: the case with the roles the official holds today; another institution's is refused and audited", async () => {
+    const h = hr.current;
+    const { sa, sb, caseId } = await twoInstitutions(h);
+    const mine = await viewCase(h.db, { official: sa.deputy.official, userId: null }, caseId, h.clock());
+    expect(mine?.cc.c.id).toBe(caseId);
+    expect([...(mine?.myRoles ?? [])]).toEqual(["deputy_personnel"]);
+    expect(await viewCase(h.db, { official: sb.head.official, userId: null }, caseId, h.clock())).toBeNull();
+    const refused = await h.db.select().from(auditEvents).where(eq(auditEvents.action, "case.view_refused"));
+    expect(refused.map((r) => [r.actorOfficialId, r.details])).toEqual([[sb.head.official.id, { caseId }]]);
+  });
 
   it("the audit trail: the head or an administrator of the case's institution, nobody else", async () => {
     const h = hr.current;

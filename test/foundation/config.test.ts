@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config";
+import { loadConfig } from "../../src/config";
+import { ConfigError } from "../../src/errors";
 
 const TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ";
 
@@ -27,6 +28,39 @@ describe("config", () => {
     [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "not a url" }, /TELEGRAM_API_ROOT must be a URL/],
   ])("refuses %j with a clear line", (env, msg) => {
     expect(() => loadConfig(env)).toThrow(msg);
+  });
+
+  it("gives a webhook config its URL, secret, host and port, and a polling config none of them", () => {
+    const secret = "s3cret-s3cret-s3cret";
+    const webhook = loadConfig({
+      BOT_TOKEN: TOKEN,
+      BOT_MODE: "webhook",
+      WEBHOOK_URL: "https://bot.example.kz/tg",
+      WEBHOOK_SECRET: secret,
+    });
+    if (webhook.BOT_MODE !== "webhook") throw new Error("expected a webhook config");
+    // Typed as present once the mode is known: no `!` needed (src/main.ts).
+    const url: string = webhook.WEBHOOK_URL;
+    expect([url, webhook.WEBHOOK_SECRET, webhook.WEBHOOK_HOST, webhook.WEBHOOK_PORT]).toEqual([
+      "https://bot.example.kz/tg",
+      secret,
+      "0.0.0.0",
+      8080,
+    ]);
+
+    const polling = loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.kz/tg" });
+    expect(polling.BOT_MODE).toBe("polling");
+    expect(Object.keys(polling).filter((k) => k.startsWith("WEBHOOK_"))).toEqual([]);
+    if (polling.BOT_MODE === "polling") {
+      // @ts-expect-error a polling config has no webhook fields
+      expect(polling.WEBHOOK_URL).toBeUndefined();
+    }
+  });
+
+  it("still checks a webhook field's form while polling", () => {
+    expect(() => loadConfig({ BOT_TOKEN: TOKEN, WEBHOOK_SECRET: "short" })).toThrow(
+      /WEBHOOK_SECRET must be 16-256 letters/,
+    );
   });
 
   it("parses admin ids and treats empty strings as unset", () => {

@@ -136,7 +136,7 @@ describe("the import parser", () => {
       ],
       [
         "cases/x.ts",
-        'import { showCase } from "../bot/features/officials";\nimport { z } from "../jobs/holdings";',
+        'import { showCase } from "../bot/features/officials";\nimport { z } from "../jobs/schedule";',
       ],
       ["people/x.ts", 'import type { BotContext } from "../bot/context";'],
       ["jobs/x.ts", 'import { caseLink } from "../bot/features/start";\nimport { act } from "../cases/act";'],
@@ -147,7 +147,7 @@ describe("the import parser", () => {
       "src/bot/features/x.ts → db/schema",
       "src/rules/x.ts → db/client",
       "src/cases/x.ts → bot/features/officials",
-      "src/cases/x.ts → jobs/holdings",
+      "src/cases/x.ts → jobs/schedule",
       "src/people/x.ts → bot/context",
       "src/jobs/x.ts → bot/features/start",
     ]);

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client";
 import { auditEvents, officials, users } from "../../src/db/schema";
-import { InputError } from "../../src/people/institutions";
+import { InputError } from "../../src/errors";
 import {
   activeHolders,
   addDelegation,

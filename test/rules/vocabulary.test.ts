@@ -12,14 +12,17 @@ import {
   DEFAULT_LANGUAGE,
   DOCUMENT_LANGUAGES,
   ENDED_CASE_STATES,
+  GROUNDS,
   INTERFACE_LANGUAGES,
   isActiveCase,
   isDocumentLanguage,
   isLanguage,
   isOpenCase,
+  isStudentFiledGround,
   languageOfTelegram,
   OPEN_CASE_STATES,
   STEP_STATES,
+  STUDENT_FILED_GROUNDS,
 } from "../../src/rules";
 
 describe("case and step states (D4, D6, D8)", () => {
@@ -76,5 +79,12 @@ describe("languages (D10)", () => {
       "kk",
       "kk",
     ]);
+  });
+});
+
+describe("the grounds a learner files", () => {
+  it("isStudentFiledGround agrees with STUDENT_FILED_GROUNDS on every ground and refuses anything else", () => {
+    for (const g of GROUNDS) expect(isStudentFiledGround(g)).toBe(STUDENT_FILED_GROUNDS.includes(g));
+    expect([undefined, null, "", "OWN_WILL", "constructor"].some(isStudentFiledGround)).toBe(false);
   });
 });

@@ -29,68 +29,16 @@ export interface StepInputArgs {
 /** Button answers (src/messages/callbacks.ts stepChoice) for inputs chosen rather than typed. */
 const CHOICES: Partial<Record<InputKind, readonly string[]>> = { conscript: ["yes", "no"] };
 
-export async function stepInputConversation(
-  conversation: Conversation<BotContext, ConvContext>,
-  ctx: ConvContext,
-  args: StepInputArgs,
-) {
+type Conv = Conversation<BotContext, ConvContext>;
+type Ask = (x: ConvContext, error?: string) => Promise<unknown>;
+
+export async function stepInputConversation(conversation: Conv, ctx: ConvContext, args: StepInputArgs) {
   const values: Record<string, string> = {};
   let c = ctx;
   for (const kind of args.inputs) {
-    const choices = CHOICES[kind];
-    const ask = (x: ConvContext, error?: string) => {
-      const question = x.t(`ask.${args.action}_${kind}`, {
-        id: args.caseId,
-        said: x.t(args.conscriptSaid ? "conscript.said_yes" : "conscript.said_no"),
-      });
-      const text = error ? `${error}\n\n${question}` : question;
-      if (!choices) return x.reply(text);
-      return x.reply(text, { reply_markup: inlineMarkup(stepChoiceKeyboard(x.t, choices)) });
-    };
-    await ask(c);
-    for (;;) {
-      c = await conversation.wait();
-      const data = c.callbackQuery?.data;
-      const choice = stepChoice.unpack(data);
-      if (choices && choice !== null) {
-        await c.answerCallbackQuery().catch(() => {});
-        await c.editMessageReplyMarkup().catch(() => {});
-        if (choices.includes(choice)) {
-          values[kind] = choice;
-          break;
-        }
-        await ask(c, c.t("invalid.use_buttons"));
-        continue;
-      }
-      if (c.callbackQuery || c.message?.text?.startsWith("/")) {
-        // The official moved on: let the button or command be handled, but say (issue 14.8) that the
-        // question was set aside and how to get back to it, so a later typed answer is not lost unknowingly.
-        // Pressing this step's own button again simply asks again.
-        if (data !== stepAction.pack(args.stepId, args.action)) {
-          await c
-            .reply(c.t("pending.set_aside", { id: args.caseId, button: c.t(`btn.${args.action}`) }), {
-              parse_mode: "HTML",
-            })
-            .catch(() => {});
-        }
-        await conversation.halt({ next: true });
-      }
-      const text = c.message?.text;
-      if (text === undefined || choices) {
-        await ask(c, c.t(choices ? "invalid.use_buttons" : "invalid.not_text"));
-        continue;
-      }
-      const today = localDateOf(
-        new Date(await conversation.external((outer) => outer.deps.clock().getTime())),
-      );
-      const v = validateInput(kind, text, today, args.notBefore);
-      if (isInvalid(v)) {
-        await ask(c, c.t(v.key, v.params));
-        continue;
-      }
-      values[kind] = v;
-      break;
-    }
+    const answer = await readInput(conversation, c, args, kind);
+    c = answer.c;
+    values[kind] = answer.value;
   }
   const result = await conversation.external((outer) =>
     act(
@@ -105,4 +53,78 @@ export async function stepInputConversation(
     ),
   );
   await c.reply(actResultText(c.t, result), { parse_mode: "HTML" });
+}
+
+/**
+ * Asks for one input until a valid answer comes; returns it with the update that brought it. The waits and
+ * external calls are those of a replayed conversation: their order and number must not change without
+ * bumping CONVERSATION_VERSION.
+ */
+async function readInput(
+  conversation: Conv,
+  first: ConvContext,
+  args: StepInputArgs,
+  kind: InputKind,
+): Promise<{ c: ConvContext; value: string }> {
+  const choices = CHOICES[kind];
+  const ask: Ask = (x, error) => {
+    const question = x.t(`ask.${args.action}_${kind}`, {
+      id: args.caseId,
+      said: x.t(args.conscriptSaid ? "conscript.said_yes" : "conscript.said_no"),
+    });
+    const text = error ? `${error}\n\n${question}` : question;
+    if (!choices) return x.reply(text);
+    return x.reply(text, { reply_markup: inlineMarkup(stepChoiceKeyboard(x.t, choices)) });
+  };
+  await ask(first);
+  for (;;) {
+    const c = await conversation.wait();
+    const value = await answerOf(conversation, c, args, kind, ask);
+    if (value !== undefined) return { c, value };
+  }
+}
+
+/** The valid answer an update brings, or undefined after asking again; leaves when the official moved on. */
+async function answerOf(
+  conversation: Conv,
+  c: ConvContext,
+  args: StepInputArgs,
+  kind: InputKind,
+  ask: Ask,
+): Promise<string | undefined> {
+  const choices = CHOICES[kind];
+  const data = c.callbackQuery?.data;
+  const choice = stepChoice.unpack(data);
+  if (choices && choice !== null) {
+    await c.answerCallbackQuery().catch(() => {});
+    await c.editMessageReplyMarkup().catch(() => {});
+    if (choices.includes(choice)) return choice;
+    await ask(c, c.t("invalid.use_buttons"));
+    return undefined;
+  }
+  if (c.callbackQuery || c.message?.text?.startsWith("/")) {
+    // The official moved on: let the button or command be handled, but say (issue 14.8) that the
+    // question was set aside and how to get back to it, so a later typed answer is not lost unknowingly.
+    // Pressing this step's own button again simply asks again.
+    if (data !== stepAction.pack(args.stepId, args.action)) {
+      await c
+        .reply(c.t("pending.set_aside", { id: args.caseId, button: c.t(`btn.${args.action}`) }), {
+          parse_mode: "HTML",
+        })
+        .catch(() => {});
+    }
+    await conversation.halt({ next: true });
+  }
+  const text = c.message?.text;
+  if (text === undefined || choices) {
+    await ask(c, c.t(choices ? "invalid.use_buttons" : "invalid.not_text"));
+    return undefined;
+  }
+  const today = localDateOf(new Date(await conversation.external((outer) => outer.deps.clock().getTime())));
+  const v = validateInput(kind, text, today, args.notBefore);
+  if (isInvalid(v)) {
+    await ask(c, c.t(v.key, v.params));
+    return undefined;
+  }
+  return v;
 }

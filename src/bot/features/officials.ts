@@ -5,12 +5,11 @@
  */
 import { Composer } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { audit } from "../../audit";
 import { mayReadTrail } from "../../cases/access";
 import { act, auditRefusal, checkAccess } from "../../cases/act";
 import { actionsFor } from "../../cases/actions";
 import { cardFacts } from "../../cases/common";
-import { caseForOfficial, inboxOf, learnerNameOf, trailFor } from "../../cases/queries";
+import { inboxOf, learnerNameOf, trailFor, viewCase } from "../../cases/queries";
 import { isActive } from "../../cases/states";
 import { escapeHtml } from "../../i18n";
 import { actResultText } from "../../messages/act-result";
@@ -28,8 +27,6 @@ import { caseKeyboard, inboxKeyboard, inlineMarkup, stepConfirmKeyboard } from "
 import { headBlocks } from "../../messages/task";
 import { timelineText } from "../../messages/timeline";
 import { loadCalendar } from "../../people/calendar-store";
-import { holdingsOn } from "../../people/holders";
-import { localDateOf } from "../../rules";
 import type { BotContext } from "../context";
 import { STEP_INPUT_CONVERSATION, type StepInputArgs } from "../conversations/step-input";
 import { replyFitted } from "../reply";
@@ -188,25 +185,12 @@ officialsFeature.callbackQuery(openCase.filter, async (ctx) => {
 export async function showCase(ctx: BotContext, id: number) {
   const official = ctx.identity.official;
   if (!official) return ctx.reply(ctx.t("inbox.not_official"));
-  const cc = await caseForOfficial(ctx.deps.db, official, id);
-  if (!cc) {
-    await audit(ctx.deps.db, {
-      at: ctx.deps.clock(),
-      action: "case.view_refused",
-      actorUserId: ctx.identity.userId,
-      actorOfficialId: official.id,
-      details: { caseId: id },
-    });
-    return ctx.reply(ctx.t("case.not_found", { id }));
-  }
   const now = ctx.deps.clock();
+  const view = await viewCase(ctx.deps.db, { official, userId: ctx.identity.userId }, id, now);
+  if (!view) return ctx.reply(ctx.t("case.not_found", { id }));
+  const { cc, myRoles: mine } = view;
   // Buttons for the pending steps whose role this official holds today (own or delegated); the press
   // itself is checked again in src/cases, so these are only a convenience.
-  const mine = new Set(
-    (await holdingsOn(ctx.deps.db, [cc.c.institutionId], localDateOf(now)))
-      .filter((h) => h.officialId === official.id)
-      .map((h) => h.role),
-  );
   const open = isActive(cc.c.state);
   const kb = caseKeyboard(
     ctx.t,

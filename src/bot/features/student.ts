@@ -10,7 +10,7 @@ import { completeReport, MENU, WITHDRAW_NO, withdraw, withdrawYes } from "../../
 import { inlineMarkup, statusKeyboard, withdrawConfirmKeyboard } from "../../messages/keyboards";
 import { timelineText } from "../../messages/timeline";
 import { getInstitution } from "../../people/institutions";
-import { canWithdraw } from "../../rules";
+import { canWithdraw, isStudentFiledGround } from "../../rules";
 import type { BotContext } from "../context";
 import { REPORT_CONVERSATION, type ReportArgs } from "../conversations/report";
 import { replyFitted } from "../reply";
@@ -28,10 +28,12 @@ async function startReport(ctx: BotContext) {
   if (open) {
     // D6: a report the head sent back is completed in the same conversation, pre-filled.
     const c = await getCase(ctx.deps.db, open);
-    if (c?.state !== "sent_back") return ctx.reply(ctx.t("report.open_case", { id: open }));
+    // Only a report the learner wrote can be completed here (a ch. 5 case is registered by personnel).
+    if (c?.state !== "sent_back" || !isStudentFiledGround(c.ground))
+      return ctx.reply(ctx.t("report.open_case", { id: open }));
     resubmit = {
       caseId: c.id,
-      ground: c.ground as "own_will" | "contract_refusal",
+      ground: c.ground,
       reasons: c.reasons ?? "",
       conscriptServed: c.conscriptServed,
       phone: c.phone,

@@ -25,14 +25,16 @@ export function identityMiddleware(deps: Deps): MiddlewareFn<BaseContext> {
     ctx.deps = deps;
     const from = ctx.from;
     const person = from && !from.is_bot ? from : undefined;
-    const early = person ? limiter.early(person.id) : null;
-    if (person && early) return overLimit(ctx, early, noticeT(person.language_code));
-    ctx.identity = person
-      ? await loadIdentity(deps.db, person.id, deps.adminTelegramIds, deps.clock(), person.language_code)
-      : ANONYMOUS;
-    ctx.lang = ctx.identity.lang;
-    ctx.t = tFor(ctx.lang);
-    if (!person) return current.run(ctx.identity, next);
+    if (!person) {
+      setIdentity(ctx, ANONYMOUS);
+      return current.run(ctx.identity, next);
+    }
+    const early = limiter.early(person.id);
+    if (early) return overLimit(ctx, early, noticeT(person.language_code));
+    setIdentity(
+      ctx,
+      await loadIdentity(deps.db, person.id, deps.adminTelegramIds, deps.clock(), person.language_code),
+    );
     // The language just followed the Telegram app's (D10): the chat's command menu, set in the old one
     // when they bound (issue 14.12), is set again. Rare: only when the app's language changes.
     if (ctx.identity.langFollowed && ctx.chat?.type === "private")
@@ -43,6 +45,13 @@ export function identityMiddleware(deps: Deps): MiddlewareFn<BaseContext> {
       return overLimit(ctx, verdict, ctx.identity.userId === null ? noticeT(person.language_code) : ctx.t);
     await current.run(ctx.identity, () => (stranger ? asStranger(person.id, next) : next()));
   };
+}
+
+/** The identity, and `ctx.t` in its language. */
+function setIdentity(ctx: BaseContext, identity: Identity): void {
+  ctx.identity = identity;
+  ctx.lang = identity.lang;
+  ctx.t = tFor(ctx.lang);
 }
 
 /**

@@ -1,34 +1,15 @@
 /**
- * The jobs' shared timing and escalation rules. Who holds which role lives in src/people/holders.ts
- * (holdingsOn); the pending steps the digests and breaches list, in src/cases/queries.ts (pendingSteps).
+ * When the jobs act for an institution: its calendar (D1) and whether its reminder hour has come, at one
+ * instant. Who holds which role lives in src/people/holders.ts (holdingsOn); the pending steps the digests
+ * and breaches list, in src/cases/queries.ts (pendingSteps); who hears of a missed deadline, in
+ * src/rules/escalation.ts.
  */
 
 import { DateTime } from "luxon";
 import type { Executor } from "../db/client";
 import { institutions } from "../db/schema";
 import { loadCalendar } from "../people/calendar-store";
-
-import {
-  type Calendar,
-  type DueKind,
-  isWorkingDay,
-  type LocalDate,
-  localDateOf,
-  type Role,
-  TIME_ZONE,
-} from "../rules";
-
-/**
- * Who hears of a missed statutory deadline besides the step's own holders: the head of the institution
- * (who decides and instructs, cl. 12, 16, 19, 20) and, for the personnel subdivision's steps, the deputy
- * head in charge of personnel work (D4: he supervises that subdivision). Targets (D3) never escalate.
- */
-export function escalationRoles(stepRole: Role): Role[] {
-  return stepRole === "personnel_officer" ? ["head", "deputy_personnel"] : ["head"];
-}
-
-/** Only statutory deadlines (cl. 7, 14, 15, 18, 20, 21, 26) are breached and escalated; D3 targets are not. */
-export const escalates = (step: { dueKind: DueKind | null }): boolean => step.dueKind === "statutory";
+import { type Calendar, isWorkingDay, type LocalDate, localDateOf, TIME_ZONE } from "../rules";
 
 export type InstitutionRow = typeof institutions.$inferSelect;
 
