@@ -6,15 +6,29 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { reportVersions } from "../db/schema";
-import { renderReport } from "../messages/report-document";
+import { type ReportStudent, renderReport } from "../messages/report-document";
 import { isStudentFiledGround, localDateOf } from "../rules";
 import type { CaseRow, InstitutionRow } from "./common";
 
 export type ReportVersionRow = typeof reportVersions.$inferSelect;
 
+/** The learner as the case's roster snapshot has them (taken when the report was filed). */
+export function learnerOfCase(c: CaseRow): ReportStudent {
+  const s = c.studentSnapshot ?? {};
+  return {
+    fullName: s.fullName ?? "",
+    rank: s.rank ?? "",
+    category: s.category ?? c.category,
+    faculty: s.faculty ?? "",
+    course: s.course ?? "",
+    groupName: s.groupName ?? "",
+    sendingUnit: s.sendingUnit ?? "",
+    sex: s.sex ?? "",
+  };
+}
+
 /** The report document of a case as it stands (its fields, the institution's head title, the date given). */
 export function renderCaseReport(c: CaseRow, inst: InstitutionRow, date: string): string {
-  const s = c.studentSnapshot ?? {};
   const lang = c.reportLang === "ru" ? "ru" : "kk";
   // A report is written only on the grounds a learner files (a ch. 5 case is registered by personnel).
   if (!isStudentFiledGround(c.ground)) throw new Error(`case ${c.id}: no report on ground ${c.ground}`);
@@ -26,16 +40,7 @@ export function renderCaseReport(c: CaseRow, inst: InstitutionRow, date: string)
     lang,
     date,
     headTitle: lang === "ru" ? inst.headTitleRu : inst.headTitleKk,
-    student: {
-      fullName: s.fullName ?? "",
-      rank: s.rank ?? "",
-      category: s.category ?? c.category,
-      faculty: s.faculty ?? "",
-      course: s.course ?? "",
-      groupName: s.groupName ?? "",
-      sendingUnit: s.sendingUnit ?? "",
-      sex: s.sex ?? "",
-    },
+    student: learnerOfCase(c),
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { eq, inArray } from "drizzle-orm";
 import { type CaseContext, loadCaseContext } from "../cases/common";
-import { currentReport } from "../cases/report-versions";
+import { currentReport, learnerOfCase } from "../cases/report-versions";
 import type { Executor } from "../db/client";
 import { officials } from "../db/schema";
 import type { ReportStudent } from "../messages/report-document";
@@ -72,7 +72,7 @@ export async function docFactsFrom(db: Executor, ctx: CaseContext, now: Date): P
       headTitleKk: inst.headTitleKk,
       headTitleRu: inst.headTitleRu,
     },
-    learner: learnerOf(c),
+    learner: learnerOfCase(c),
     report: report ? reportFacts(report) : null,
     interview: interviewDate
       ? { date: interviewDate, by: personOf(people, interview?.doneByOfficialId) }
@@ -113,21 +113,6 @@ async function headOf(
     .from(officials)
     .where(eq(officials.id, h.officialId));
   return { name: h.fullName, position: o?.position ?? "" };
-}
-
-/** The learner as the roster snapshot of the case has them. */
-function learnerOf(c: CaseContext["c"]): ReportStudent {
-  const s = c.studentSnapshot ?? {};
-  return {
-    fullName: s.fullName ?? "",
-    rank: s.rank ?? "",
-    category: s.category ?? c.category,
-    faculty: s.faculty ?? "",
-    course: s.course ?? "",
-    groupName: s.groupName ?? "",
-    sendingUnit: s.sendingUnit ?? "",
-    sex: s.sex ?? "",
-  };
 }
 
 function reportFacts(report: NonNullable<Awaited<ReturnType<typeof currentReport>>>): DocFacts["report"] {
