@@ -22,6 +22,9 @@ export interface ChatOptions {
   events?: ChatEvents;
 }
 
+/** A keyboard as one transcript line: "[text] [text]". */
+const buttonLine = (buttons: InlineButton[]) => buttons.map((b) => `[${b.text}]`).join(" ");
+
 /** HTML as Telegram shows it: tags gone, entities decoded. */
 const plain = (html: string) =>
   html
@@ -157,7 +160,7 @@ export class EmulatorChat {
   private show(m: BotMessage) {
     this.received.push(m);
     this.transcript.push(`  bot ◀ ${plain(m.text).split("\n").join("\n        ")}`);
-    if (m.buttons.length) this.transcript.push(`        ${m.buttons.map((b) => `[${b.text}]`).join(" ")}`);
+    if (m.buttons.length) this.transcript.push(`        ${buttonLine(m.buttons)}`);
   }
 
   /** An earlier message changed: its copy here takes the new text and buttons, and the transcript says so. */
@@ -169,14 +172,12 @@ export class EmulatorChat {
     }
     if (e.text === undefined) {
       this.transcript.push(
-        e.buttons.length
-          ? `  bot ✎ ${e.buttons.map((b) => `[${b.text}]`).join(" ")}`
-          : "  bot ✎ (buttons removed)",
+        e.buttons.length ? `  bot ✎ ${buttonLine(e.buttons)}` : "  bot ✎ (buttons removed)",
       );
       return;
     }
     this.transcript.push(`  bot ✎ ${plain(e.text).split("\n").join("\n        ")}`);
-    if (e.buttons.length) this.transcript.push(`        ${e.buttons.map((b) => `[${b.text}]`).join(" ")}`);
+    if (e.buttons.length) this.transcript.push(`        ${buttonLine(e.buttons)}`);
   }
 
   /** Waits until a message from the bot satisfies the predicate (text includes, or has a button). */

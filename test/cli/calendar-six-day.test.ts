@@ -3,8 +3,8 @@
  * holiday's substitute; no Monday for a Saturday holiday; no five-day-week transfers).
  */
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run";
 import { fileCase, stepOf } from "../jobs/helpers";
+import { cliOutput } from "../support/cli";
 import { addInstitution, addStaff } from "../support/fixtures";
 import { useHarness } from "../support/harness";
 
@@ -13,9 +13,7 @@ describe("calendar show on a six-day week (D15)", () => {
 
   it("names the six-day substitute days, not the five-day ones", async () => {
     const h = hr.current;
-    const out: string[] = [];
-    const run = (...argv: string[]) =>
-      runCli(argv, { db: h.db, out: (s) => out.push(s), err: (s) => out.push(s), now: () => h.clock() });
+    const { run, out } = cliOutput(h);
     const inst = ["--name-kk", "Ә", "--name-ru", "А", "--head-title-kk", "Ә", "--head-title-ru", "А"];
     expect(await run("institution", "add", "--code", "six", ...inst, "--week", "1,2,3,4,5,6")).toBe(0);
     expect(await run("institution", "add", "--code", "five", ...inst)).toBe(0);
@@ -38,9 +36,7 @@ describe("institution set --week (D1)", () => {
 
   it("moves the due dates of open steps to the new working week, and says so", async () => {
     const h = hr.current;
-    const out: string[] = [];
-    const run = (...argv: string[]) =>
-      runCli(argv, { db: h.db, out: (s) => out.push(s), err: (s) => out.push(s), now: () => h.clock() });
+    const { run, out } = cliOutput(h);
     const inst = await addInstitution(h.db);
     await addStaff(h.db, inst.id);
     const caseId = await fileCase(h, inst.id);

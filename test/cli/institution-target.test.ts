@@ -3,10 +3,10 @@
  * --target-days`), frozen in each case when it is filed; statutory periods never change with it.
  */
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run";
 import { cases } from "../../src/db/schema";
 import { workflowFor } from "../../src/rules";
 import { fileCase, stepOf } from "../jobs/helpers";
+import { cliOutput } from "../support/cli";
 import { addInstitution, addStaff } from "../support/fixtures";
 import { useHarness } from "../support/harness";
 
@@ -31,9 +31,7 @@ describe("institution set --target-days (D3)", () => {
 
   it("applies to cases filed afterwards; a case filed before keeps its target; 1–30 only", async () => {
     const h = hr.current;
-    const out: string[] = [];
-    const run = (...argv: string[]) =>
-      runCli(argv, { db: h.db, out: (s) => out.push(s), err: (s) => out.push(s), now: () => h.clock() });
+    const { run, out } = cliOutput(h);
     const inst = await addInstitution(h.db);
     await addStaff(h.db, inst.id);
     const before = await fileCase(h, inst.id);
