@@ -6,6 +6,8 @@ import { type Ground, headDecisions, type StepKey } from "../rules";
 
 export type StepAction =
   | "agree"
+  | "original"
+  | "copy_checked"
   | "disagree"
   | "interview"
   | "instruct"
@@ -45,6 +47,12 @@ const ACTIONS: Partial<Record<StepKey, readonly ActionDef[]>> = {
   pre_endorse_1: OPINION,
   pre_endorse_2: OPINION,
   pre_endorse_3: OPINION,
+  // Cl. 12, 16: the deputy head's agreement comes before the head; a disagreement (with its reason) goes to
+  // the head too: only the head decides (D4, D6).
+  agree_academic: OPINION,
+  agree_upbringing: OPINION,
+  // Cl. 23: personnel records that the original was given, or that a copy was compared with the original.
+  verify_decree: [A("original"), A("copy_checked")],
   interview: [A("interview", ["date"])], // cl. 4–5; D5: never waived
   instruct: [A("instruct")], // cl. 20
   conversation: [A("record", ["note", "conscript"])], // cl. 20; D11: the conscript answer confirmed here (ch. 4)

@@ -7,7 +7,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { reportVersions } from "../db/schema";
 import { type ReportStudent, renderReport } from "../messages/report-document";
-import { isStudentFiledGround, localDateOf } from "../rules";
+import { isLearnerReportGround, localDateOf } from "../rules";
 import type { CaseRow, InstitutionRow } from "./common";
 
 export type ReportVersionRow = typeof reportVersions.$inferSelect;
@@ -30,8 +30,8 @@ export function learnerOfCase(c: CaseRow): ReportStudent {
 /** The report document of a case as it stands (its fields, the institution's head title, the date given). */
 export function renderCaseReport(c: CaseRow, inst: InstitutionRow, date: string): string {
   const lang = c.reportLang === "ru" ? "ru" : "kk";
-  // A report is written only on the grounds a learner files (a ch. 5 case is registered by personnel).
-  if (!isStudentFiledGround(c.ground)) throw new Error(`case ${c.id}: no report on ground ${c.ground}`);
+  // A report is written only on the grounds a learner files (ch. 4, 5, 6); officials' filings: cases/open.ts.
+  if (!isLearnerReportGround(c.ground)) throw new Error(`case ${c.id}: no report on ground ${c.ground}`);
   return renderReport({
     ground: c.ground,
     reasons: c.reasons ?? "",

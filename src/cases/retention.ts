@@ -46,6 +46,7 @@ import {
   retentionEndsOn,
   retentionStartsOn,
 } from "../rules";
+import { purgeAttachments } from "./attachments";
 
 export interface PurgedCase {
   caseId: number;
@@ -139,6 +140,7 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
         studentId: null,
         outcomeReason: null,
         orderNumber: null,
+        facts: {}, // issue 16: the foreign organisation, the debt period
         purgedAt: now,
       })
       // The state is checked again: a case reopened since the read above is running and never purged.
@@ -195,6 +197,7 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
 
     const drafts = await purgeLearnerDrafts(tx, row.studentId, row.closedAt);
     const reportVersions = await purgeReportVersions(tx, caseId);
+    const attachments = await purgeAttachments(tx, caseId);
     const learner =
       row.studentId === null
         ? { outcome: "no_entry" as const }
@@ -219,12 +222,14 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
           "step_messages",
           "conversation_state",
           "report_versions",
+          "case_attachments.file_id",
         ],
         steps: stepIds.length,
         outboxStubbed: stubbed.length,
         copiesEdited: copies.length,
         conversationDrafts: drafts,
         reportVersions,
+        attachments,
         learner,
       },
     });

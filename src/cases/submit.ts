@@ -17,10 +17,12 @@ import {
   type DocumentLanguage,
   type Ground,
   isDocumentLanguage,
+  isLearnerReportGround,
   localDateOf,
+  REQUIRED_ATTACHMENTS,
   RULES_EDITION,
-  STUDENT_FILED_GROUNDS,
 } from "../rules";
+import { type AttachmentInput, missingKinds, storeAttachments, validAttachments } from "./attachments";
 import { caseContextOf, openNextSteps } from "./common";
 import { enqueueReceipt } from "./receipt";
 import { storeReportVersion } from "./report-versions";
@@ -64,6 +66,8 @@ export interface SubmitInput {
   conscriptServed: boolean;
   phone: string | null;
   reportLang: DocumentLanguage;
+  /** Ch. 5 (cl. 23): the Decree, as photos or a PDF sent to the bot, or pages on paper. */
+  attachments?: readonly AttachmentInput[];
 }
 
 export type SubmitResult =
@@ -80,7 +84,15 @@ export async function openCaseOf(db: Db, studentId: number): Promise<number | nu
 
 export async function submitReport(db: Db, input: SubmitInput, now: Date): Promise<SubmitResult> {
   const text = checkReportText(input.reasons, input.phone);
-  if (!text || !STUDENT_FILED_GROUNDS.includes(input.ground) || !isDocumentLanguage(input.reportLang)) {
+  const attachments = input.attachments ?? [];
+  const required = REQUIRED_ATTACHMENTS[input.ground]?.kinds ?? [];
+  if (
+    !text ||
+    !isLearnerReportGround(input.ground) ||
+    !isDocumentLanguage(input.reportLang) ||
+    !validAttachments(attachments) ||
+    missingKinds(required, attachments).length > 0
+  ) {
     return { ok: false, reason: "bad_input" };
   }
   const { reasons, phone } = text;
@@ -118,6 +130,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
         })
         .returning();
       if (!c) throw new Error("case insert returned nothing");
+      await storeAttachments(tx, c.id, attachments, input.userId, now);
       await storeReportVersion(tx, c, inst, now);
       const ctx = await caseContextOf(tx, c, inst, []);
       const opened = await openNextSteps(tx, ctx, now);

@@ -219,6 +219,13 @@ export const cases = pgTable(
     endorsers: jsonb("endorsers").$type<Role[]>().notNull().default([]),
     /** D3: the institution's target when the case was filed (a later change applies to new cases only). */
     targetDays: smallint("target_days").notNull().default(2),
+    /**
+     * What the case was opened on besides the report's text (src/cases/open.ts CaseFacts): ch. 2 the last
+     * day of the debt-clearing period (cl. 14), cl. 2 the foreign organisation and its expulsion date.
+     */
+    facts: jsonb("facts").$type<Record<string, string>>().notNull().default({}),
+    /** Cl. 2, 12, 16: the official who opened the case (null: the learner filed it). */
+    openedByOfficialId: integer("opened_by_official_id").references(() => officials.id),
     /** Snapshot of the student's roster data at filing time, for the report text. */
     studentSnapshot: jsonb("student_snapshot").$type<Record<string, string>>(),
     registeredAt: tstz("registered_at").notNull(),
@@ -292,6 +299,36 @@ export const reportVersions = pgTable(
     submittedAt: tstz("submitted_at").notNull(),
   },
   (t) => [uniqueIndex("report_versions_case_version_uq").on(t.caseId, t.version)],
+);
+
+/** Cl. 13, 16, 23, 2: a document put before the head with the report: a file sent to the bot, or pages on paper. */
+export type AttachmentMedia = "photo" | "pdf" | "paper";
+
+/**
+ * The files (Telegram file ids, re-sent to officials by id, never downloaded) and paper documents of a case.
+ * D8: the file ids and names are cleared with the case's personal data; kind, media, size and pages stay.
+ */
+export const caseAttachments = pgTable(
+  "case_attachments",
+  {
+    id: serial("id").primaryKey(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    /** A DOCUMENT_KEYS key: interview_sheets, debt_notifications, investigation_materials, decree, foreign_expulsion. */
+    kind: text("kind").notNull(),
+    media: text("media").$type<AttachmentMedia>().notNull(),
+    fileId: text("file_id"),
+    fileUniqueId: text("file_unique_id"),
+    fileName: text("file_name"),
+    /** Bytes, as Telegram reported them (photos and PDFs up to 20 MB). */
+    size: integer("size"),
+    /** Paper: the number of pages handed in. */
+    pages: smallint("pages"),
+    addedByUserId: integer("added_by_user_id"),
+    addedAt: tstz("added_at").notNull(),
+  },
+  (t) => [index("case_attachments_case_idx").on(t.caseId)],
 );
 
 /** Copies of a step's task message in officials' chats, edited into a status line once acted on. */

@@ -12,6 +12,8 @@ import { type Buttons, caseButtons, type Rendered, statusButton } from "./keyboa
 export type LearnerNotice =
   /** The receipt of a report filed (its registration date) or completed (its version). */
   | { kind: "submitted"; date: string }
+  /** Issue 16: an official opened a case on the learner (cl. 2, 12, 16). */
+  | { kind: "opened"; ground: string }
   | { kind: "resubmitted"; version: number }
   | { kind: "rejected"; reason: string }
   /** D6: the head sent the report back; "Complete the report" comes with it. */
@@ -37,6 +39,9 @@ export function learnerNotice(lang: string, caseId: number, n: LearnerNotice): R
     case "submitted":
     case "interview":
       params = { date: formatDate(n.date) };
+      break;
+    case "opened":
+      params = { ground: t(`ground.${n.ground}`) };
       break;
     case "resubmitted":
       params = { version: n.version };

@@ -3,7 +3,7 @@
  * learner chooses (D10). Values are HTML-escaped by i18next; the layout is plain lines.
  */
 import { tFor } from "../i18n";
-import type { DocumentLanguage, StudentFiledGround } from "../rules";
+import type { DocumentLanguage, LearnerReportGround } from "../rules";
 import { formatDate, unescaped } from "./format";
 
 /** The learner's roster data the report is written from (src/cases/submit.ts rosterSnapshot). */
@@ -20,7 +20,7 @@ export interface ReportStudent {
 }
 
 export interface ReportData {
-  ground: StudentFiledGround;
+  ground: LearnerReportGround;
   reasons: string;
   conscriptServed: boolean;
   phone: string | null;
@@ -63,7 +63,7 @@ export function reportParts(d: ReportData, html = true): ReportParts {
   // Master's and doctoral students return to the unit that sent them (cl. 21, 22).
   if (s.category !== "cadet" && s.sendingUnit) header.push(t("doc.from_unit", { unit: s.sendingUnit }));
   const body = [
-    t(d.ground === "own_will" ? "doc.body_own_will" : "doc.body_contract_refusal"),
+    t(`doc.body_${d.ground}`),
     t("doc.reasons", { reasons: d.reasons }),
     // Russian agrees with the learner ("проходил" / "проходила"); unknown sex: a wording without it.
     t(d.conscriptServed ? "doc.conscript_yes" : "doc.conscript_no", { context: sexContext(s.sex) }),

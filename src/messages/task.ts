@@ -95,6 +95,27 @@ export function headBlocks(t: T, ctx: CaseViewContext, facts: CardFacts, maxText
   });
   if (lines.length > 0) blocks.push([t("opinion.header"), ...lines].join("\n"));
   const before: string[] = [];
+  // Cl. 12, 16: the deputy head's agreement, which the text puts before the head (ch. 2, 3).
+  for (const key of ["agree_academic", "agree_upbringing"] as const) {
+    const row = byKey.get(key);
+    if (row?.state !== "done") continue;
+    const r = (row.result ?? {}) as { action?: string; reason?: string };
+    before.push(
+      r.action === "disagree"
+        ? t("before.agreement_disagree", { who: who(row), reason: short(r.reason ?? "", maxText) })
+        : t("before.agreement", { who: who(row) }),
+    );
+  }
+  // Cl. 23: how personnel checked the Decree.
+  const decree = byKey.get("verify_decree");
+  if (decree?.state === "done") {
+    const r = (decree.result ?? {}) as { action?: string };
+    before.push(
+      t(r.action === "copy_checked" ? "before.decree_copy_checked" : "before.decree_original", {
+        who: who(decree),
+      }),
+    );
+  }
   const interview = byKey.get("interview");
   if (interview?.state === "done") {
     const r = (interview.result ?? {}) as { date?: string };

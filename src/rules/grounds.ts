@@ -30,10 +30,67 @@ export const GROUNDS: readonly Ground[] = Object.freeze([
   "foreign_org",
 ]);
 
-/** Grounds a learner starts with his own report to the head (ch. 4 cl. 19, ch. 6 cl. 25). */
+/**
+ * Grounds a learner starts with his own report to the head that he may withdraw and the head may send back
+ * (ch. 4 cl. 19, ch. 6 cl. 25; D6).
+ */
 export const STUDENT_FILED_GROUNDS: readonly Ground[] = Object.freeze(["own_will", "contract_refusal"]);
-// [I] The ch. 5 report (cl. 23) is also the learner's, but it hinges on a Presidential Decree the personnel
-// subdivision must check, so the case is registered by personnel, not opened by the learner in the bot.
+
+/**
+ * Grounds of a report the learner writes in the bot: ch. 4, ch. 6, and ch. 5 (cl. 23: the learner's report
+ * with the Presidential Decree attached; personnel compares a copy with the original). [I] A ch. 5 report
+ * rests on a decree already in force: it is neither withdrawn nor sent back (D6), so it is not in
+ * STUDENT_FILED_GROUNDS.
+ */
+export type LearnerReportGround = "own_will" | "contract_refusal" | "citizenship";
+export const LEARNER_REPORT_GROUNDS: readonly LearnerReportGround[] = Object.freeze([
+  "own_will",
+  "contract_refusal",
+  "citizenship",
+]);
+export const isLearnerReportGround = (g: unknown): g is LearnerReportGround =>
+  LEARNER_REPORT_GROUNDS.some((x) => x === g);
+
+/** Grounds an official opens a case on, for a learner of his institution (cl. 2, 12, 16). */
+export type OfficialOpenedGround = "academic_failure" | "negative_reasons" | "foreign_org";
+export const OFFICIAL_OPENED_GROUNDS: readonly OfficialOpenedGround[] = Object.freeze([
+  "academic_failure",
+  "negative_reasons",
+  "foreign_org",
+]);
+export const isOfficialOpenedGround = (g: unknown): g is OfficialOpenedGround =>
+  OFFICIAL_OPENED_GROUNDS.some((x) => x === g);
+
+/**
+ * Who opens a case on each of these grounds. Cl. 12, 14: the head of the academic-methods subdivision
+ * submits the report on academic failure. Cl. 16: the head of the educational subdivision files the
+ * reasoned report ([I] the course or faculty chief, unit_head). Cl. 2: the personnel subdivision records an
+ * expulsion by a foreign educational organisation and prepares the order or the submission.
+ */
+export const OPENING_ROLE: Readonly<Record<OfficialOpenedGround, { role: Role } & Cited>> = Object.freeze({
+  academic_failure: { role: "academic_methods_head", cite: "cl. 12, 14" },
+  negative_reasons: { role: "unit_head", cite: "cl. 16" },
+  foreign_org: { role: "personnel_officer", cite: "cl. 2 (88/қе)" },
+});
+
+/** The grounds an official with these roles may open a case on, in OFFICIAL_OPENED_GROUNDS order. */
+export function groundsOpenableBy(roles: readonly Role[]): OfficialOpenedGround[] {
+  return OFFICIAL_OPENED_GROUNDS.filter((g) => roles.includes(OPENING_ROLE[g].role));
+}
+
+/**
+ * What must be put before the head with the report, on paper or as files sent to the bot (kind: a
+ * DOCUMENT_KEYS key). Cl. 13: the interview sheets since the debt arose and the notifications the learner
+ * signed. Cl. 16: the materials of the official investigation. Cl. 23: the Decree, original or copy. Cl. 2:
+ * the foreign organisation's document on the expulsion.
+ */
+export const REQUIRED_ATTACHMENTS: Readonly<Partial<Record<Ground, { kinds: readonly string[] } & Cited>>> =
+  Object.freeze({
+    academic_failure: { kinds: ["interview_sheets", "debt_notifications"], cite: "cl. 13" },
+    negative_reasons: { kinds: ["investigation_materials"], cite: "cl. 16" },
+    citizenship: { kinds: ["decree"], cite: "cl. 23" },
+    foreign_org: { kinds: ["foreign_expulsion"], cite: "cl. 2 (88/қе)" },
+  });
 
 /** One of STUDENT_FILED_GROUNDS: the grounds of the report a learner writes in the bot (cl. 19, 25). */
 export type StudentFiledGround = "own_will" | "contract_refusal";

@@ -163,6 +163,7 @@ export const DOCUMENT_KEYS = Object.freeze([
   "reasoned_report", // cl. 16
   "investigation_materials", // cl. 16
   "decree", // cl. 23: Presidential Decree, original or a copy checked against it
+  "foreign_expulsion", // cl. 2: the foreign educational organisation's document on the expulsion
 ] as const);
 export type DocumentKey = (typeof DOCUMENT_KEYS)[number];
 
