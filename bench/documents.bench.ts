@@ -39,6 +39,7 @@ const facts: DocFacts = {
   head: { name: "Генерал-майор Оспанов Е.Т.", position: "ҰҚК Академиясының бастығы" },
   order: { number: "17-ж", date: "2026-03-24" },
   purged: false,
+  filing: null,
 };
 
 const RUNS = Number(process.argv[2] ?? 200);

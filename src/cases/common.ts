@@ -14,11 +14,13 @@ import {
   type LocalDate,
   localDateOf,
   openableSteps,
+  REQUIRED_ATTACHMENTS,
   type StepDef,
   type Workflow,
   workflowFor,
 } from "../rules";
 import { actionsFor } from "./actions";
+import { attachmentCount } from "./attachments";
 import { alertNoHolder } from "./no-holder";
 import { enqueue, type OutMessage, retireTaskMessages } from "./outbox";
 import { currentReport } from "./report-versions";
@@ -115,9 +117,12 @@ export async function cardFacts(db: Executor, ctx: CaseContext): Promise<CardFac
         .from(officials)
         .where(inArray(officials.id, ids))
     : [];
+  // Issue 16: only the grounds that carry attachments look for them (cl. 2, 13, 16, 23).
+  const attachments = REQUIRED_ATTACHMENTS[ctx.c.ground] ? await attachmentCount(db, ctx.c.id) : undefined;
   return {
     report: report ? { version: report.version, document: report.document } : null,
     names: new Map(rows.map((r) => [r.id, r.name])),
+    attachments,
   };
 }
 

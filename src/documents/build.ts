@@ -5,9 +5,10 @@
  * DocFacts: generated from the case, never typed twice.
  */
 import type { Paragraph } from "docx";
+import { filingParts } from "../messages/filing-document";
 import { formatDate, plainTextsFor } from "../messages/format";
 import { reportParts, sexContext } from "../messages/report-document";
-import { expulsionOutcome, isStudentFiledGround, type Language, ORDER_BASIS } from "../rules";
+import { expulsionOutcome, isLearnerReportGround, type Language, ORDER_BASIS } from "../rules";
 import type { DocFacts } from "./facts";
 import { addressee, blank, centred, leftRight, officialDocument, para, signature, toBuffer } from "./layout";
 
@@ -66,10 +67,18 @@ const aboutLearner = (f: DocFacts) => ({ context: sexContext(f.learner.sex) });
 const headSignature = (t: ReturnType<typeof rawT>, f: DocFacts) =>
   signature(f.head?.position || t("docx.head_position"), f.head?.name ?? "");
 
-function reportDoc(f: DocFacts): { title: string; lang: DocLang; children: Paragraph[] } {
+/** The stored report's parts: the learner's (ch. 4, 5, 6) or the official's filing (cl. 2, 12, 16). */
+function reportOrFilingParts(f: DocFacts) {
   const r = f.report;
-  if (!r || !isStudentFiledGround(f.ground)) throw new Error(`case ${f.caseId} has no stored report`);
-  const p = reportParts(
+  if (!r) throw new Error(`case ${f.caseId} has no stored report`);
+  const headTitle = r.lang === "ru" ? f.institution.headTitleRu : f.institution.headTitleKk;
+  if (f.filing)
+    return filingParts(
+      { ...f.filing, lang: r.lang, date: r.submittedOn, headTitle, student: f.learner },
+      false,
+    );
+  if (!isLearnerReportGround(f.ground)) throw new Error(`case ${f.caseId}: no report on ground ${f.ground}`);
+  return reportParts(
     {
       ground: f.ground,
       reasons: r.reasons,
@@ -77,11 +86,17 @@ function reportDoc(f: DocFacts): { title: string; lang: DocLang; children: Parag
       phone: r.phone,
       lang: r.lang,
       date: r.submittedOn,
-      headTitle: r.lang === "ru" ? f.institution.headTitleRu : f.institution.headTitleKk,
+      headTitle,
       student: { ...f.learner },
     },
     false,
   );
+}
+
+function reportDoc(f: DocFacts): { title: string; lang: DocLang; children: Paragraph[] } {
+  const r = f.report;
+  if (!r) throw new Error(`case ${f.caseId} has no stored report`);
+  const p = reportOrFilingParts(f);
   // The signature line "date   rank name": the date left, the learner's signature place right.
   const [date = "", ...who] = p.signed.split(/\s{2,}/);
   return {

@@ -4,13 +4,23 @@
  * Loaded once; the builders in ./build.ts are pure over it.
  */
 import { eq, inArray } from "drizzle-orm";
+import { attachmentsOf } from "../cases/attachments";
 import { type CaseContext, loadCaseContext } from "../cases/common";
 import { currentReport, learnerOfCase } from "../cases/report-versions";
 import type { Executor } from "../db/client";
 import { officials } from "../db/schema";
+import { attachmentsByKind, type FilingData } from "../messages/filing-document";
 import type { ReportStudent } from "../messages/report-document";
 import { roleHolders } from "../people/holders";
-import { type Category, type DocumentLanguage, type Ground, type LocalDate, localDateOf } from "../rules";
+import {
+  type Category,
+  type DocumentLanguage,
+  type Ground,
+  isOfficialOpenedGround,
+  type LocalDate,
+  localDateOf,
+  OPENING_ROLE,
+} from "../rules";
 
 export interface Person {
   name: string;
@@ -41,6 +51,8 @@ export interface DocFacts {
   order: { number: string; date: LocalDate } | null;
   /** D8: the personal data are purged; no document can be made any more. */
   purged: boolean;
+  /** Issue 16: the official's filing that opened the case (cl. 2, 12, 16); null on a learner's report. */
+  filing: Pick<FilingData, "ground" | "by" | "text" | "facts" | "attachments"> | null;
 }
 
 export async function docFactsOf(db: Executor, caseId: number, now: Date): Promise<DocFacts | null> {
@@ -59,6 +71,7 @@ export async function docFactsFrom(db: Executor, ctx: CaseContext, now: Date): P
     [interview?.doneByOfficialId, decide?.doneByOfficialId].filter((x): x is number => !!x),
   );
   const head = await headOf(db, c.institutionId, personOf(people, decide?.doneByOfficialId), now);
+  const filing = await filingOf(db, c, report?.reasons ?? c.reasons ?? "");
   const interviewDate = (
     interview?.state === "done" ? (interview.result as { date?: string } | null)?.date : undefined
   ) as LocalDate | undefined;
@@ -81,6 +94,21 @@ export async function docFactsFrom(db: Executor, ctx: CaseContext, now: Date): P
     head,
     order: c.orderNumber && c.orderDate ? { number: c.orderNumber, date: c.orderDate as LocalDate } : null,
     purged: c.purgedAt !== null,
+    filing,
+  };
+}
+
+/** The filing that opened a case on cl. 2, 12 or 16: who filed it, what was typed, what is attached. */
+async function filingOf(db: Executor, c: CaseContext["c"], text: string): Promise<DocFacts["filing"]> {
+  if (!isOfficialOpenedGround(c.ground)) return null;
+  const by = await peopleByIds(db, c.openedByOfficialId ? [c.openedByOfficialId] : []);
+  const attached = await attachmentsOf(db, c.id);
+  return {
+    ground: c.ground,
+    by: { name: personOf(by, c.openedByOfficialId)?.name ?? "", role: OPENING_ROLE[c.ground].role },
+    text,
+    facts: c.facts,
+    attachments: attachmentsByKind(attached),
   };
 }
 

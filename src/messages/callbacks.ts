@@ -7,7 +7,7 @@
  * may do what with it is checked again on every press, in src/cases. Ids are at most 9 digits: a press
  * with a longer one matches no filter and is answered as an unknown button.
  */
-import type { DocumentLanguage } from "../rules";
+import { type DocumentLanguage, OFFICIAL_OPENED_GROUNDS, type OfficialOpenedGround } from "../rules";
 
 /** A format with parameters. */
 export interface CallbackFormat<A extends unknown[], V> {
@@ -74,6 +74,8 @@ export const inboxPage = idFormat("ib", 6);
 export const stepDocuments = idFormat("d");
 /** D12: every document a case has so far (dc:<caseId>), from /case. */
 export const caseDocuments = idFormat("dc");
+/** Issue 16: the files attached to a case (at:<caseId>), re-sent by their Telegram file ids. */
+export const caseAttachmentsButton = idFormat("at");
 
 // ——— Learners ———
 
@@ -95,6 +97,8 @@ export const MENU = {
   inbox: "menu:inbox",
   help: "menu:help",
   lang: "menu:lang",
+  /** Issue 16: an official opens a case (ch. 2, ch. 3, cl. 2), like /open. */
+  open: "menu:open",
 } as const;
 
 /** A language chosen (lang:<code>); the code is checked by the handler (it may be forged). */
@@ -128,11 +132,56 @@ export const report = {
   DISCARD: "r:discard",
 } as const;
 
+// ——— Opening a case (src/bot/conversations/open-case.ts, issue 16) ———
+
+/** What the preview's edit buttons name (o:e:<field>). */
+export const OPEN_FIELDS = ["ground", "learner", "debt", "org", "expelled", "text", "files", "lang"] as const;
+export type OpenField = (typeof OPEN_FIELDS)[number];
+
+/** "o:<tag>:<value>" with the value matching `value` (a ground, an attachment kind, a language, a field). */
+function openFormat<V extends string>(
+  tag: string,
+  value: string,
+  accept: (v: string) => v is V,
+): CallbackFormat<[value: V], V> {
+  const filter = new RegExp(`^o:${tag}:(${value})$`);
+  return {
+    filter,
+    pack: (v) => `o:${tag}:${v}`,
+    unpack: (data) => {
+      const v = match(filter, data)?.[1];
+      return v !== undefined && accept(v) ? v : null;
+    },
+  };
+}
+const anyWord = (v: string): v is string => v.length > 0;
+
+/**
+ * The buttons of the form an official opens a case with: o:g:<ground>, o:l:<studentId> (a learner found),
+ * o:p:<kind> (on paper) and o:d:<kind> (done) under an attachment kind's question, o:k:kk|ru (the
+ * document's language), o:e:<field> (edit, on the preview), and Submit and Stop. Pointers only: the
+ * ground, the learner and the official's right are checked again when the case is opened.
+ */
+export const openForm = {
+  any: /^o:/,
+  ground: openFormat("g", "academic_failure|negative_reasons|foreign_org", (v): v is OfficialOpenedGround =>
+    OFFICIAL_OPENED_GROUNDS.some((g) => g === v),
+  ),
+  learner: idFormat("o:l"),
+  paper: openFormat("p", "[a-z_]{1,40}", anyWord),
+  done: openFormat("d", "[a-z_]{1,40}", anyWord),
+  lang: openFormat("k", "kk|ru", (v): v is DocumentLanguage => v === "kk" || v === "ru"),
+  edit: openFormat("e", OPEN_FIELDS.join("|"), (v): v is OpenField => OPEN_FIELDS.some((f) => f === v)),
+  SUBMIT: "o:submit",
+  CANCEL: "o:cancel",
+} as const;
+
 // ——— Groups ———
 
 /**
  * Issue 12.6: the buttons that show or change a case answer in a group with "write to me in private"
- * only: c:, t:, s:, ib:, rs:, w:, wy:, the documents' d:, dc:, dr:, the menu's inbox, status and report,
+ * only: c:, t:, s:, ib:, rs:, w:, wy:, the documents' d:, dc:, dr:, the attachments' at:, the menu's inbox,
+ * status and report,
  * and "wn".
  */
 export const PRIVATE_ONLY_BUTTON = new RegExp(
@@ -146,6 +195,7 @@ export const PRIVATE_ONLY_BUTTON = new RegExp(
     withdrawYes,
     stepDocuments,
     caseDocuments,
+    caseAttachmentsButton,
     reportDocument,
   ]
     .map((f) => f.prefix)

@@ -6,8 +6,8 @@
  */
 import { tFor } from "../i18n";
 import type { DocumentLanguage, OfficialOpenedGround } from "../rules";
-import { formatDate } from "./format";
-import type { ReportStudent } from "./report-document";
+import { formatDate, unescaped } from "./format";
+import type { ReportParts, ReportStudent } from "./report-document";
 
 export interface FilingData {
   ground: OfficialOpenedGround;
@@ -26,9 +26,9 @@ export interface FilingData {
   attachments: readonly { kind: string; files: number; pages: number }[];
 }
 
-/** The filing as Telegram HTML (values escaped by i18next). */
-export function renderFiling(d: FilingData): string {
-  const t = tFor(d.lang);
+/** The filing's parts, like a report's (reportParts): `html` false for a document file (raw text). */
+export function filingParts(d: FilingData, html = true): ReportParts {
+  const t = html ? tFor(d.lang) : unescaped(tFor(d.lang));
   const s = d.student;
   const header = [
     t("doc.to", { headTitle: d.headTitle }),
@@ -45,22 +45,28 @@ export function renderFiling(d: FilingData): string {
   if (d.facts.foreignOrg) body.push(t("filing.foreign_org", { org: d.facts.foreignOrg }));
   if (d.facts.expelledOn) body.push(t("filing.expelled_on", { date: formatDate(d.facts.expelledOn) }));
   body.push(t(`filing.text_${d.ground}`, { text: d.text }));
-  const attached = d.attachments.map((a) =>
-    t("filing.attached_item", {
-      name: t(`attachment.${a.kind}`),
-      what: [
+  if (d.attachments.length > 0) {
+    body.push(t("filing.attached"));
+    for (const a of d.attachments) {
+      const what = [
         ...(a.files > 0 ? [t("filing.files", { count: a.files })] : []),
         ...(a.pages > 0 ? [t("filing.pages", { count: a.pages })] : []),
-      ].join(", "),
-    }),
-  );
-  if (attached.length > 0) body.push([t("filing.attached"), ...attached].join("\n"));
-  return [
-    header.join("\n"),
-    `<b>${t(`filing.title_${d.ground}`)}</b>`,
-    body.join("\n"),
-    t("filing.signed", { date: formatDate(d.date), name: d.by.name }),
-  ].join("\n\n");
+      ].join(", ");
+      body.push(t("filing.attached_item", { name: t(`attachment.${a.kind}`), what }));
+    }
+  }
+  return {
+    header,
+    title: t(`filing.title_${d.ground}`),
+    body,
+    signed: t("filing.signed", { date: formatDate(d.date), name: d.by.name }),
+  };
+}
+
+/** The filing as Telegram HTML (values escaped by i18next), stored with the case (D12). */
+export function renderFiling(d: FilingData): string {
+  const p = filingParts(d);
+  return [p.header.join("\n"), `<b>${p.title}</b>`, p.body.join("\n"), p.signed].join("\n\n");
 }
 
 /** Attachments counted by kind, in the order of `kinds` (the ground's required kinds first). */

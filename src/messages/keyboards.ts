@@ -4,6 +4,7 @@
  */
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { LANGS, type T, tFor } from "../i18n";
+import type { OfficialOpenedGround } from "../rules";
 import * as cb from "./callbacks";
 
 export interface Button {
@@ -58,12 +59,13 @@ export const languageKeyboard = (): Buttons => [languageButtons()];
 export const statusButton = (t: T): Button => ({ text: t("menu.status"), data: cb.MENU.status });
 
 /**
- * The main menu: the learner's report and status, the official's inbox, then language and help. D10: whoever
+ * The main menu: the learner's report and status, the official's inbox (and "Open a case" for those who
+ * open cases), then language and help. D10: whoever
  * has not chosen a language yet gets a button per language instead of "Language".
  */
 export function menuKeyboard(
   t: T,
-  who: { student: boolean; official: boolean },
+  who: { student: boolean; official: boolean; opener?: boolean },
   chooseLanguage = false,
 ): Buttons {
   const rows: Buttons = [];
@@ -73,6 +75,8 @@ export function menuKeyboard(
       { text: t("menu.status"), data: cb.MENU.status },
     ]);
   if (who.official) rows.push([{ text: t("menu.inbox"), data: cb.MENU.inbox }]);
+  // Issue 16: the officials who open cases (ch. 2, ch. 3, cl. 2) have "Open a case" too.
+  if (who.official && who.opener) rows[rows.length - 1]!.push({ text: t("menu.open"), data: cb.MENU.open });
   const help = { text: t("menu.help"), data: cb.MENU.help };
   if (chooseLanguage) rows.push([help], languageButtons(true));
   else rows.push([{ text: t("menu.language"), data: cb.MENU.lang }, help]);
@@ -118,13 +122,19 @@ export function caseKeyboard(
   t: T,
   caseId: number,
   steps: readonly { stepId: number; actions: readonly { action: string }[] }[],
-  show: { documents: boolean; trail: boolean },
+  show: { documents: boolean; trail: boolean; attachments?: number },
 ): Buttons {
   const rows: Buttons = steps.flatMap((s) =>
     s.actions.map((a) => [{ text: t(`btn.${a.action}`), data: cb.stepAction.pack(s.stepId, a.action) }]),
   );
   const last: Button[] = [];
   if (show.documents) last.push({ text: t("docx.button"), data: cb.caseDocuments.pack(caseId) });
+  // Issue 16: the files attached to the case, re-sent on a press (never after the D8 purge).
+  if (show.documents && show.attachments)
+    last.push({
+      text: t("btn.attachments", { count: show.attachments }),
+      data: cb.caseAttachmentsButton.pack(caseId),
+    });
   if (show.trail) last.push({ text: t("btn.trail"), data: cb.caseTrail.pack(caseId) });
   rows.push(last);
   return rows;
@@ -150,3 +160,50 @@ export const withdrawConfirmKeyboard = (t: T, caseId: number): Buttons => [
     { text: t("btn.withdraw_no"), data: cb.WITHDRAW_NO },
   ],
 ];
+
+// ——— Opening a case (issue 16; src/bot/conversations/open-case.ts) ———
+
+/** The grounds this official may open a case on, a button each. */
+export const openGroundKeyboard = (t: T, grounds: readonly OfficialOpenedGround[]): Buttons =>
+  grounds.map((g) => [{ text: capitalised(t(`ground.${g}`)), data: cb.openForm.ground.pack(g) }]);
+
+const capitalised = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
+
+/** A learner found, as a button: name, group, personal number; 🔒 when a case of theirs is running. */
+export interface LearnerButton {
+  id: number;
+  fullName: string;
+  groupName: string;
+  personalNumber: string;
+  openCaseId: number | null;
+}
+
+export const learnerKeyboard = (learners: readonly LearnerButton[]): Buttons =>
+  learners.map((l) => [
+    {
+      text: `${l.openCaseId !== null ? "🔒 " : ""}${l.fullName} · ${l.groupName} · ${l.personalNumber}`,
+      data: cb.openForm.learner.pack(l.id),
+    },
+  ]);
+
+/** Under an attachment kind's question: "On paper" and "Done". */
+export const attachKeyboard = (t: T, kind: string): Buttons => [
+  [
+    { text: t("open.btn_paper"), data: cb.openForm.paper.pack(kind) },
+    { text: t("open.btn_done"), data: cb.openForm.done.pack(kind) },
+  ],
+];
+
+/** The document's language, each named in its own. */
+export const openLangKeyboard = (): Buttons => [
+  (["kk", "ru"] as const).map((l) => ({ text: tFor(l)("lang.name"), data: cb.openForm.lang.pack(l) })),
+];
+
+/** The preview: "Open the case", an edit button per field asked (two per row), then "Stop". */
+export function openPreviewKeyboard(t: T, fields: readonly { field: cb.OpenField; label: string }[]): Buttons {
+  const rows: Buttons = [[{ text: t("open.submit"), data: cb.openForm.SUBMIT }]];
+  for (let i = 0; i < fields.length; i += 2)
+    rows.push(fields.slice(i, i + 2).map((f) => ({ text: f.label, data: cb.openForm.edit.pack(f.field) })));
+  rows.push([{ text: t("open.cancel"), data: cb.openForm.CANCEL }]);
+  return rows;
+}

@@ -9,7 +9,7 @@
  */
 import { escapeHtml, type T, tFor } from "../i18n";
 import { opinionSteps } from "../rules";
-import { stepAction, stepDocuments } from "./callbacks";
+import { caseAttachmentsButton, stepAction, stepDocuments } from "./callbacks";
 import { textLength } from "./fit";
 import { dueLine, formatAmount, formatDate, formatInstant } from "./format";
 import type { Buttons, Rendered } from "./keyboards";
@@ -25,6 +25,26 @@ export interface CardFacts {
   report: { version: number; document: string } | null;
   /** Names of the officials who did the case's steps. */
   names: ReadonlyMap<number, string>;
+  /** Issue 16: files sent to the bot and paper documents put before the head with the report. */
+  attachments?: AttachmentCount;
+}
+
+export interface AttachmentCount {
+  files: number;
+  paper: number;
+}
+
+/** "📎 2 files, 1 on paper" under the report; null when nothing is attached. */
+export function attachmentsLine(t: T, a: AttachmentCount | undefined): string | null {
+  if (!a || a.files + a.paper === 0) return null;
+  return t("task.attachments", { files: a.files, paper: a.paper });
+}
+
+/** The button that re-sends a case's files (only when it has files). */
+export function attachmentsButton(t: T, caseId: number, a: AttachmentCount | undefined) {
+  return a && a.files > 0
+    ? [{ text: t("btn.attachments", { count: a.files }), data: caseAttachmentsButton.pack(caseId) }]
+    : [];
 }
 
 /** The head's cards (instruction and decision) show the opinions and what came before the decision. */
@@ -47,7 +67,7 @@ export function taskCard(
   const t = tFor(lang);
   const { c } = ctx;
   const s = c.studentSnapshot ?? {};
-  const head = t("task.head", {
+  let head = t("task.head", {
     id: c.id,
     ground: t(`ground.${c.ground}`),
     rank: s.rank ?? "",
@@ -65,9 +85,14 @@ export function taskCard(
   const buttons: Buttons = actions.map((a) => [
     { text: t(`btn.${a.action}`), data: stepAction.pack(step.id, a.action) },
   ]);
-  // D12: the report (and what this step needs) as DOCX files.
-  buttons.push([{ text: t("docx.button"), data: stepDocuments.pack(step.id) }]);
+  // D12: the report (and what this step needs) as DOCX files; issue 16: the files attached to it.
+  buttons.push([
+    { text: t("docx.button"), data: stepDocuments.pack(step.id) },
+    ...attachmentsButton(t, c.id, facts.attachments),
+  ]);
   const forHead = HEAD_STEPS.has(step.key);
+  const attached = attachmentsLine(t, facts.attachments);
+  if (attached) head = `${head}\n${attached}`;
   const full = [head, report, ...(forHead ? headBlocks(t, ctx, facts, Number.POSITIVE_INFINITY) : [])];
   if (textLength(full.join("\n\n")) <= MESSAGE_LIMIT) return [{ text: full.join("\n\n"), buttons }];
   // Too long for one message: the report alone first, then the card with shortened opinions. Neither is

@@ -163,6 +163,7 @@ describe("buttons that answer only in private chats (issue 12.6)", () => {
       cb.WITHDRAW_NO,
       cb.stepDocuments.pack(1),
       cb.caseDocuments.pack(1),
+      cb.caseAttachmentsButton.pack(1),
       cb.reportDocument.pack(1),
       cb.MENU.inbox,
       cb.MENU.status,
@@ -175,7 +176,7 @@ describe("buttons that answer only in private chats (issue 12.6)", () => {
 
   it("is the pattern it replaced", () => {
     expect(cb.PRIVATE_ONLY_BUTTON.source).toBe(
-      "^(?:(?:c|t|s|ib|rs|w|wy|d|dc|dr):|menu:(?:inbox|status|report)$|wn$)",
+      "^(?:(?:c|t|s|ib|rs|w|wy|d|dc|at|dr):|menu:(?:inbox|status|report)$|wn$)",
     );
   });
 });

@@ -8,10 +8,16 @@
 import { Composer, InputFile } from "grammy";
 import { audit } from "../../audit";
 import { isLearnersCase, officialMaySeeCase } from "../../cases/access";
+import { attachmentsOf } from "../../cases/attachments";
 import { getStep } from "../../cases/queries";
 import { availableDocuments, buildDocument, type DocumentKind } from "../../documents/build";
 import { docFactsOf } from "../../documents/facts";
-import { caseDocuments, reportDocument, stepDocuments } from "../../messages/callbacks";
+import {
+  caseAttachmentsButton,
+  caseDocuments,
+  reportDocument,
+  stepDocuments,
+} from "../../messages/callbacks";
 import type { BotContext } from "../context";
 
 export const documentsFeature = new Composer<BotContext>();
@@ -78,4 +84,42 @@ privateChats.callbackQuery(reportDocument.filter, async (ctx) => {
     return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
   await ctx.answerCallbackQuery();
   await send(ctx, caseId, (have) => have.filter((k) => k === "report"));
+});
+
+/**
+ * Issue 16: the files attached to a case (cl. 13, 16, 23, 2), re-sent by their Telegram file ids to an
+ * official of the case's institution, protected from forwarding; paper documents are listed. Audited (ids
+ * and counts only). A purged case (D8) has none left.
+ */
+privateChats.callbackQuery(caseAttachmentsButton.filter, async (ctx) => {
+  const caseId = caseAttachmentsButton.unpack(ctx.callbackQuery.data)!;
+  if (!(await officialCase(ctx, caseId)))
+    return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
+  await ctx.answerCallbackQuery();
+  const list = await attachmentsOf(ctx.deps.db, caseId);
+  const files = list.filter((a) => a.fileId !== null);
+  if (files.length === 0) return ctx.reply(ctx.t("attachments.none", { id: caseId }));
+  const paper = list.filter((a) => a.media === "paper");
+  await ctx.reply(
+    [
+      ctx.t("attachments.header", { id: caseId }),
+      ...paper.map((a) =>
+        ctx.t("attachments.paper", { kind: ctx.t(`attachment.${a.kind}`), pages: a.pages ?? 0 }),
+      ),
+    ].join("\n"),
+    { parse_mode: "HTML" },
+  );
+  for (const a of files) {
+    const other = { caption: ctx.t(`attachment.${a.kind}`), protect_content: true };
+    if (a.media === "photo") await ctx.replyWithPhoto(a.fileId!, other);
+    else await ctx.replyWithDocument(a.fileId!, other);
+  }
+  await audit(ctx.deps.db, {
+    at: ctx.deps.clock(),
+    action: "case.attachments_sent",
+    actorUserId: ctx.identity.userId,
+    actorOfficialId: ctx.identity.official?.id ?? null,
+    caseId,
+    details: { attachmentIds: files.map((a) => a.id) },
+  });
 });

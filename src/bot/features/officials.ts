@@ -24,7 +24,7 @@ import {
 } from "../../messages/callbacks";
 import { dueLine, formatInstant } from "../../messages/format";
 import { caseKeyboard, inboxKeyboard, inlineMarkup, stepConfirmKeyboard } from "../../messages/keyboards";
-import { headBlocks } from "../../messages/task";
+import { attachmentsLine, headBlocks } from "../../messages/task";
 import { timelineText } from "../../messages/timeline";
 import { loadCalendar } from "../../people/calendar-store";
 import type { BotContext } from "../context";
@@ -192,16 +192,16 @@ export async function showCase(ctx: BotContext, id: number) {
   // Buttons for the pending steps whose role this official holds today (own or delegated); the press
   // itself is checked again in src/cases, so these are only a convenience.
   const open = isActive(cc.c.state);
+  // D4, D12: the report as stored, in the learner's language, then the timeline with the opinions (D6).
+  const facts = await cardFacts(ctx.deps.db, cc);
   const kb = caseKeyboard(
     ctx.t,
     id,
     cc.steps
       .filter((s) => open && s.state === "pending" && mine.has(s.role))
       .map((s) => ({ stepId: s.id, actions: actionsFor(s.key, cc.c.ground) })),
-    { documents: !cc.c.purgedAt, trail: mayReadTrail(ctx.identity) },
+    { documents: !cc.c.purgedAt, trail: mayReadTrail(ctx.identity), attachments: facts.attachments?.files },
   );
-  // D4, D12: the report as stored, in the learner's language, then the timeline with the opinions (D6).
-  const facts = await cardFacts(ctx.deps.db, cc);
   // Issue 12.4: each may be long (the report, many opinions): split, never cut; the buttons go last.
   if (facts.report)
     await replyFitted(
@@ -209,7 +209,11 @@ export async function showCase(ctx: BotContext, id: number) {
       ctx.t("task.report", { version: facts.report.version, document: facts.report.document }),
       { protect_content: true },
     );
-  const text = [timelineText(ctx.t, cc, now, true), ...headBlocks(ctx.t, cc, facts, 500)].join("\n\n");
+  const text = [
+    timelineText(ctx.t, cc, now, true),
+    ...headBlocks(ctx.t, cc, facts, 500),
+    ...(attachmentsLine(ctx.t, facts.attachments) ? [attachmentsLine(ctx.t, facts.attachments)!] : []),
+  ].join("\n\n");
   return replyFitted(ctx, text, { reply_markup: inlineMarkup(kb), protect_content: true });
 }
 
