@@ -22,11 +22,13 @@ import {
   CATEGORIES,
   type Ground,
   isRole,
+  LEARNER_REPORT_GROUNDS,
   type LocalDate,
   localDateOf,
+  OFFICIAL_OPENED_GROUNDS,
+  OPENING_ROLE,
   ROLES,
   type Role,
-  STUDENT_FILED_GROUNDS,
   type StepKey,
   workflowFor,
 } from "../rules";
@@ -233,14 +235,23 @@ export async function sendWaitingTasks(
 // --- Readiness ----------------------------------------------------------------------------------------------
 
 /**
- * The roles the procedure of the reports learners file needs at an institution (STUDENT_FILED_GROUNDS, every
- * category, with or without conscript service, the institution's D5 map and D4 extra endorsers), plus the
- * administrator who binds people; in the order of ROLES.
+ * The roles the procedure needs at an institution, in the order of ROLES: those of the reports learners
+ * file (ch. 4, 5, 6: LEARNER_REPORT_GROUNDS, every category, with or without conscript service, the
+ * institution's D5 map and D4 extra endorsers), the administrator who binds people, and (issue 16) the
+ * whole chain of every ground an official opens (ch. 2, 3, cl. 2) whose opening role someone holds or has
+ * been given: such a case, once opened, must not wait on nobody (D14).
  */
-export function proceduralRoles(inst: { reimbursement: unknown; endorsers: unknown }): Role[] {
+export function proceduralRoles(
+  inst: { reimbursement: unknown; endorsers: unknown },
+  openers: readonly Role[] = [],
+): Role[] {
   const endorsers = (Array.isArray(inst.endorsers) ? inst.endorsers : []).filter(isRole);
   const need = new Set<Role>(["admin", ...endorsers]);
-  for (const ground of STUDENT_FILED_GROUNDS)
+  const grounds: Ground[] = [
+    ...LEARNER_REPORT_GROUNDS,
+    ...OFFICIAL_OPENED_GROUNDS.filter((g) => openers.includes(OPENING_ROLE[g].role)),
+  ];
+  for (const ground of grounds)
     for (const category of CATEGORIES)
       for (const conscriptServed of [false, true])
         for (const s of workflowFor(ground, {
@@ -267,8 +278,11 @@ export async function readiness(
   inst: { id: number; reimbursement: unknown; endorsers: unknown },
   on: LocalDate,
 ): Promise<RoleReadiness[]> {
-  const roles = proceduralRoles(inst);
   const holdings = await holdingsOn(db, [inst.id], on);
+  const openingRoles = OFFICIAL_OPENED_GROUNDS.map((g) => OPENING_ROLE[g].role);
+  const openersUnbound = await unboundOfficials(db, inst.id, openingRoles);
+  const openers = [...holdings, ...openersUnbound].map((h) => h.role);
+  const roles = proceduralRoles(inst, openers);
   const unbound = await unboundOfficials(db, inst.id, roles);
   return roles.map((role) => ({
     role,

@@ -9,7 +9,7 @@ import {
   requireInstitution,
   updateInstitution,
 } from "../people/institutions";
-import { GROUNDS, localDateOf, STUDENT_FILED_GROUNDS } from "../rules";
+import { GROUNDS, LEARNER_REPORT_GROUNDS, localDateOf, OFFICIAL_OPENED_GROUNDS } from "../rules";
 import { reportRecompute } from "./calendar";
 import { type Args, type Command, count, int, list, required, str, table } from "./io";
 
@@ -198,8 +198,9 @@ export const institutionCommands: Command[] = [
     args: ["code"],
     summary: "check that every role of the procedure has an official in the bot (exit code 1 if not)",
     details: [
-      `Roles checked: those of the reports learners file (${STUDENT_FILED_GROUNDS.join(", ")}), for every category,`,
-      "with the institution's endorsers (D4) and reimbursement map (D5), and admin (who invites officials).",
+      `Roles checked: those of the reports learners file (${LEARNER_REPORT_GROUNDS.join(", ")}), for every category,`,
+      "with the institution's endorsers (D4) and reimbursement map (D5), and admin (who invites officials);",
+      `and the whole chain of a ground officials open (${OFFICIAL_OPENED_GROUNDS.join(", ")}) once someone has its opening role.`,
       "A role is ready when an active official bound to Telegram holds it today (an acting delegate counts).",
       "Prints each role, who holds it, the official records with the role not bound yet, the personnel contact",
       "learners are told (not a condition of readiness), and the open cases waiting on nobody;",

@@ -100,7 +100,7 @@ export const DECISIONS: Readonly<Record<DecisionId, { summary: string; where: st
     D12: {
       summary:
         "The formal report is stored with the case when submitted, unchanged; a re-submission is a new version; officials read what is stored",
-      where: "cases/report-versions.ts",
+      where: "cases/report-versions.ts, cases/open.ts (officials' filings), cases/attachments.ts",
       cite: "cl. 5, 7, 19, 21, 25, 26",
     },
     D13: {

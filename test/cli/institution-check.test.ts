@@ -151,6 +151,17 @@ describe("institution check (D14 readiness)", () => {
     expect(ready.out.at(-1)).toBe("ready");
     expect(ready.out.join("\n")).not.toContain("MISSING");
     expect(ready.out.join("\n")).not.toContain("waiting on nobody");
+
+    // Issue 16: once someone may open ch. 2 cases, the whole ch. 2 chain must have holders (D14): the
+    // deputy head for academic work who agrees next.
+    await run(...official("Әдістемеші Бақыт", "Оқу-әдістемелік бөлімше бастығы", "academic_methods_head")); // 5
+    await bind(h, 5);
+    const chain = await run("institution", "check", "akad");
+    expect(chain.code).toBe(1);
+    expect(rowOf(chain, "academic_methods_head")).toEqual(["academic_methods_head", "Әдістемеші Бақыт (5)"]);
+    expect(rowOf(chain, "deputy_academic")[1]).toBe("MISSING");
+    expect(chain.out.join("\n")).not.toContain("deputy_upbringing"); // nobody opens ch. 3 here
+    expect(chain.out.at(-1)).toBe("not ready: 1 role without an official bound to Telegram: deputy_academic");
   });
 
   it("an unknown institution is one error line", async () => {

@@ -11,13 +11,14 @@ import { isLearnersCase, officialMaySeeCase } from "../../cases/access";
 import { attachmentsOf } from "../../cases/attachments";
 import { getStep } from "../../cases/queries";
 import { availableDocuments, buildDocument, type DocumentKind } from "../../documents/build";
-import { docFactsOf } from "../../documents/facts";
+import { type DocFacts, docFactsOf } from "../../documents/facts";
 import {
   caseAttachmentsButton,
   caseDocuments,
   reportDocument,
   stepDocuments,
 } from "../../messages/callbacks";
+import { isLearnerReportGround } from "../../rules";
 import type { BotContext } from "../context";
 
 export const documentsFeature = new Composer<BotContext>();
@@ -33,11 +34,15 @@ const STEP_DOCUMENTS: Readonly<Record<string, DocumentKind>> = {
   notify_personnel_dept: "letter",
 };
 
-async function send(ctx: BotContext, caseId: number, wanted: (have: DocumentKind[]) => DocumentKind[]) {
+async function send(
+  ctx: BotContext,
+  caseId: number,
+  wanted: (have: DocumentKind[], f: DocFacts) => DocumentKind[],
+) {
   const now = ctx.deps.clock();
   const facts = await docFactsOf(ctx.deps.db, caseId, now);
   if (!facts) return;
-  const kinds = wanted(availableDocuments(facts));
+  const kinds = wanted(availableDocuments(facts), facts);
   if (kinds.length === 0) {
     await ctx.reply(ctx.t("docx.none", { id: caseId }));
     return;
@@ -83,7 +88,10 @@ privateChats.callbackQuery(reportDocument.filter, async (ctx) => {
   if (!(await isLearnersCase(ctx.deps.db, ctx.identity.userId, caseId)))
     return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed"), show_alert: true });
   await ctx.answerCallbackQuery();
-  await send(ctx, caseId, (have) => have.filter((k) => k === "report"));
+  // Only a report the learner wrote (ch. 4, 5, 6); an official's filing is not his to download here.
+  await send(ctx, caseId, (have, f) =>
+    isLearnerReportGround(f.ground) ? have.filter((k) => k === "report") : [],
+  );
 });
 
 /**

@@ -10,7 +10,7 @@ import { completeReport, MENU, WITHDRAW_NO, withdraw, withdrawYes } from "../../
 import { inlineMarkup, statusKeyboard, withdrawConfirmKeyboard } from "../../messages/keyboards";
 import { timelineText } from "../../messages/timeline";
 import { getInstitution } from "../../people/institutions";
-import { canWithdraw, isStudentFiledGround } from "../../rules";
+import { canWithdraw, isLearnerReportGround, isStudentFiledGround } from "../../rules";
 import type { BotContext } from "../context";
 import { REPORT_CONVERSATION, type ReportArgs } from "../conversations/report";
 import { replyFitted } from "../reply";
@@ -72,7 +72,8 @@ async function status(ctx: BotContext) {
   const kb = statusKeyboard(ctx.t, cc.c.id, {
     complete: cc.c.state === "sent_back",
     withdraw: withdrawable,
-    document: !cc.c.purgedAt && cc.c.reasons !== null,
+    // D12: the learner's own report as a file; a case an official opened (cl. 2, 12, 16) has none of his.
+    document: !cc.c.purgedAt && cc.c.reasons !== null && isLearnerReportGround(cc.c.ground),
   });
   return replyFitted(ctx, timelineText(ctx.t, cc, now), { reply_markup: inlineMarkup(kb) });
 }
