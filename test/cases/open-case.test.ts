@@ -44,9 +44,10 @@ describe("officials open cases on the other grounds (issue 16)", () => {
   it("ch. 2: the cl. 14 clock runs from the debt period's last day (Nauryz skipped), the deputy for academic work agrees, the cl. 15 order is due 2 WD after the decision, and the case closes", async () => {
     const h = hr.current;
     const { inst, o } = await cast();
-    const { student } = await addStudent(h.db, inst.id, {
+    const { student, tg } = await addStudent(h.db, inst.id, {
       name: "Серік Болатұлы Ахметов",
       personalNumber: "A-1001",
+      lang: "ru",
     });
     at(h, "2026-03-26 10:00");
     const input: OpenInput = {
@@ -77,6 +78,11 @@ describe("officials open cases on the other grounds (issue 16)", () => {
     expect(doc?.document).toContain("листы бесед (п. 13): 1 файл");
     expect(doc?.document).toContain("на бумаге 3 листа");
     expect((await attachmentsOf(h.db, r.caseId)).map((a) => a.media)).toEqual(["photo", "paper"]);
+    // The learner is told that a case was opened on him, and who decides.
+    await h.flush();
+    expect(h.tg.lastTextTo(tg.id)).toBe(
+      `📨 В отношении вас открыто дело № ${r.caseId} об отчислении: неуспеваемость (гл. 2). Решение принимает начальник учебного заведения. Следите за ходом: /status.`,
+    );
     // A second case for the same learner is refused while this one runs.
     expect(await openCase(h.db, input, h.clock())).toMatchObject({ ok: false, reason: "open_case" });
 
