@@ -3,6 +3,7 @@ import type { Api } from "grammy";
 import { LANGS, type Lang, tFor } from "../i18n";
 import { type Logger, safeError } from "../logger";
 import type { Identity } from "../people/identity";
+import { groundsOpenableBy } from "../rules";
 
 const COMMANDS = ["start", "report", "status", "inbox", "cancel", "lang", "help"] as const;
 
@@ -19,13 +20,17 @@ export async function installCommandMenus(api: Api, log: Logger): Promise<void> 
   await installDescriptions(api, log);
 }
 
-type Command = (typeof COMMANDS)[number] | "case";
+type Command = (typeof COMMANDS)[number] | "case" | "open";
 
-/** Issue 14.12: only the commands a role uses, in the order they are used. */
+/**
+ * Issue 14.12: only the commands a role uses, in the order they are used. Issue 16: /open for the officials
+ * whose roles open cases (ch. 2, ch. 3, cl. 2).
+ */
 export function commandsFor(who: Pick<Identity, "student" | "official" | "isAdmin">): Command[] {
   const out: Command[] = ["start"];
   if (who.student) out.push("report", "status");
   if (who.official) out.push("inbox", "case");
+  if (who.official && groundsOpenableBy(who.official.roles).length > 0) out.push("open");
   out.push("cancel", "lang", "help");
   return out;
 }

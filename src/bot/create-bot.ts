@@ -11,6 +11,7 @@ import { CONVERSATION_VERSION, conversationStorage, perUpdateStorage } from "../
 import { tFor } from "../i18n";
 import { safeError } from "../logger";
 import type { BaseContext, BotContext, Deps } from "./context";
+import { OPEN_CASE_CONVERSATION, openCaseConversation } from "./conversations/open-case";
 import { REPORT_CONVERSATION, reportConversation } from "./conversations/report";
 import { STEP_INPUT_CONVERSATION, stepInputConversation } from "./conversations/step-input";
 import { adminFeature } from "./features/admin";
@@ -19,6 +20,7 @@ import { documentsFeature } from "./features/documents";
 import { fallbackFeature } from "./features/fallback";
 import { languageFeature } from "./features/language";
 import { officialsFeature } from "./features/officials";
+import { openCaseFeature } from "./features/open-case";
 import { startFeature } from "./features/start";
 import { studentFeature } from "./features/student";
 import { conversationIdentity, identityMiddleware } from "./middleware/identity";
@@ -115,9 +117,11 @@ export function createBot(
   root.use(cancelFeature);
   root.use(createConversation(reportConversation, { id: REPORT_CONVERSATION }));
   root.use(createConversation(stepInputConversation, { id: STEP_INPUT_CONVERSATION }));
+  root.use(createConversation(openCaseConversation, { id: OPEN_CASE_CONVERSATION }));
   root.use(startFeature);
   root.use(studentFeature);
   root.use(officialsFeature);
+  root.use(openCaseFeature);
   root.use(documentsFeature);
   root.use(adminFeature);
   root.use(languageFeature);

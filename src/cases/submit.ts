@@ -71,7 +71,8 @@ export interface SubmitInput {
 }
 
 export type SubmitResult =
-  | { ok: true; caseId: number; registeredOn: string }
+  /** interview: the case has the cl. 4 interview (D5), which the receipt names. */
+  | { ok: true; caseId: number; registeredOn: string; interview: boolean }
   | { ok: false; reason: "not_student" | "open_case" | "bad_input"; caseId?: number };
 
 export async function openCaseOf(db: Db, studentId: number): Promise<number | null> {
@@ -146,8 +147,15 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
           openedSteps: opened.map((s) => ({ id: s.id, key: s.key, dueOn: s.dueOn, dueKind: s.dueKind })),
         },
       });
-      await enqueueReceipt(tx, c, { kind: "submitted", date: registeredOn }, now);
-      return { ok: true as const, caseId: c.id, registeredOn };
+      // The receipt says what comes next: ch. 5 the Decree check, and the interview where there is one.
+      const interview = opened.some((s) => s.key === "interview");
+      await enqueueReceipt(
+        tx,
+        c,
+        { kind: "submitted", date: registeredOn, ground: c.ground, interview },
+        now,
+      );
+      return { ok: true as const, caseId: c.id, registeredOn, interview };
     });
   } catch (err) {
     // Two submits racing past the check: the partial unique index keeps one open case per student.

@@ -5,12 +5,16 @@ import type { Db } from "../db/client";
 import { cases, stepMessages, students } from "../db/schema";
 import { withdrawnNotice } from "../messages/notices";
 import { roleHolders } from "../people/holders";
-import { canWithdraw, localDateOf } from "../rules";
+import { canWithdraw, isStudentFiledGround, localDateOf } from "../rules";
 import { cancelPendingSteps, doneKeys, loadCaseContext } from "./common";
 import { enqueue, langsOf } from "./outbox";
 import { isOpen } from "./states";
 
-export type WithdrawResult = { status: "withdrawn" | "too_late" | "not_found" | "closed"; caseId?: number };
+/** not_withdrawable: a case on a ground the learner cannot withdraw (ch. 5, or opened by an official; D6). */
+export type WithdrawResult = {
+  status: "withdrawn" | "too_late" | "not_withdrawable" | "not_found" | "closed";
+  caseId?: number;
+};
 
 export async function withdrawCase(
   db: Db,
@@ -30,6 +34,7 @@ export async function withdrawCase(
     // Someone else's case looks exactly like a missing one: no information leaks.
     if (!own) return { status: "not_found" as const };
     if (!isOpen(ctx.c.state)) return { status: "closed" as const, caseId };
+    if (!isStudentFiledGround(ctx.c.ground)) return { status: "not_withdrawable" as const, caseId };
     if (!canWithdraw(ctx.wf, doneKeys(ctx.steps))) return { status: "too_late" as const, caseId };
 
     const pendingIds = ctx.steps.filter((s) => s.state === "pending").map((s) => s.id);

@@ -37,7 +37,7 @@ function idFormat(prefix: string, digits = 9): CallbackFormat<[id: number], numb
 function stepActionFormat(
   prefix: string,
 ): CallbackFormat<[stepId: number, action: string], { stepId: number; action: string }> & { prefix: string } {
-  const filter = new RegExp(`^${prefix}:(\\d{1,9}):([a-z]{1,12})$`);
+  const filter = new RegExp(`^${prefix}:(\\d{1,9}):([a-z_]{1,12})$`);
   return {
     prefix,
     filter,
@@ -116,9 +116,14 @@ export const languageInMenu: CallbackFormat<[lang: string], string> = {
 
 // ——— The report conversation (src/bot/conversations/report.ts) ———
 
-export const REPORT_GROUNDS = ["own_will", "contract_refusal"] as const;
-export const REPORT_FIELDS = ["ground", "reasons", "conscript", "phone", "lang"] as const;
-/** The report wizard's buttons: r:g:<ground>, r:c:yes|no, r:l:kk|ru, r:e:<field>, and the fixed ones. */
+/** The grounds of the report a learner writes in the bot (LEARNER_REPORT_GROUNDS), in the order offered. */
+export const REPORT_GROUNDS = ["own_will", "contract_refusal", "citizenship"] as const;
+/** The fields the preview can edit; "decree" (ch. 5, cl. 23) only for a citizenship report. */
+export const REPORT_FIELDS = ["ground", "decree", "reasons", "conscript", "phone", "lang"] as const;
+/**
+ * The report wizard's buttons: r:g:<ground>, r:c:yes|no, r:l:kk|ru, r:e:<field>, and the fixed ones
+ * (r:d:done and r:d:paper close the ch. 5 Decree question: the files are in, or it is on paper).
+ */
 export const report = {
   any: /^r:/,
   ground: (ground: (typeof REPORT_GROUNDS)[number]) => `r:g:${ground}`,
@@ -130,6 +135,8 @@ export const report = {
   CANCEL: "r:cancel",
   KEEP: "r:keep",
   DISCARD: "r:discard",
+  DECREE_DONE: "r:d:done",
+  DECREE_PAPER: "r:d:paper",
 } as const;
 
 // ——— Opening a case (src/bot/conversations/open-case.ts, issue 16) ———

@@ -200,7 +200,10 @@ export const openLangKeyboard = (): Buttons => [
 ];
 
 /** The preview: "Open the case", an edit button per field asked (two per row), then "Stop". */
-export function openPreviewKeyboard(t: T, fields: readonly { field: cb.OpenField; label: string }[]): Buttons {
+export function openPreviewKeyboard(
+  t: T,
+  fields: readonly { field: cb.OpenField; label: string }[],
+): Buttons {
   const rows: Buttons = [[{ text: t("open.submit"), data: cb.openForm.SUBMIT }]];
   for (let i = 0; i < fields.length; i += 2)
     rows.push(fields.slice(i, i + 2).map((f) => ({ text: f.label, data: cb.openForm.edit.pack(f.field) })));

@@ -3,15 +3,19 @@
  * and administrators when something about a case changes under them (an opinion for the head, a withdrawal,
  * a new version of the report, nobody to act on a step, a user who blocked the bot).
  */
-import { DEFAULT_LANG, tFor } from "../i18n";
+import { DEFAULT_LANG, type T, tFor } from "../i18n";
 import { completeReport, MENU } from "./callbacks";
 import { formatAmount, formatDate } from "./format";
 import { type Buttons, caseButtons, type Rendered, statusButton } from "./keyboards";
 
 /** What the learner is told, by milestone (src/cases/act.ts says which, D6, D11). */
 export type LearnerNotice =
-  /** The receipt of a report filed (its registration date) or completed (its version). */
-  | { kind: "submitted"; date: string }
+  /**
+   * The receipt of a report filed (its registration date) or completed (its version). What comes next
+   * depends on the ground (ch. 5: the Decree is checked, cl. 23) and on whether the case has the cl. 4
+   * interview (D5); without them, a ch. 4 or ch. 6 report with the interview.
+   */
+  | { kind: "submitted"; date: string; ground?: string; interview?: boolean }
   /** Issue 16: an official opened a case on the learner (cl. 2, 12, 16). */
   | { kind: "opened"; ground: string }
   | { kind: "resubmitted"; version: number }
@@ -36,7 +40,6 @@ export function learnerNotice(lang: string, caseId: number, n: LearnerNotice): R
   const buttons: Buttons = [];
   let params: Record<string, string | number> = {};
   switch (n.kind) {
-    case "submitted":
     case "interview":
       params = { date: formatDate(n.date) };
       break;
@@ -70,7 +73,31 @@ export function learnerNotice(lang: string, caseId: number, n: LearnerNotice): R
   }
   // Every notice to a learner ends with "📋 Status" (the case's whole road, what comes next).
   buttons.push([statusButton(t)]);
+  if (n.kind === "submitted") return { text: submittedText(t, caseId, n), buttons };
   return { text: t(`notice.${n.kind}`, { id: caseId, ...params }), buttons };
+}
+
+/**
+ * The receipt of a filed report: the queued notice and the report conversation's own answer say the same.
+ * Ch. 5: the personnel subdivision checks the Decree (cl. 23), and the cl. 4 interview only where the
+ * institution's map makes citizenship a reimbursement ground (D5); elsewhere the interview is named when the
+ * case has it.
+ */
+export function submittedText(
+  t: T,
+  caseId: number,
+  n: { date: string; ground?: string; interview?: boolean },
+): string {
+  const interview = n.interview ?? true;
+  const key =
+    n.ground === "citizenship"
+      ? interview
+        ? "notice.submitted_citizenship_interview"
+        : "notice.submitted_citizenship"
+      : interview
+        ? "notice.submitted"
+        : "notice.submitted_no_interview";
+  return t(key, { id: caseId, date: formatDate(n.date) });
 }
 
 /**

@@ -64,7 +64,8 @@ export function reportParts(d: ReportData, html = true): ReportParts {
   if (s.category !== "cadet" && s.sendingUnit) header.push(t("doc.from_unit", { unit: s.sendingUnit }));
   const body = [
     t(`doc.body_${d.ground}`),
-    t("doc.reasons", { reasons: d.reasons }),
+    // Ch. 5: the learner writes the Decree's number and date and the circumstances, not reasons.
+    t(d.ground === "citizenship" ? "doc.reasons_citizenship" : "doc.reasons", { reasons: d.reasons }),
     // Russian agrees with the learner ("проходил" / "проходила"); unknown sex: a wording without it.
     t(d.conscriptServed ? "doc.conscript_yes" : "doc.conscript_no", { context: sexContext(s.sex) }),
   ];

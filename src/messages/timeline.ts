@@ -50,6 +50,9 @@ export function timelineText(t: T, cc: CaseViewContext, now: Date, forOfficial =
   } else {
     const next = isOpenCase(c.state) ? steps.find((s) => s.state === "pending") : undefined;
     if (next) parts.push(t("status.next", { step: t(`step.${next.key}`), role: t(`role.${next.role}`) }));
+    // Ch. 5 (cl. 23): what the learner does for the Decree check, while it waits.
+    const decree = steps.some((s) => s.key === "verify_decree" && s.state === "pending");
+    if (!forOfficial && isOpenCase(c.state) && decree) parts.push(t("status.decree_hint"));
   }
   return parts.join("\n\n");
 }

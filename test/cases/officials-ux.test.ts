@@ -223,8 +223,18 @@ describe("command menus per role and the bot's descriptions (issue 14.12)", () =
     await h.command(tg, "start", token);
     const menus = chatMenus(h, tg.id);
     expect(menus).toHaveLength(1);
-    expect(menus[0]!.map((c) => c.command)).toEqual(["start", "inbox", "case", "cancel", "lang", "help"]);
+    // Issue 16: personnel opens cl. 2 cases, so /open is on the menu too.
+    expect(menus[0]!.map((c) => c.command)).toEqual([
+      "start",
+      "inbox",
+      "case",
+      "open",
+      "cancel",
+      "lang",
+      "help",
+    ]);
     expect(menus[0]!.find((c) => c.command === "case")?.description).toBe(kk("menus.case"));
+    expect(menus[0]!.find((c) => c.command === "open")?.description).toBe(kk("commands.open"));
   });
 
   it("ru: a learner binding gets report and status, not inbox, in Russian once Russian is their language", async () => {

@@ -24,10 +24,10 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     expect(intro).toContain("6-тарау");
     // Issue 14.3: the long explanation is behind "more", in place of the short intro, under the same buttons.
     expect(intro).not.toContain("транскрипт");
-    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:more"]);
+    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:g:citizenship", "r:more"]);
     await h.press(tg, "r:more");
     expect(h.tg.lastTextTo(tg.id)).toContain("транскрипт");
-    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal"]);
+    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:g:citizenship"]);
     await h.press(tg, "r:g:own_will");
     await h.text(tg, REASONS);
     await h.press(tg, "r:c:yes");
@@ -75,7 +75,12 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
       () => h.command(tg, "start"),
     ]) {
       await bad();
-      expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:more"]);
+      expect(h.buttonsTo(tg.id)).toEqual([
+        "r:g:own_will",
+        "r:g:contract_refusal",
+        "r:g:citizenship",
+        "r:more",
+      ]);
     }
     await h.press(tg, "r:g:own_will");
     // reasons: too short, too long, sticker, photo, command, whitespace only
@@ -256,7 +261,7 @@ describe("the report conversation (ch. 4 and ch. 6)", () => {
     expect(edits.every((e) => e.reply_markup === undefined)).toBe(true);
     // A new report is possible again.
     await h.command(tg, "report");
-    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:more"]);
+    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:g:citizenship", "r:more"]);
   });
 
   it("withdrawal after the head's decision is refused", async () => {

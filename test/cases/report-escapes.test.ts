@@ -130,7 +130,7 @@ describe("the report conversation: escapes, keeping a draft, progress (issue 14.
     expect(h.tg.lastTextTo(tg.id)).toContain("Баянат жіберілмеді");
     await h.command(tg, "report");
     expect(h.tg.lastTextTo(tg.id)).toContain("Қадам 1/5");
-    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:more"]);
+    expect(h.buttonsTo(tg.id)).toEqual(["r:g:own_will", "r:g:contract_refusal", "r:g:citizenship", "r:more"]);
     expect(await h.db.select().from(cases)).toHaveLength(0);
   });
 

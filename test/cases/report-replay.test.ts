@@ -4,7 +4,7 @@
  * against whatever code reads it; a list that no longer matches replays wrongly or not at all. This pins
  * that list, update by update, over a script that goes through every branch (bad input of every kind at
  * every question, the escapes, keep or discard, resuming, edits in place and below, a sent-back report with
- * a preview in two messages, a failed edit, a failed submit, a draft filed meanwhile). The file
+ * a preview in two messages, a failed edit, a failed submit, a draft filed meanwhile; ch. 5's Decree). The file
  * report-replay.v<CONVERSATION_VERSION>.json was recorded from the code of that version: issue 15 split the
  * conversation into one function per field against the file recorded before the split.
  *
@@ -250,6 +250,59 @@ describe("the report conversation replays stored drafts: its operations, update 
     await h.db.execute(sql`UPDATE cases SET state = 'withdrawn'`);
     await step("submit: withdrawn meanwhile", () => h.press(tg, "r:submit"));
     if (!RECORD) expect(recorded.refused).toEqual(pinned().refused);
+  });
+
+  it("ch. 5: the Decree as files (refusals, an escape, Done), then again on paper; submitted with it", async () => {
+    const { h, tg } = await setup("kk");
+    const step = script("citizenship", h, tg);
+    let n = 0;
+    const file = (extra: Record<string, unknown>) =>
+      h.send({
+        message: {
+          message_id: 900_000 + ++n,
+          date: Math.floor(h.clock().getTime() / 1000),
+          chat: { id: tg.id, type: "private", first_name: tg.first_name },
+          from: { id: tg.id, is_bot: false, first_name: tg.first_name },
+          ...extra,
+        } as never,
+      });
+    const pdf = (size: number) =>
+      file({
+        document: {
+          file_id: `d${n}`,
+          file_unique_id: `ud${n}`,
+          file_name: "a.pdf",
+          mime_type: "application/pdf",
+          file_size: size,
+        },
+      });
+    await step("/report", () => h.command(tg, "report"));
+    await step("citizenship", () => h.press(tg, "r:g:citizenship"));
+    await step("text", () => h.text(tg, "Жарлық"));
+    await step("a .docx", () =>
+      file({
+        document: { file_id: "x", file_unique_id: "x", file_name: "a.docx", mime_type: "application/msword" },
+      }),
+    );
+    await step("a PDF too big", () => pdf(21 * 1024 * 1024));
+    await step("done, nothing in", () => h.press(tg, "r:d:done"));
+    await step("/help", () => h.command(tg, "help"));
+    await step("photo", () => h.photo(tg));
+    await step("pdf", () => pdf(1000));
+    await step("the same photo again", () => h.photo(tg));
+    await step("/start", () => h.command(tg, "start"));
+    await step("done", () => h.press(tg, "r:d:done"));
+    await step("reasons", () => h.text(tg, REASONS));
+    await step("conscript", () => h.press(tg, "r:c:no"));
+    await step("phone", () => h.text(tg, "Өткізу"));
+    await step("lang", () => h.press(tg, "r:l:kk"));
+    await step("edit decree", () => h.press(tg, "r:e:decree"));
+    await step("paper", () => h.press(tg, "r:d:paper"));
+    await step("not a number", () => h.text(tg, "үш"));
+    await step("a button", () => h.press(tg, "r:d:done"));
+    await step("pages", () => h.text(tg, "3"));
+    await step("submit", () => h.press(tg, "r:submit"));
+    if (!RECORD) expect(recorded.citizenship).toEqual(pinned().citizenship);
   });
 });
 

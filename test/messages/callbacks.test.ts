@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { LANGS } from "../../src/i18n";
 import * as cb from "../../src/messages/callbacks";
+import { OFFICIAL_OPENED_GROUNDS, REQUIRED_ATTACHMENTS } from "../../src/rules";
 
 /** The largest id a format carries (9 digits; an /inbox page has 6). */
 const MAX_ID = 999_999_999;
@@ -58,6 +59,8 @@ const LARGEST: [string, string][] = [
   ["report.CANCEL", cb.report.CANCEL],
   ["report.KEEP", cb.report.KEEP],
   ["report.DISCARD", cb.report.DISCARD],
+  ["report.DECREE_DONE", cb.report.DECREE_DONE],
+  ["report.DECREE_PAPER", cb.report.DECREE_PAPER],
   // Not a callback, but the same limit: a /start payload is at most 64 characters.
   ["caseStart", cb.caseStart.pack(MAX_ID)],
 ];
@@ -178,5 +181,59 @@ describe("buttons that answer only in private chats (issue 12.6)", () => {
     expect(cb.PRIVATE_ONLY_BUTTON.source).toBe(
       "^(?:(?:c|t|s|ib|rs|w|wy|d|dc|at|dr):|menu:(?:inbox|status|report)$|wn$)",
     );
+  });
+});
+
+describe("the buttons of the form that opens a case (issue 16)", () => {
+  const KINDS = OFFICIAL_OPENED_GROUNDS.flatMap((g) => REQUIRED_ATTACHMENTS[g]?.kinds ?? []);
+  const OPEN: [string, string][] = [
+    ...OFFICIAL_OPENED_GROUNDS.map((g): [string, string] => [
+      `openForm.ground ${g}`,
+      cb.openForm.ground.pack(g),
+    ]),
+    ["openForm.learner", cb.openForm.learner.pack(MAX_ID)],
+    ...KINDS.map((k): [string, string] => [`openForm.paper ${k}`, cb.openForm.paper.pack(k)]),
+    ...KINDS.map((k): [string, string] => [`openForm.done ${k}`, cb.openForm.done.pack(k)]),
+    ["openForm.lang kk", cb.openForm.lang.pack("kk")],
+    ["openForm.lang ru", cb.openForm.lang.pack("ru")],
+    ...cb.OPEN_FIELDS.map((f): [string, string] => [`openForm.edit ${f}`, cb.openForm.edit.pack(f)]),
+    ["openForm.SUBMIT", cb.openForm.SUBMIT],
+    ["openForm.CANCEL", cb.openForm.CANCEL],
+  ];
+
+  it.each(OPEN)("%s: %s fits 64 bytes", (_name, data) => {
+    expect(bytes(data)).toBeGreaterThan(0);
+    expect(bytes(data)).toBeLessThanOrEqual(64);
+  });
+
+  it("writes data no other format writes, all starting with o: (the menu's button is menu:open)", () => {
+    const all = [...LARGEST, ...OPEN].map(([, d]) => d);
+    expect(new Set(all).size).toBe(all.length);
+    expect(cb.MENU.open).toBe("menu:open");
+    for (const [name, d] of OPEN) expect(cb.openForm.any.test(d), name).toBe(true);
+    for (const [name, d] of LARGEST) expect(cb.openForm.any.test(d), name).toBe(false);
+  });
+
+  it("reads back what it wrote, and only that", () => {
+    for (const g of OFFICIAL_OPENED_GROUNDS)
+      expect(cb.openForm.ground.unpack(cb.openForm.ground.pack(g))).toBe(g);
+    expect(cb.openForm.learner.unpack(cb.openForm.learner.pack(MAX_ID))).toBe(MAX_ID);
+    for (const k of KINDS) {
+      expect(cb.openForm.paper.unpack(cb.openForm.paper.pack(k))).toBe(k);
+      expect(cb.openForm.done.unpack(cb.openForm.done.pack(k))).toBe(k);
+      // "On paper" is not "Done", nor the other way round.
+      expect(cb.openForm.done.unpack(cb.openForm.paper.pack(k))).toBeNull();
+    }
+    expect(cb.openForm.lang.unpack("o:k:ru")).toBe("ru");
+    for (const f of cb.OPEN_FIELDS) expect(cb.openForm.edit.unpack(cb.openForm.edit.pack(f))).toBe(f);
+    // Forged or foreign: another ground, a language no document is written in, a field that is not one,
+    // a longer id, another format's data.
+    for (const forged of ["o:g:own_will", "o:g:citizenship", "o:k:en", "o:e:phone", "o:p:", "o:p:A-1"])
+      for (const f of [cb.openForm.ground, cb.openForm.lang, cb.openForm.edit, cb.openForm.paper])
+        expect(f.unpack(forged), forged).toBeNull();
+    expect(cb.openForm.learner.unpack(`o:l:${MAX_ID}0`)).toBeNull();
+    expect(cb.openForm.learner.unpack("c:5")).toBeNull();
+    expect(cb.openCase.unpack(cb.openForm.learner.pack(5))).toBeNull();
+    expect(cb.openForm.ground.unpack(undefined)).toBeNull();
   });
 });

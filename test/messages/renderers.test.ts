@@ -156,6 +156,11 @@ describe("keyboards", () => {
       ["menu:help"],
       ["lang:kk:menu", "lang:ru:menu", "lang:en:menu"],
     ]);
+    // Issue 16: an official who opens cases has "Open a case" beside the inbox.
+    expect(data(menuKeyboard(en, { student: false, official: true, opener: true }))).toEqual([
+      ["menu:inbox", "menu:open"],
+      ["menu:lang", "menu:help"],
+    ]);
   });
 
   it("/inbox: the items' numbers on their buttons, and only the page turns that exist", () => {

@@ -124,10 +124,38 @@ export class Harness {
     });
   }
 
-  photo(user: TgUser) {
+  /** A photo (one size); `file` overrides its fields (file_id, file_unique_id, file_size …). */
+  photo(user: TgUser, file: Partial<{ file_id: string; file_unique_id: string; file_size: number }> = {}) {
     return this.send({
       message: this.message(user, {
-        photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }],
+        photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1, ...file }],
+      }) as never,
+    });
+  }
+
+  /** A file sent as a document (a PDF, a .docx …). */
+  document(
+    user: TgUser,
+    doc: {
+      file_name: string;
+      mime_type?: string;
+      file_size?: number;
+      file_id?: string;
+      file_unique_id?: string;
+    },
+  ) {
+    const id = doc.file_id ?? `doc${this.messageId}`;
+    return this.send({
+      message: this.message(user, {
+        document: { file_id: id, file_unique_id: doc.file_unique_id ?? `u${id}`, ...doc },
+      }) as never,
+    });
+  }
+
+  video(user: TgUser) {
+    return this.send({
+      message: this.message(user, {
+        video: { file_id: "v", file_unique_id: "v", width: 1, height: 1, duration: 3 },
       }) as never,
     });
   }

@@ -14,6 +14,11 @@
  * Shape: one wait per update (onUpdate), then the answer goes to the open question's own function
  * (takeGround … takePreview), and the next question is asked by its own function (askGround … showPreview).
  *
+ * Ch. 5 (cl. 23, issue 16): a citizenship report has one more question, right after the ground: the
+ * Presidential Decree, as photos or PDFs (each answered with the count so far and "Done"), or "on paper"
+ * with its number of pages. It is asked only on that ground, so the drafts of the other grounds make the
+ * same calls as before (the replay test pins them; no version bump).
+ *
  * Replay: the stored state is the list of this function's waits, external() calls and Bot API calls in
  * order; a stored draft is replayed against the code. Whatever changes that list for the same updates
  * (another wait, a call more or less, a different order) needs CONVERSATION_VERSION bumped
@@ -25,6 +30,15 @@
  */
 import type { Conversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, Keyboard } from "grammy";
+import {
+  type AttachmentInput,
+  attachmentOf,
+  type IncomingFile,
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS,
+  MAX_PAPER_PAGES,
+  paperPages,
+} from "../../cases/attachments";
 import { getCase } from "../../cases/queries";
 import { markReceiptDelivered } from "../../cases/receipt";
 import { resubmitReport } from "../../cases/resubmit";
@@ -34,15 +48,20 @@ import { isLang, type T, tFor } from "../../i18n";
 import { safeError } from "../../logger";
 import { report as buttons, REPORT_GROUNDS } from "../../messages/callbacks";
 import { MESSAGE_BUDGET, splitHtml } from "../../messages/fit";
-import { formatDate } from "../../messages/format";
+import { submittedText } from "../../messages/notices";
 import { type ReportData, renderReport, sexContext } from "../../messages/report-document";
-import { type DocumentLanguage, localDateOf } from "../../rules";
+import {
+  type DocumentLanguage,
+  type LearnerReportGround,
+  localDateOf,
+  type StudentFiledGround,
+} from "../../rules";
 import type { BotContext, ConvContext } from "../context";
 
 // The id lives with the conversation storage (src/db), so the jobs can read drafts without the bot.
 export { REPORT_CONVERSATION } from "../../db/conversation-storage";
 
-type Ground = "own_will" | "contract_refusal";
+type Ground = LearnerReportGround;
 type ReportLang = DocumentLanguage;
 
 export interface ReportArgs {
@@ -55,7 +74,8 @@ export interface ReportArgs {
    */
   resubmit?: {
     caseId: number;
-    ground: Ground;
+    /** Never "citizenship": a ch. 5 report is not sent back (D6). */
+    ground: StudentFiledGround;
     reasons: string;
     conscriptServed: boolean;
     phone: string | null;
@@ -67,6 +87,11 @@ export interface ReportArgs {
 
 interface Draft {
   ground?: Ground;
+  /** Ch. 5 (cl. 23): the Decree's files as sent, and its pages on paper; asked until decreeDone. */
+  decree?: AttachmentInput[];
+  decreeDone?: boolean;
+  /** "On paper" pressed: the number of pages is asked. */
+  decreePaper?: boolean;
   reasons?: string;
   conscriptServed?: boolean;
   /** undefined = not asked yet; null = skipped. */
@@ -74,11 +99,13 @@ interface Draft {
   lang?: ReportLang;
 }
 
-type Field = "ground" | "reasons" | "conscript" | "phone" | "lang";
-type Step = Field | "preview";
+type Field = "ground" | "decree" | "reasons" | "conscript" | "phone" | "lang";
+/** "pages": the Decree's number of pages on paper (part of the "decree" question). */
+type Step = Field | "pages" | "preview";
 
 function nextField(d: Draft): Step {
   if (!d.ground) return "ground";
+  if (d.ground === "citizenship" && !d.decreeDone) return d.decreePaper ? "pages" : "decree";
   if (d.reasons === undefined) return "reasons";
   if (d.conscriptServed === undefined) return "conscript";
   if (d.phone === undefined) return "phone";
@@ -86,8 +113,9 @@ function nextField(d: Draft): Step {
   return "preview";
 }
 
-/** The questions in order: "n/5" on each (issue 14.3). */
+/** The questions in order: "n/5" on each (issue 14.3); a citizenship report has the Decree second ("n/6"). */
 const FIELDS: Field[] = ["ground", "reasons", "conscript", "phone", "lang"];
+const CITIZENSHIP_FIELDS: Field[] = ["ground", "decree", "reasons", "conscript", "phone", "lang"];
 /** Questions answered with inline buttons: asked from the preview, they take the preview's place. */
 const BUTTON_FIELDS = new Set(["ground", "conscript", "lang"]);
 
@@ -169,6 +197,8 @@ interface Flow {
   /** The ground before "edit ground", and whether the new one differs (its reasons are asked again). */
   previousGround: Ground | undefined;
   groundChanged: boolean;
+  /** The Decree question on screen with its button: a newer one takes the button off it (ch. 5). */
+  decreeAskId: number | null;
 }
 
 /** One update, as the questions read it. */
@@ -240,6 +270,7 @@ export async function reportConversation(
     previewId: null,
     previousGround: undefined,
     groundChanged: false,
+    decreeAskId: null,
   };
   await ask(f, ctx);
   for (;;) {
@@ -339,6 +370,8 @@ async function keepOrDiscard(f: Flow, u: Input): Promise<boolean> {
 /** Each question's answer. */
 const TAKE: Record<Step, (f: Flow, u: Input) => Promise<Answer>> = {
   ground: takeGround,
+  decree: takeDecree,
+  pages: takePages,
   reasons: takeReasons,
   conscript: takeConscript,
   phone: takePhone,
@@ -389,8 +422,64 @@ async function takeGround(f: Flow, u: Input): Promise<Answer> {
   f.groundChanged = f.previousGround !== undefined && ground !== f.previousGround;
   f.previousGround = undefined;
   if (f.groundChanged) f.draft.reasons = undefined;
+  // The Decree goes with a citizenship report only (and stays if that ground is chosen again).
+  if (ground !== "citizenship") clearDecree(f.draft);
   f.draft.ground = ground;
   return tookButton(f, u.c, !f.groundChanged);
+}
+
+/**
+ * Ch. 5 (cl. 23): the Decree. A photo or a PDF is taken (and the count shown with "Done"); anything else
+ * is refused with what is accepted. "On paper" asks the number of pages instead.
+ */
+async function takeDecree(f: Flow, u: Input): Promise<Answer> {
+  if (u.data === buttons.DECREE_DONE) {
+    if (!f.draft.decree?.length) return again("report.decree_none");
+    f.draft.decreeDone = true;
+    f.decreeAskId = null; // its button goes with the press
+    return tookButton(f, u.c, false);
+  }
+  if (u.data === buttons.DECREE_PAPER) {
+    f.draft.decreePaper = true;
+    f.decreeAskId = null;
+    return tookButton(f, u.c, false);
+  }
+  if (u.data !== undefined || u.command !== null || u.text?.startsWith("/") || !u.c.message)
+    return unexpected(u);
+  return takeDecreeFile(f, u.c.message);
+}
+
+/** A file of the Decree: kept when it is a photo or a PDF within the limits (the same one sent twice, once). */
+function takeDecreeFile(f: Flow, msg: IncomingFile): Answer {
+  const file = attachmentOf("decree", msg);
+  if (isInvalid(file)) return again(file.key, file.params);
+  const d = f.draft;
+  const list = d.decree ?? [];
+  if (list.length >= MAX_ATTACHMENTS) return again("report.decree_too_many", { max: MAX_ATTACHMENTS });
+  if (!list.some((a) => a.fileUniqueId === file.fileUniqueId)) d.decree = [...list, file];
+  d.decreePaper = false;
+  return next(false);
+}
+
+/** The Decree on paper: its number of pages; a photo or a PDF sent instead is taken as a file. */
+async function takePages(f: Flow, u: Input): Promise<Answer> {
+  const msg = u.c.message;
+  if (msg?.photo || msg?.document) return takeDecreeFile(f, msg);
+  if (u.data !== undefined) return again("invalid.pages", { max: MAX_PAPER_PAGES });
+  if (u.text === undefined || u.command !== null) return unexpected(u);
+  const pages = paperPages(u.text);
+  if (isInvalid(pages)) return again(pages.key, pages.params);
+  const d = f.draft;
+  d.decree = [...(d.decree ?? []), { kind: "decree", media: "paper", pages }];
+  d.decreeDone = true;
+  d.decreePaper = false;
+  return next(false);
+}
+
+function clearDecree(d: Draft) {
+  d.decree = undefined;
+  d.decreeDone = undefined;
+  d.decreePaper = undefined;
 }
 
 async function takeReasons(f: Flow, u: Input): Promise<Answer> {
@@ -463,6 +552,7 @@ function clearField(f: Flow, which: string) {
     f.previousGround = d.ground;
     d.ground = undefined;
   }
+  if (which === "decree") clearDecree(d);
   if (which === "reasons") d.reasons = undefined;
   if (which === "conscript") d.conscriptServed = undefined;
   if (which === "phone") d.phone = undefined;
@@ -471,7 +561,8 @@ function clearField(f: Flow, which: string) {
 
 /** What submitting came to; stored with the conversation's state, so its shape stays as it is. */
 type Filed =
-  | { kind: "submitted"; caseId: number; date: string }
+  /** interview: whether the case has the cl. 4 interview (D5); absent in states stored before it was told. */
+  | { kind: "submitted"; caseId: number; date: string; interview?: boolean }
   | { kind: "resubmitted"; caseId: number; version: number }
   | { kind: "not_student" | "open_case" | "bad_input"; caseId: number }
   | { kind: "not_found" | "not_sent_back" | "bad_input"; caseId: number; state: string }
@@ -487,7 +578,7 @@ async function submit(f: Flow, c: ConvContext): Promise<Answer> {
     f.previewId = null;
     return again("report.submit_failed");
   }
-  const told = outcomeMessage(f.t, result);
+  const told = outcomeMessage(f.t, result, draft.ground!);
   await c.reply(told.text, told.other);
   if (result.kind === "submitted" || result.kind === "resubmitted") {
     // The receipt queued with the case is not sent a second time (see cases/receipt.ts).
@@ -515,9 +606,15 @@ async function fileDraft(outer: BotContext, draft: Draft, back: ReportArgs["resu
         ? { kind: "resubmitted", caseId: r.caseId, version: r.version }
         : { kind: r.reason, caseId: back.caseId, state: r.state ?? "" };
     }
-    const r = await submitReport(outer.deps.db, { userId, ground: draft.ground!, ...d }, now);
+    // Ch. 5: the Decree goes with the report (submitReport refuses a citizenship report without it).
+    const attachments = draft.ground === "citizenship" ? (draft.decree ?? []) : undefined;
+    const r = await submitReport(
+      outer.deps.db,
+      { userId, ground: draft.ground!, ...d, ...(attachments ? { attachments } : {}) },
+      now,
+    );
     return r.ok
-      ? { kind: "submitted", caseId: r.caseId, date: r.registeredOn }
+      ? { kind: "submitted", caseId: r.caseId, date: r.registeredOn, interview: r.interview }
       : { kind: r.reason, caseId: r.caseId ?? 0 };
   } catch (err) {
     outer.deps.log.warn({ err: safeError(err) }, "report submit failed; the draft is kept");
@@ -529,11 +626,13 @@ async function fileDraft(outer: BotContext, draft: Draft, back: ReportArgs["resu
 function outcomeMessage(
   t: T,
   r: Exclude<Filed, { kind: "failed" }>,
+  ground: Ground,
 ): { text: string; other?: typeof REMOVE_KEYBOARD } {
   switch (r.kind) {
     case "submitted":
       return {
-        text: t("notice.submitted", { id: r.caseId, date: formatDate(r.date) }),
+        // The same words as the receipt queued with the case (src/messages/notices.ts).
+        text: submittedText(t, r.caseId, { date: r.date, ground, interview: r.interview ?? true }),
         other: REMOVE_KEYBOARD,
       };
     case "resubmitted":
@@ -552,6 +651,8 @@ function outcomeMessage(
 /** Each question (and the preview), shown anew, or (inPlace) in the message whose button was pressed. */
 const ASK: Record<Step, (f: Flow, c: ConvContext, inPlace: boolean) => Promise<unknown>> = {
   ground: askGround,
+  decree: askDecree,
+  pages: askPages,
   reasons: askReasons,
   conscript: askConscript,
   phone: askPhone,
@@ -570,14 +671,17 @@ async function refuse(f: Flow, c: ConvContext, why: Invalid) {
   await askAgain(f, c);
 }
 
-const question = (f: Flow, text: string, field: Field) =>
-  `${f.t("report.progress", { n: FIELDS.indexOf(field) + 1, total: FIELDS.length })}\n${text}`;
+function question(f: Flow, text: string, field: Field) {
+  const fields = f.draft.ground === "citizenship" ? CITIZENSHIP_FIELDS : FIELDS;
+  return `${f.t("report.progress", { n: fields.indexOf(field) + 1, total: fields.length })}\n${text}`;
+}
 
 function groundKeyboard(t: T, more: boolean) {
-  const kb = new InlineKeyboard()
-    .text(t("report.ground_own_will"), buttons.ground("own_will"))
-    .row()
-    .text(t("report.ground_contract_refusal"), buttons.ground("contract_refusal"));
+  const kb = new InlineKeyboard();
+  REPORT_GROUNDS.forEach((g, i) => {
+    if (i > 0) kb.row();
+    kb.text(t(`report.ground_${g}`), buttons.ground(g));
+  });
   return more ? kb.row().text(t("report.more"), buttons.MORE) : kb;
 }
 
@@ -598,6 +702,34 @@ function askGround(f: Flow, c: ConvContext, inPlace: boolean) {
   const first = !f.draft.reasons && !f.back && !f.previewId;
   const text = first ? f.t("report.intro_short") : f.t("report.ask_ground");
   return show(c, inPlace, question(f, text, "ground"), { reply_markup: groundKeyboard(f.t, first) });
+}
+
+/**
+ * Ch. 5: the Decree question, or (files in) their count with "Done". A newer one takes the button off the
+ * one before, so only one "Done" is on screen.
+ */
+async function askDecree(f: Flow, c: ConvContext) {
+  const t = f.t;
+  const files = f.draft.decree?.length ?? 0;
+  const chat = c.chat?.id;
+  if (f.decreeAskId !== null && chat !== undefined)
+    await c.api.editMessageReplyMarkup(chat, f.decreeAskId).catch(ignore);
+  const text =
+    files > 0
+      ? t("report.decree_received", { count: files })
+      : question(f, t("report.ask_decree", { mb: MAX_ATTACHMENT_BYTES / 2 ** 20 }), "decree");
+  const kb =
+    files > 0
+      ? new InlineKeyboard().text(t("report.decree_done"), buttons.DECREE_DONE)
+      : new InlineKeyboard().text(t("report.decree_paper"), buttons.DECREE_PAPER);
+  const sent = await c.reply(text, { ...HTML, reply_markup: kb });
+  f.decreeAskId = sent.message_id;
+  return sent;
+}
+
+function askPages(f: Flow, c: ConvContext) {
+  f.decreeAskId = null;
+  return c.reply(question(f, f.t("report.ask_pages", { max: MAX_PAPER_PAGES }), "decree"), HTML);
 }
 
 function askReasons(f: Flow, c: ConvContext) {
@@ -641,9 +773,10 @@ function previewKeyboard(f: Flow) {
   const kb = new InlineKeyboard().text(t("report.submit"), buttons.SUBMIT).row();
   // The ground of a report sent back stays: a different ground is a different report (D6).
   if (!f.back) kb.text(t("report.edit_ground"), buttons.edit("ground"));
+  kb.text(t("report.edit_reasons"), buttons.edit("reasons")).row();
+  // Ch. 5: the Decree can be sent again (its files replaced).
+  if (f.draft.ground === "citizenship") kb.text(t("report.edit_decree"), buttons.edit("decree")).row();
   return kb
-    .text(t("report.edit_reasons"), buttons.edit("reasons"))
-    .row()
     .text(t("report.edit_conscript"), buttons.edit("conscript"))
     .text(t("report.edit_phone"), buttons.edit("phone"))
     .row()
@@ -667,9 +800,10 @@ async function showPreview(f: Flow, c: ConvContext, inPlace: boolean) {
   });
   const kb = previewKeyboard(f);
   const intro = back ? `${t("report.sent_back_intro", { id: back.caseId, why: back.why })}\n\n` : "";
+  const decree = draft.ground === "citizenship" ? `\n\n${decreeLine(t, draft.decree ?? [])}` : "";
   // Issue 12.4: the head's reason and a report of the longest kind together pass Telegram's limit: then
   // they go as two messages (or more), never cut, the buttons under the last.
-  const parts = splitHtml(intro + t("report.preview", { document }), MESSAGE_BUDGET);
+  const parts = splitHtml(intro + t("report.preview", { document }) + decree, MESSAGE_BUDGET);
   if (parts.length === 1) {
     const sent = await show(c, inPlace, parts[0]!, { reply_markup: kb });
     f.previewId = typeof sent === "object" && sent ? sent.message_id : null;
@@ -678,6 +812,17 @@ async function showPreview(f: Flow, c: ConvContext, inPlace: boolean) {
   f.previewId = null;
   for (const part of parts.slice(0, -1)) await c.reply(part, HTML);
   return c.reply(parts.at(-1)!, { ...HTML, reply_markup: kb });
+}
+
+/** Ch. 5, under the preview: what goes with the report ("📎 the Decree: 2 files; 3 pages on paper"). */
+function decreeLine(t: T, list: readonly AttachmentInput[]): string {
+  const files = list.filter((a) => a.media !== "paper").length;
+  const pages = list.reduce((n, a) => n + (a.media === "paper" ? (a.pages ?? 0) : 0), 0);
+  const what = [
+    ...(files > 0 ? [t("report.decree_files", { count: files })] : []),
+    ...(pages > 0 ? [t("report.decree_pages", { count: pages })] : []),
+  ];
+  return t("report.decree_attached", { kind: t("attachment.decree"), what: what.join("; ") });
 }
 
 function askCancel(f: Flow, c: ConvContext) {

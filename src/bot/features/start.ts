@@ -5,6 +5,7 @@ import { caseStart, languageInMenu, MENU } from "../../messages/callbacks";
 import { inlineMarkup, languageKeyboard, menuKeyboard } from "../../messages/keyboards";
 import { isStranger, loadIdentity } from "../../people/identity";
 import { redeemInvite } from "../../people/invites";
+import { groundsOpenableBy } from "../../rules";
 import { installChatMenu } from "../commands";
 import type { BotContext } from "../context";
 import { chooseLanguage } from "./language";
@@ -24,7 +25,9 @@ export function menuFor(
   if (official) parts.push(ctx.t("start.official", { name: official.fullName }));
   if (isAdmin) parts.push(ctx.t("start.admin"));
   if (parts.length === 0) return { text: unknownText(ctx) };
-  const rows = menuKeyboard(ctx.t, { student: !!student, official: !!official }, withLanguages);
+  // Issue 16: "Open a case" for the officials whose roles open cases (ch. 2, ch. 3, cl. 2).
+  const opener = !!official && groundsOpenableBy(official.roles).length > 0;
+  const rows = menuKeyboard(ctx.t, { student: !!student, official: !!official, opener }, withLanguages);
   return { text: parts.join("\n\n"), keyboard: inlineMarkup(rows) };
 }
 
@@ -110,6 +113,7 @@ function helpText(ctx: BotContext): string {
   const parts = [ctx.t("help.intro")];
   if (student) parts.push(ctx.t("help.student"));
   if (official) parts.push(ctx.t("help.official"));
+  if (official && groundsOpenableBy(official.roles).length > 0) parts.push(ctx.t("help.open"));
   if (isAdmin) parts.push(ctx.t("help.admin"));
   if (!student && !official && !isAdmin) parts.push(unknownText(ctx));
   parts.push(ctx.t("help.common"));

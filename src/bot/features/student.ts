@@ -5,7 +5,7 @@ import { doneKeys } from "../../cases/common";
 import { getCase, latestCaseOfUser } from "../../cases/queries";
 import { isOpen } from "../../cases/states";
 import { openCaseOf, rosterSnapshot } from "../../cases/submit";
-import { withdrawCase } from "../../cases/withdraw";
+import { type WithdrawResult, withdrawCase } from "../../cases/withdraw";
 import { completeReport, MENU, WITHDRAW_NO, withdraw, withdrawYes } from "../../messages/callbacks";
 import { inlineMarkup, statusKeyboard, withdrawConfirmKeyboard } from "../../messages/keyboards";
 import { timelineText } from "../../messages/timeline";
@@ -28,9 +28,12 @@ async function startReport(ctx: BotContext) {
   if (open) {
     // D6: a report the head sent back is completed in the same conversation, pre-filled.
     const c = await getCase(ctx.deps.db, open);
-    // Only a report the learner wrote can be completed here (a ch. 5 case is registered by personnel).
-    if (c?.state !== "sent_back" || !isStudentFiledGround(c.ground))
-      return ctx.reply(ctx.t("report.open_case", { id: open }));
+    // Only a report the learner wrote can be completed here (a ch. 5 report is never sent back, D6). A case
+    // he cannot withdraw (ch. 5, or opened by an official) is not offered for withdrawal either.
+    if (c?.state !== "sent_back" || !isStudentFiledGround(c.ground)) {
+      const key = c && !isStudentFiledGround(c.ground) ? "report.open_case_fixed" : "report.open_case";
+      return ctx.reply(ctx.t(key, { id: open }));
+    }
     resubmit = {
       caseId: c.id,
       ground: c.ground,
@@ -97,16 +100,19 @@ studentFeature.callbackQuery(WITHDRAW_NO, async (ctx) => {
   await ctx.editMessageText(ctx.t("status.kept"));
 });
 
+/** What the learner is told after "withdraw: yes" (a case not found or no longer open: as if none). */
+const WITHDRAW_ANSWER: Record<WithdrawResult["status"], string> = {
+  withdrawn: "status.withdrawn",
+  too_late: "status.withdraw_too_late",
+  not_withdrawable: "status.not_withdrawable",
+  not_found: "status.none",
+  closed: "status.none",
+};
+
 studentFeature.callbackQuery(withdrawYes.filter, async (ctx) => {
   const id = withdrawYes.unpack(ctx.callbackQuery.data)!;
   if (ctx.identity.userId === null) return ctx.answerCallbackQuery({ text: ctx.t("act.not_allowed") });
   const res = await withdrawCase(ctx.deps.db, id, ctx.identity.userId, ctx.deps.clock());
   await ctx.answerCallbackQuery();
-  const key =
-    res.status === "withdrawn"
-      ? "status.withdrawn"
-      : res.status === "too_late"
-        ? "status.withdraw_too_late"
-        : "status.none";
-  await ctx.editMessageText(ctx.t(key, { id }));
+  await ctx.editMessageText(ctx.t(WITHDRAW_ANSWER[res.status], { id }));
 });
