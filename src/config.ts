@@ -52,6 +52,13 @@ const schema = z.object({
       }
       return ids;
     }),
+  /** Issue 12.17: updates a minute one known user may send (a demo's scripted people act faster than anyone). */
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: "must be a whole number of updates a minute" })
+    .int({ error: "must be a whole number of updates a minute" })
+    .min(30, { error: "must be at least 30 (a person taps faster than that)" })
+    .max(100_000)
+    .default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATA_DIR: z.string().min(1).default("./data"),
   JOBS: z

@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: no token, no database server. Starts a Bot API emulator on loopback, seeds an embedded
- * database with a demo institution, runs the real bot against them, walks an own-will report and a
- * contract-refusal report to closed cases, prints each person's chat as a transcript, and writes the
- * documents of both cases as DOCX files under ./demo-documents/.
+ * database with a demo institution, runs the real bot against them, walks one case of each ground to a
+ * closed case (the learners' own-will, contract-refusal and citizenship reports; the cases officials open
+ * on academic failure, negative reasons and a foreign expulsion), prints each person's chat as a
+ * transcript, and writes the documents of every case as DOCX files under ./demo-documents/.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,16 @@ import { openDatabase } from "./db/client";
 import { cases } from "./db/schema";
 import { supportDocuments } from "./demo/emulator-documents";
 import { recordChatEvents } from "./demo/emulator-events";
-import { bindAll, castOf, walkContractRefusal, walkOwnWill } from "./demo/journey";
+import {
+  bindAll,
+  castOf,
+  walkAcademicFailure,
+  walkCitizenship,
+  walkContractRefusal,
+  walkForeignOrg,
+  walkNegativeReasons,
+  walkOwnWill,
+} from "./demo/journey";
 import { freePort, startProgram, waitForOutput } from "./demo/program";
 import { seedDemo } from "./demo/seed";
 import { formatDate } from "./messages/format";
@@ -37,21 +47,34 @@ async function main() {
     TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     LOG_LEVEL: "info",
+    // The scripted people tap far faster than anyone: the personnel officer alone sends some 200 updates.
+    RATE_LIMIT_PER_MINUTE: "2000",
   });
-  try {
-    await waitForOutput(program, "bot started");
-    const { cast, tokens } = castOf(server, TOKEN, people, events);
-    const today = formatDate(localDateOf(new Date()));
-    const started = Date.now();
-    await bindAll(cast, tokens);
-    await walkOwnWill(cast, today);
-    await walkContractRefusal(cast, today);
+  const { cast, tokens } = castOf(server, TOKEN, people, events);
+  /** Every chat as a transcript: after the walk, and also when it stops half-way (to see where). */
+  const printTranscripts = async () => {
     for (const [key, chat] of Object.entries(cast)) {
-      await chat.poll();
+      await chat.poll().catch(() => []);
       process.stdout.write(`\n════ ${chat.name} (${key}) ════\n${chat.transcript.join("\n")}\n`);
     }
+  };
+  try {
+    await waitForOutput(program, "bot started");
+    const today = formatDate(localDateOf(new Date()));
+    const started = Date.now();
+    try {
+      await bindAll(cast, tokens);
+      await walkOwnWill(cast, today);
+      await walkContractRefusal(cast, today);
+      await walkCitizenship(cast, today);
+      await walkAcademicFailure(cast, today);
+      await walkNegativeReasons(cast, today);
+      await walkForeignOrg(cast, today);
+    } finally {
+      await printTranscripts();
+    }
     process.stdout.write(
-      `\nTwo reports filed and closed in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+      `\nSix cases, one of each ground, filed or opened and closed in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
     );
   } finally {
     const code = await program.stop();

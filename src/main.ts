@@ -12,6 +12,7 @@ import { Api } from "grammy";
 import { installCommandMenus } from "./bot/commands";
 import { connectApi, connectToTelegram, DEFAULT_API_ROOT } from "./bot/connect";
 import type { Deps } from "./bot/context";
+import { RateLimiter } from "./bot/middleware/rate-limit";
 import { createBot } from "./bot/create-bot";
 import { systemClock } from "./clock";
 import { loadConfigOrExit } from "./config";
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     log,
     adminTelegramIds: config.ADMIN_TELEGRAM_IDS,
+    rateLimiter: new RateLimiter({ knownPerMinute: config.RATE_LIMIT_PER_MINUTE }),
     // Several webhook instances share one database: keep each chat's updates in order across them.
     ...(config.BOT_MODE === "webhook" && database.kind === "postgres" ? { withLock: database.withLock } : {}),
   };

@@ -16,6 +16,7 @@ import { type LearnerNotice, opinionNotice } from "../messages/notices";
 import { stepDoneLine } from "../messages/task";
 import { actingCapacity, roleHolders } from "../people/holders";
 import {
+  conscriptMatters,
   dueDateFor,
   isComplete,
   type LocalDate,
@@ -112,8 +113,11 @@ export async function checkAccess(
   const missing = missingBefore(ctx.wf, key, doneKeys(ctx.steps));
   if (missing.length > 0) return { status: "waiting", caseId: ctx.c.id, missing };
   const chosen = def ?? actionDef(key, ground, "agree") ?? { action: "done" as const, inputs: [] };
-  // D11: the conscript answer is confirmed once (ch. 4 in the cl. 20 conversation, elsewhere before the order).
-  const inputs = chosen.inputs.filter((k) => k !== "conscript" || ctx.c.conscriptConfirmedAt === null);
+  // D11: the conscript answer is confirmed once (ch. 4 in the cl. 20 conversation, elsewhere before the
+  // order), and only where a referral can follow (not ch. 5).
+  const inputs = chosen.inputs.filter(
+    (k) => k !== "conscript" || (ctx.c.conscriptConfirmedAt === null && conscriptMatters(ground)),
+  );
   return {
     status: "ok",
     ctx,

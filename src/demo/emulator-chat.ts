@@ -69,6 +69,30 @@ export class EmulatorChat {
     else await this.client.sendMessage(this.client.makeMessage(text, extra as never));
   }
 
+  /**
+   * Sends a photo (as the Telegram app does: sizes with file ids, no text). The emulator keeps no files: the
+   * id is what the bot stores and would re-send (issue 16).
+   */
+  async photo(fileId: string, sizeBytes = 350_000) {
+    this.cursor = this.received.length;
+    this.transcript.push(`  ${this.name} ▶ 🖼 ${fileId}`);
+    const msg = this.client.makeMessage("", {
+      ...this.fromExtra(),
+      photo: [
+        {
+          file_id: `${fileId}-small`,
+          file_unique_id: `${fileId}-s`,
+          width: 90,
+          height: 128,
+          file_size: 4_000,
+        },
+        { file_id: fileId, file_unique_id: `${fileId}-u`, width: 1240, height: 1754, file_size: sizeBytes },
+      ],
+    } as never) as unknown as Record<string, unknown>;
+    delete msg.text; // a photo has no text
+    await this.client.sendMessage(msg as never);
+  }
+
   private readonly pressed = new Set<string>();
   /** Recorded events whose new message getUpdates has not returned yet. */
   private waiting: ChatEvent[] = [];
@@ -107,8 +131,8 @@ export class EmulatorChat {
     if (!found)
       throw new Error(`${this.name}: no button ${String(match)} in ${JSON.stringify(this.received.at(-1))}`);
     const { msg, button } = found;
-    // "📄" (d:, dc:, dr:) only sends files: the card's choice is still open.
-    if (/^d[cr]?:/.test(button.data)) this.pressed.add(`${msg.messageId}:${button.data}`);
+    // "📄" (d:, dc:, dr:) and "📎" (at:) only send files: the card's choice is still open.
+    if (/^(?:d[cr]?|at):/.test(button.data)) this.pressed.add(`${msg.messageId}:${button.data}`);
     else for (const b of msg.buttons) this.pressed.add(`${msg.messageId}:${b.data}`);
     this.cursor = this.received.length;
     this.transcript.push(`  ${this.name} ▶ [${button.text}]`);

@@ -1,7 +1,9 @@
 /**
  * The product's whole journey through a Bot API emulator: everyone binds through their invite link, a
  * cadet files an own-will report (ch. 4) and a master's student a contract refusal (ch. 6), and the
- * deputy head, the head and the personnel officer take both to a closed case.
+ * deputy head, the head and the personnel officer take both to a closed case. Issue 16: a cadet whose
+ * citizenship ended files ch. 5 with the Decree, and officials open ch. 2, ch. 3 and cl. 2 cases with
+ * /open; each reaches a closed case.
  */
 import type TelegramServer from "telegram-test-api";
 import type { DocumentLanguage } from "../rules";
@@ -12,19 +14,35 @@ import type { DemoPerson } from "./seed";
 export interface Cast {
   cadet: EmulatorChat;
   master: EmulatorChat;
+  citizen: EmulatorChat;
   deputy: EmulatorChat;
   head: EmulatorChat;
   personnel: EmulatorChat;
+  methods: EmulatorChat;
+  academic: EmulatorChat;
+  upbringing: EmulatorChat;
+  unit: EmulatorChat;
 }
 
-/** Telegram user ids of the demo cast. */
+/**
+ * Telegram user ids of the demo cast (who binds and chats). The learners cases are opened on (debtor,
+ * offender, abroad) are on the roster only.
+ */
 const CAST_IDS: Record<keyof Cast, number> = {
   cadet: 1001,
   master: 1002,
+  citizen: 1003,
   deputy: 2001,
   head: 2002,
   personnel: 2003,
+  methods: 2004,
+  academic: 2005,
+  upbringing: 2006,
+  unit: 2007,
 };
+
+/** The Telegram app's language of those who use the bot in Russian (the rest: Kazakh, the default). */
+const CAST_LANGS: Partial<Record<keyof Cast, string>> = { citizen: "ru", unit: "ru" };
 
 /** One emulator chat per seeded person, and their invite tokens. */
 export function castOf(server: TelegramServer, botToken: string, people: DemoPerson[], events?: ChatEvents) {
@@ -36,7 +54,13 @@ export function castOf(server: TelegramServer, botToken: string, people: DemoPer
   };
   const keys = Object.keys(CAST_IDS) as (keyof Cast)[];
   const cast = Object.fromEntries(
-    keys.map((k) => [k, new EmulatorChat(server, botToken, CAST_IDS[k], person(k).name, { events })]),
+    keys.map((k) => [
+      k,
+      new EmulatorChat(server, botToken, CAST_IDS[k], person(k).name, {
+        events,
+        languageCode: CAST_LANGS[k],
+      }),
+    ]),
   ) as unknown as Cast;
   const tokens = Object.fromEntries(keys.map((k) => [k, person(k).token])) as Record<keyof Cast, string>;
   return { cast, tokens };
@@ -164,4 +188,152 @@ export async function walkContractRefusal(cast: Cast, today: string) {
   await act(cast.personnel, "order", ["18-ж", today, { press: "si:no" }]);
   await afterOrder(cast.personnel, today, 4); // letter, sum, referral, transcript
   await cast.cadet.waitFor(/жабылды|закрыто|closed/);
+}
+
+/** A typed answer once the question matching `prompt` has come. */
+async function answer(chat: EmulatorChat, prompt: RegExp | string, text: string) {
+  await chat.waitFor(prompt);
+  await chat.text(text);
+}
+
+const DATE_PROMPT = /КК\.АА\.ЖЖЖЖ|ДД\.ММ\.ГГГГ|DD\.MM\.YYYY/;
+const TEXT_PROMPT = /\d+–\d+/;
+
+/**
+ * Issue 16: an official opens a case with /open: finds the learner by personal number, answers the
+ * ground's questions, hands the attachments in on paper (pages per kind), checks the preview and submits.
+ */
+async function openCaseFor(
+  chat: EmulatorChat,
+  personalNumber: string,
+  answers: [prompt: RegExp, text: string][],
+  paper: [kind: string, pages: number][],
+) {
+  await chat.text("/open");
+  await answer(chat, /жеке нөмір|личный номер|personal number/, personalNumber);
+  await chat.waitForButton(/^o:l:\d+$/);
+  await chat.press(/^o:l:\d+$/);
+  for (const [prompt, text] of answers) await answer(chat, prompt, text);
+  for (const [kind, pages] of paper) {
+    await chat.waitForButton(`o:p:${kind}`);
+    await chat.press(`o:p:${kind}`);
+    await answer(chat, /\?/, String(pages));
+    await chat.waitForButton(`o:d:${kind}`);
+    await chat.press(`o:d:${kind}`);
+  }
+  await chat.waitForButton("o:submit");
+  await chat.press("o:submit");
+  await chat.waitFor(/№ \d+ іс ашылды|Дело № \d+ открыто|Case No\. \d+ is opened/);
+}
+
+/**
+ * Ch. 5, a cadet (ru): the report with a photo of the Presidential Decree (cl. 23); the deputy head agrees;
+ * personnel records that the copy was compared with the original; the head approves (approve or reject
+ * only); personnel records the head's order (cl. 24), the cl. 7 letter and the transcript. No referral,
+ * no cost calculation (D5, D11).
+ */
+export async function walkCitizenship(cast: Cast, today: string) {
+  const chat = cast.citizen;
+  await chat.text("/report");
+  await chat.waitForButton("r:g:citizenship");
+  await chat.press("r:g:citizenship");
+  await chat.waitForButton("r:d:paper");
+  await chat.photo("decree-page-1");
+  await chat.waitForButton("r:d:done");
+  await chat.press("r:d:done");
+  await answer(
+    chat,
+    TEXT_PROMPT,
+    "Указ Президента Республики Казахстан от 02.03.2026 № 512 о прекращении гражданства; выезжаю на постоянное жительство к семье.",
+  );
+  // D11: the conscript question is only asked where a referral can follow.
+  const next = await chat.waitFor(/r:c:no|\+7 700 123 45 67/);
+  if (next.buttons.some((b) => b.data === "r:c:no")) {
+    await chat.press("r:c:no");
+    await chat.waitFor("+7 700 123 45 67");
+  }
+  await chat.text("+7 702 111 22 33");
+  await chat.waitForButton("r:l:ru");
+  await chat.press("r:l:ru");
+  await chat.waitForButton("r:submit");
+  await chat.press("r:submit");
+  await chat.waitFor("📨");
+  await act(cast.deputy, "agree");
+  await act(cast.personnel, "copy_checked");
+  await act(cast.head, "approve");
+  await act(cast.personnel, "order", ["21-ж", today]);
+  await act(cast.personnel, "letter", ["7-3/115", today]);
+  await act(cast.personnel, "done"); // the transcript
+  await chat.waitFor(/жабылды|закрыто|closed/);
+}
+
+/**
+ * Ch. 2 (kk): the academic-methods head opens the case on a cadet whose debt-clearing period ended today,
+ * with the interview sheets and the signed notifications on paper (cl. 13); the deputy head for academic
+ * work agrees (cl. 12); the cl. 4 interview; the head approves; the cl. 15 order and the steps after it.
+ */
+export async function walkAcademicFailure(cast: Cast, today: string) {
+  await openCaseFor(
+    cast.methods,
+    "K-0004",
+    [
+      [DATE_PROMPT, today],
+      [TEXT_PROMPT, "Жоғары математика: емтихан екі рет тапсырылмады; берешек мерзімінде жойылмады."],
+    ],
+    [
+      ["interview_sheets", 4],
+      ["debt_notifications", 2],
+    ],
+  );
+  await act(cast.academic, "agree");
+  await act(cast.deputy, "interview", [today]);
+  await act(cast.head, "approve");
+  await act(cast.personnel, "order", ["19-ж", today, { press: "si:no" }]);
+  await afterOrder(cast.personnel, today, 4); // letter, sum, referral, transcript
+}
+
+/**
+ * Ch. 3 (ru): the course chief files the reasoned report with the investigation materials on paper
+ * (cl. 16); the deputy head for upbringing work agrees; the interview; the head approves; the cl. 18 order
+ * (2 WD) and the steps after it.
+ */
+export async function walkNegativeReasons(cast: Cast, today: string) {
+  await openCaseFor(
+    cast.unit,
+    "K-0005",
+    [
+      [
+        TEXT_PROMPT,
+        "По итогам служебного расследования установлено грубое нарушение воинской дисциплины: самовольное оставление расположения 14–16 марта.",
+      ],
+    ],
+    [["investigation_materials", 12]],
+  );
+  await act(cast.upbringing, "agree");
+  await act(cast.deputy, "interview", [today]);
+  await act(cast.head, "approve");
+  await act(cast.personnel, "order", ["20-ж", today, { press: "si:no" }]);
+  await afterOrder(cast.personnel, today, 4); // letter, sum, referral, transcript
+}
+
+/**
+ * Cl. 2 (kk): personnel records that a foreign educational organisation expelled a doctoral student, with
+ * its order on paper; the interview; the order on expulsion and the submission on release from post (D7),
+ * the cl. 7 letter and the cost calculation (no transcript, no referral).
+ */
+export async function walkForeignOrg(cast: Cast, today: string) {
+  await openCaseFor(
+    cast.personnel,
+    "D-0006",
+    [
+      [TEXT_PROMPT, "Ресей Федерациясы ФҚҚ Академиясы"],
+      [DATE_PROMPT, today],
+      [TEXT_PROMPT, "Академия бастығының 2026 жылғы № 45 бұйрығы"],
+    ],
+    [["foreign_expulsion", 2]],
+  );
+  await act(cast.deputy, "interview", [today]);
+  await act(cast.personnel, "order", ["22-ж", today, { press: "si:no" }]);
+  await act(cast.personnel, "submission", ["13/4", today]);
+  await afterOrder(cast.personnel, today, 2); // letter, sum
 }

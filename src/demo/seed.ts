@@ -1,6 +1,8 @@
 /**
- * A demo institution: one learner on the roster and the officials of the procedure, each with a
- * one-time invite token (what `npm run admin` prints as t.me links).
+ * A demo institution: learners on the roster and the officials of the procedure, each with a one-time
+ * invite token (what `npm run admin` prints as t.me links). Issue 16: the officials who open cases on the
+ * other grounds and the deputies who agree to them, a learner whose citizenship ended (ch. 5), and three
+ * learners who never bind (cases are opened on them by officials: ch. 2, ch. 3, cl. 2).
  */
 import type { Db } from "../db/client";
 import { institutions, officialRoles, officials, students } from "../db/schema";
@@ -8,7 +10,20 @@ import { createInvite } from "../people/invites";
 import type { Role } from "../rules";
 
 export interface DemoPerson {
-  key: "cadet" | "master" | "deputy" | "head" | "personnel";
+  key:
+    | "cadet"
+    | "master"
+    | "citizen"
+    | "deputy"
+    | "head"
+    | "personnel"
+    | "methods"
+    | "academic"
+    | "upbringing"
+    | "unit"
+    | "debtor"
+    | "offender"
+    | "abroad";
   name: string;
   token: string;
 }
@@ -26,6 +41,30 @@ const OFFICIALS: { key: DemoPerson["key"]; name: string; position: string; roles
     name: "Майор Жұмабаева А.К.",
     position: "Кадр бөлімшесінің бастығы",
     roles: ["personnel_officer"],
+  },
+  {
+    key: "methods",
+    name: "Подполковник Әлиева Г.М.",
+    position: "Оқу-әдістемелік бөлімшенің бастығы",
+    roles: ["academic_methods_head"],
+  },
+  {
+    key: "academic",
+    name: "Полковник Темірханов Б.Қ.",
+    position: "Академия бастығының оқу жұмысы жөніндегі орынбасары",
+    roles: ["deputy_academic"],
+  },
+  {
+    key: "upbringing",
+    name: "Полковник Есенова Л.С.",
+    position: "Академия бастығының тәрбие жұмысы жөніндегі орынбасары",
+    roles: ["deputy_upbringing"],
+  },
+  {
+    key: "unit",
+    name: "Подполковник Мұқанов Т.Е.",
+    position: "Тергеу факультетінің бастығы",
+    roles: ["unit_head"],
   },
 ];
 
@@ -59,6 +98,42 @@ export async function seedDemo(db: Db, now: Date): Promise<DemoPerson[]> {
       category: "masters" as const,
       sendingUnit: "ҰҚК Алматы облысы бойынша департаменті",
       sex: "F" as const,
+    },
+    {
+      key: "citizen" as const,
+      personalNumber: "K-0003",
+      fullName: "Ким Виктор Александрович",
+      rank: "курсант",
+      category: "cadet" as const,
+      sendingUnit: "",
+      sex: "M" as const,
+    },
+    {
+      key: "debtor" as const,
+      personalNumber: "K-0004",
+      fullName: "Сейітов Ерасыл Маратұлы",
+      rank: "курсант",
+      category: "cadet" as const,
+      sendingUnit: "",
+      sex: "M" as const,
+    },
+    {
+      key: "offender" as const,
+      personalNumber: "K-0005",
+      fullName: "Бекова Айым Ғалымқызы",
+      rank: "курсант",
+      category: "cadet" as const,
+      sendingUnit: "",
+      sex: "F" as const,
+    },
+    {
+      key: "abroad" as const,
+      personalNumber: "D-0006",
+      fullName: "Омаров Ринат Қайратұлы",
+      rank: "майор",
+      category: "doctoral" as const,
+      sendingUnit: "ҰҚК Шекара қызметі",
+      sex: "M" as const,
     },
   ];
   for (const l of learners) {

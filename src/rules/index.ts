@@ -105,6 +105,7 @@ export {
   type StudentFiledGround,
 } from "./grounds";
 export {
+  conscriptMatters,
   DEFAULT_TARGET_WORKING_DAYS,
   type DeadlineAnchor,
   type DeadlineRule,

@@ -317,6 +317,12 @@ export function needsMilitaryReferral(
   );
 }
 
+/**
+ * D11: whether personnel must confirm the learner's conscript answer before the order: only where a cl. 7
+ * referral can follow, so never in ch. 5 (the learner is no longer a citizen of the Republic).
+ */
+export const conscriptMatters = (ground: Ground): boolean => ground !== "citizenship";
+
 /** D11: the tracked steps after the order on expulsion (`after`); they run in parallel. */
 function afterOrder(ground: Ground, after: StepKey, ctx: WorkflowContext): Draft[] {
   const steps: Draft[] = [

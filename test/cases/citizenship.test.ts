@@ -2,14 +2,19 @@
  * Issue 16, ch. 5 (cl. 23–24): a learner whose citizenship of Kazakhstan has terminated files the report from
  * /report with the Presidential Decree attached; personnel records how the Decree was checked; the head
  * approves or rejects (no sending back); the head's order (a target, cl. 24) and the after-order steps: no
- * cl. 7 conscript referral, no cost calculation by default (D5, D11). Through the bot, in kk and ru.
+ * cl. 7 conscript referral, no cost calculation by default (D5, D11). Since no referral can follow, the
+ * learner is not asked about conscript service and the report has no line on it (D11). Through the bot, in
+ * kk and ru.
  */
 import { eq } from "drizzle-orm";
+import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { attachmentsOf } from "../../src/cases/attachments";
 import { submitReport } from "../../src/cases/submit";
-import { caseSteps, cases, institutions, outbox } from "../../src/db/schema";
-import { tFor } from "../../src/i18n";
+import { caseSteps, cases, institutions, outbox, reportVersions } from "../../src/db/schema";
+import { buildDocument } from "../../src/documents/build";
+import { type DocFacts, docFactsOf } from "../../src/documents/facts";
+import { type T, tFor } from "../../src/i18n";
 import { formatDate } from "../../src/messages/format";
 import { actOn, at, stepOf } from "../jobs/helpers";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
@@ -73,6 +78,23 @@ const DOCX = {
 const BIG_PDF = { name: "указ.pdf", mime: "application/pdf", size: 25 * MB };
 const PDF = { name: "указ.pdf", mime: "application/pdf", size: 900_000 };
 
+/** Every wording of the report's conscript line (D11), with and without the learner's sex (kk: one each). */
+const conscriptLines = (t: T) => [
+  ...new Set(
+    ["doc.conscript_yes", "doc.conscript_no"].flatMap((key) =>
+      [undefined, "male", "female"].map((context) => t(key, { context })),
+    ),
+  ),
+];
+/** The conscript lines a text has (none in a ch. 5 report). */
+const conscriptLinesIn = (t: T, text: string) => conscriptLines(t).filter((l) => text.includes(l));
+
+/** The text of a DOCX file: its runs, joined. */
+function docxText(data: Buffer): string {
+  const xml = Buffer.from(unzipSync(new Uint8Array(data))["word/document.xml"]!).toString("utf8");
+  return [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join("");
+}
+
 const DECREE = {
   kk: "ҚР Президентінің 2026 жылғы 2 наурыздағы № 845 Жарлығы; Ресей Федерациясының азаматтығын алуыма байланысты.",
   ru: "Указ Президента РК от 2 марта 2026 года № 845; в связи с приобретением гражданства Российской Федерации.",
@@ -106,9 +128,10 @@ describe("ch. 5: termination of citizenship, from /report to a closed case (issu
     expect(h.tg.lastTextTo(tg.id)).toContain(lang === "kk" ? "5-тарау" : "глава 5");
     expect(h.buttonsTo(tg.id)).toContain("r:g:citizenship");
     await h.press(tg, "r:g:citizenship");
-    // The Decree is asked for right after the ground: step 2 of 6, with the "on paper" alternative.
+    // The Decree is asked for right after the ground: step 2 of 5 (no conscript question, D11), with the
+    // "on paper" alternative.
     const ask = h.tg.lastTextTo(tg.id);
-    expect(ask).toContain(t("report.progress", { n: 2, total: 6 }));
+    expect(ask).toContain(t("report.progress", { n: 2, total: 5 }));
     expect(ask).toContain(t("report.ask_decree", { mb: 20 }));
     expect(h.buttonsTo(tg.id)).toEqual(["r:d:paper"]);
 
@@ -147,12 +170,19 @@ describe("ch. 5: termination of citizenship, from /report to a closed case (issu
 
     // Ch. 5: the Decree's number and date and the circumstances, not "reasons".
     const reasonsAsk = h.tg.lastTextTo(tg.id);
-    expect(reasonsAsk).toContain(t("report.progress", { n: 3, total: 6 }));
+    expect(reasonsAsk).toContain(t("report.progress", { n: 3, total: 5 }));
     expect(reasonsAsk).toContain(t("report.ask_reasons_citizenship", { min: 20, max: 2000 }));
     await h.text(tg, DECREE[lang]);
-    expect(h.tg.lastTextTo(tg.id)).toContain(t("report.progress", { n: 4, total: 6 }));
+    // D11: no conscript question in ch. 5 (no cl. 7 referral follows): the phone comes next, step 4 of 5.
+    const phoneAsk = h.tg.lastTextTo(tg.id);
+    expect(phoneAsk).toContain(t("report.progress", { n: 4, total: 5 }));
+    expect(phoneAsk).toContain(t("report.ask_phone"));
+    expect(h.tg.textsTo(tg.id).some((x) => x.includes(t("report.ask_conscript")))).toBe(false);
+    // A conscript button (an old one, or forged) is no answer to the phone question.
     await h.press(tg, "r:c:no");
+    expect(h.tg.lastTextTo(tg.id)).toContain(t("report.ask_phone"));
     await h.text(tg, "+7 700 123 45 67");
+    expect(h.tg.lastTextTo(tg.id)).toContain(t("report.progress", { n: 5, total: 5 }));
     await h.press(tg, `r:l:${lang}`);
 
     // The preview: the ch. 5 report, the Decree and the circumstances, what goes with it, "edit the Decree".
@@ -166,6 +196,9 @@ describe("ch. 5: termination of citizenship, from /report to a closed case (issu
       });
     expect(preview).toContain(attached(2));
     expect(h.buttonsTo(tg.id)).toContain("r:e:decree");
+    // No conscript line in the report, and no button to edit one.
+    expect(conscriptLinesIn(t, preview)).toEqual([]);
+    expect(h.buttonsTo(tg.id)).not.toContain("r:e:conscript");
 
     // Redo the Decree: the files are replaced.
     await h.press(tg, "r:e:decree");
@@ -198,6 +231,16 @@ describe("ch. 5: termination of citizenship, from /report to a closed case (issu
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ kind: "decree", media: "photo", size: 240_000 });
     expect(files[0]!.fileId).toMatch(/^photo\d+$/);
+    // D11: stored as not served (the column is NOT NULL); the stored report (D12) and its DOCX have no
+    // conscript line.
+    expect(c!.conscriptServed).toBe(false);
+    const [stored] = await h.db.select().from(reportVersions).where(eq(reportVersions.caseId, c!.id));
+    expect(stored!.document).toContain(t("doc.reasons_citizenship", { reasons: DECREE[lang] }));
+    expect(conscriptLinesIn(t, stored!.document)).toEqual([]);
+    const facts = (await docFactsOf(h.db, c!.id, h.clock())) as DocFacts;
+    const docx = docxText((await buildDocument("report", facts, lang)).data);
+    expect(docx).toContain(DECREE[lang].slice(0, 40));
+    expect(conscriptLinesIn(tFor(lang), docx)).toEqual([]);
 
     // The receipt: the Decree check, no interview on reimbursement (D5: not a reimbursement ground).
     const receipt = h.tg.lastTextTo(tg.id);
@@ -277,7 +320,8 @@ describe("ch. 5: termination of citizenship, from /report to a closed case (issu
     await h.press(staff.personnel.tg, stepButton(h, staff.personnel.tg, "order"));
     await h.text(staff.personnel.tg, "112-ж");
     await h.text(staff.personnel.tg, "08.04.2026");
-    if (h.buttonsTo(staff.personnel.tg.id).includes("si:no")) await h.press(staff.personnel.tg, "si:no");
+    // D11: no conscript question in ch. 5 (no referral can follow): the date records the order.
+    expect(h.buttonsTo(staff.personnel.tg.id)).not.toContain("si:no");
     expect((await stepOf(h.db, c!.id, "order")).state).toBe("done");
 
     // After the order: the cl. 7 letter (5 WD from the order's date, statutory) and the transcript; no
@@ -350,7 +394,6 @@ describe("ch. 5: termination of citizenship, from /report to a closed case (issu
     await h.text(tg, "3");
     expect(h.tg.lastTextTo(tg.id)).toContain(t("report.ask_reasons_citizenship", { min: 20, max: 2000 }));
     await h.text(tg, DECREE.ru);
-    await h.press(tg, "r:c:yes");
     await h.text(tg, "Пропустить");
     await h.press(tg, "r:l:ru");
     expect(h.tg.lastTextTo(tg.id)).toContain(
@@ -372,7 +415,6 @@ describe("ch. 5: termination of citizenship, from /report to a closed case (issu
     await sendPhoto(h, tg);
     await h.press(tg, "r:d:done");
     await h.text(tg, DECREE.kk);
-    await h.press(tg, "r:c:no");
     await h.text(tg, "Өткізу");
     await h.press(tg, "r:l:kk");
     await h.press(tg, "r:e:ground");
@@ -380,12 +422,105 @@ describe("ch. 5: termination of citizenship, from /report to a closed case (issu
     // The circumstances of a Decree are no reasons for own will: asked again, as the question of 5.
     expect(h.tg.lastTextTo(tg.id)).toContain(t("report.progress", { n: 2, total: 5 }));
     await h.text(tg, "Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.");
+    // Own will: the conscript question, never answered in ch. 5, comes now (D11).
+    expect(h.tg.lastTextTo(tg.id)).toContain(t("report.progress", { n: 3, total: 5 }));
+    expect(h.buttonsTo(tg.id)).toEqual(["r:c:yes", "r:c:no"]);
+    await h.press(tg, "r:c:no");
+    expect(h.tg.lastTextTo(tg.id)).toContain(t("doc.conscript_no"));
     expect(h.tg.lastTextTo(tg.id)).not.toContain("📎");
     expect(h.buttonsTo(tg.id)).not.toContain("r:e:decree");
     await h.press(tg, "r:e:ground");
     await h.press(tg, "r:g:citizenship");
     expect(h.tg.lastTextTo(tg.id)).toContain(t("report.ask_decree", { mb: 20 }));
     expect(h.buttonsTo(tg.id)).toEqual(["r:d:paper"]);
+  });
+
+  for (const lang of ["kk", "ru"] as const) {
+    it(`${lang}: own will → citizenship → own will: the conscript question goes with citizenship and comes back after it (D11)`, async () => {
+      const { h, tg } = await setup(lang);
+      const t = tFor(lang);
+      const reasons = {
+        kk: "Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.",
+        ru: "По семейным обстоятельствам не могу продолжать обучение.",
+      }[lang];
+      const askedConscript = () => h.tg.textsTo(tg.id).filter((x) => x.includes(t("report.ask_conscript")));
+      await h.command(tg, "report");
+      await h.press(tg, "r:g:own_will");
+      await h.text(tg, reasons);
+      // Own will: the conscript question, step 3 of 5.
+      expect(h.tg.lastTextTo(tg.id)).toContain(t("report.progress", { n: 3, total: 5 }));
+      expect(h.tg.lastTextTo(tg.id)).toContain(t("report.ask_conscript"));
+      await h.press(tg, "r:c:yes");
+      await h.text(tg, "+7 700 123 45 67");
+      await h.press(tg, `r:l:${lang}`);
+      expect(conscriptLinesIn(t, h.tg.lastTextTo(tg.id))).toHaveLength(1);
+      expect(h.buttonsTo(tg.id)).toContain("r:e:conscript");
+      expect(askedConscript()).toHaveLength(1);
+
+      // To citizenship: the Decree and its circumstances; the conscript answer dropped, not asked.
+      await h.press(tg, "r:e:ground");
+      await h.press(tg, "r:g:citizenship");
+      expect(h.tg.lastTextTo(tg.id)).toContain(t("report.progress", { n: 2, total: 5 }));
+      await h.press(tg, "r:d:paper");
+      await h.text(tg, "2");
+      expect(h.tg.lastTextTo(tg.id)).toContain(t("report.progress", { n: 3, total: 5 }));
+      await h.text(tg, DECREE[lang]);
+      const preview = h.tg.lastTextTo(tg.id);
+      expect(preview).toContain(t("doc.body_citizenship"));
+      expect(conscriptLinesIn(t, preview)).toEqual([]);
+      expect(h.buttonsTo(tg.id)).not.toContain("r:e:conscript");
+      expect(h.buttonsTo(tg.id)).toContain("r:e:decree");
+      // An edit button of the own-will preview still on screen: nothing to ask, the preview again.
+      await h.press(tg, "r:e:conscript");
+      expect(h.tg.lastTextTo(tg.id)).toContain(t("doc.body_citizenship"));
+      expect(askedConscript()).toHaveLength(1);
+
+      // Back to own will: its reasons, then the conscript question again (step 3 of 5), then the preview.
+      await h.press(tg, "r:e:ground");
+      await h.press(tg, "r:g:own_will");
+      await h.text(tg, reasons);
+      expect(askedConscript()).toHaveLength(2);
+      expect(h.tg.lastTextTo(tg.id)).toContain(t("report.progress", { n: 3, total: 5 }));
+      expect(h.buttonsTo(tg.id)).toEqual(["r:c:yes", "r:c:no"]);
+      await h.press(tg, "r:c:no");
+      const back = h.tg.lastTextTo(tg.id);
+      expect(back).toContain(t("doc.body_own_will"));
+      expect(conscriptLinesIn(t, back)).toEqual([t("doc.conscript_no")]);
+      expect(h.buttonsTo(tg.id)).toContain("r:e:conscript");
+      expect(h.buttonsTo(tg.id)).not.toContain("r:e:decree");
+      await h.press(tg, "r:submit");
+      const [c] = await h.db.select().from(cases);
+      expect(c).toMatchObject({ ground: "own_will", conscriptServed: false });
+      const [stored] = await h.db.select().from(reportVersions);
+      expect(conscriptLinesIn(t, stored!.document)).toEqual([t("doc.conscript_no")]);
+    });
+  }
+
+  it("submitReport: a ch. 5 report is stored as not served whatever is passed, with no conscript line (D11)", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    await addStaff(h.db, inst.id);
+    const { user } = await addStudent(h.db, inst.id, { lang: "ru", sex: "F" });
+    const r = await submitReport(
+      h.db,
+      {
+        userId: user.id,
+        ground: "citizenship",
+        reasons: DECREE.ru,
+        conscriptServed: true,
+        phone: null,
+        reportLang: "ru",
+        attachments: [{ kind: "decree", media: "paper", pages: 1 }],
+      },
+      h.clock(),
+    );
+    if (!r.ok) throw new Error(r.reason);
+    const [c] = await h.db.select().from(cases);
+    expect(c!.conscriptServed).toBe(false);
+    const [stored] = await h.db.select().from(reportVersions);
+    expect(stored!.conscriptServed).toBe(false);
+    expect(stored!.document).toContain(tFor("ru")("doc.body_citizenship"));
+    expect(conscriptLinesIn(tFor("ru"), stored!.document)).toEqual([]);
   });
 
   it("the head cannot decide before the Decree is checked: a decision step pressed early is refused as waiting", async () => {

@@ -12,6 +12,8 @@ describe("config", () => {
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.ADMIN_TELEGRAM_IDS).toEqual([]);
     expect(c.JOBS).toBe("inline");
+    expect(c.RATE_LIMIT_PER_MINUTE).toBe(120);
+    expect(loadConfig({ BOT_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: "2000" }).RATE_LIMIT_PER_MINUTE).toBe(2000);
   });
 
   it("names the missing token and says where to get one", () => {
@@ -26,6 +28,8 @@ describe("config", () => {
     [{ BOT_TOKEN: TOKEN, ADMIN_TELEGRAM_IDS: "12,abc" }, /"abc" is not a numeric Telegram user id/],
     [{ BOT_TOKEN: TOKEN, BOT_MODE: "webhook" }, /WEBHOOK_URL and WEBHOOK_SECRET are required/],
     [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "not a url" }, /TELEGRAM_API_ROOT must be a URL/],
+    [{ BOT_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: "10" }, /RATE_LIMIT_PER_MINUTE must be at least 30/],
+    [{ BOT_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: "many" }, /RATE_LIMIT_PER_MINUTE must be a whole number/],
   ])("refuses %j with a clear line", (env, msg) => {
     expect(() => loadConfig(env)).toThrow(msg);
   });

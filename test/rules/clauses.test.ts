@@ -7,6 +7,7 @@ import {
   addWorkingDays,
   CATEGORIES,
   type Category,
+  conscriptMatters,
   dueDateFor,
   expulsionOutcome,
   GROUND_RULES,
@@ -355,6 +356,9 @@ describe("cl. 7 (88/қе): NSC Personnel Department within 5 WD of the order; mi
   ] as const)("cl. 7, D11: %s / %s, conscript term not served → military referral = %s", (g, c, expected) => {
     expect(needsMilitaryReferral(g, { category: c, conscriptServed: false })).toBe(expected);
     expect(needsMilitaryReferral(g, { category: c, conscriptServed: true })).toBe(false);
+    // D11: personnel confirms the conscript answer wherever a referral can follow (never in ch. 5).
+    if (expected) expect(conscriptMatters(g)).toBe(true);
+    expect(conscriptMatters(g)).toBe(g !== "citizenship");
     const notServed = workflowFor(g, ctx(c, { conscriptServed: false }));
     expect(keys(notServed).includes("military_referral")).toBe(expected);
     expect(keys(workflowFor(g, ctx(c)))).not.toContain("military_referral");
