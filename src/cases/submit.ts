@@ -13,6 +13,7 @@ import { cases, institutions, students } from "../db/schema";
 import { isUniqueViolation } from "../errors";
 import type { StudentEntry } from "../people/identity";
 import {
+  conscriptMatters,
   DEFAULT_REIMBURSEMENT,
   type DocumentLanguage,
   type Ground,
@@ -63,6 +64,7 @@ export interface SubmitInput {
   userId: number;
   ground: Ground;
   reasons: string;
+  /** Ignored in ch. 5 (no cl. 7 referral follows there, D11): stored as false, the column is NOT NULL. */
   conscriptServed: boolean;
   phone: string | null;
   reportLang: DocumentLanguage;
@@ -120,7 +122,7 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
           rulesEdition: RULES_EDITION, // D9
           reportLang: input.reportLang,
           reasons,
-          conscriptServed: input.conscriptServed,
+          conscriptServed: conscriptMatters(input.ground) && input.conscriptServed, // D11: not asked in ch. 5
           phone,
           studentSnapshot: rosterSnapshot(student),
           endorsers: inst.endorsers, // D4, frozen for the life of the case

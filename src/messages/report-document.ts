@@ -3,7 +3,7 @@
  * learner chooses (D10). Values are HTML-escaped by i18next; the layout is plain lines.
  */
 import { tFor } from "../i18n";
-import type { DocumentLanguage, LearnerReportGround } from "../rules";
+import { conscriptMatters, type DocumentLanguage, type LearnerReportGround } from "../rules";
 import { formatDate, unescaped } from "./format";
 
 /** The learner's roster data the report is written from (src/cases/submit.ts rosterSnapshot). */
@@ -22,6 +22,7 @@ export interface ReportStudent {
 export interface ReportData {
   ground: LearnerReportGround;
   reasons: string;
+  /** Not written in a ch. 5 report (no cl. 7 referral follows there, D11); stored as false for it. */
   conscriptServed: boolean;
   phone: string | null;
   lang: DocumentLanguage;
@@ -66,9 +67,11 @@ export function reportParts(d: ReportData, html = true): ReportParts {
     t(`doc.body_${d.ground}`),
     // Ch. 5: the learner writes the Decree's number and date and the circumstances, not reasons.
     t(d.ground === "citizenship" ? "doc.reasons_citizenship" : "doc.reasons", { reasons: d.reasons }),
-    // Russian agrees with the learner ("проходил" / "проходила"); unknown sex: a wording without it.
-    t(d.conscriptServed ? "doc.conscript_yes" : "doc.conscript_no", { context: sexContext(s.sex) }),
   ];
+  // D11: the conscript line only where a cl. 7 referral can follow (not ch. 5). Russian agrees with the
+  // learner ("проходил" / "проходила"); unknown sex: a wording without it.
+  const conscript = d.conscriptServed ? "doc.conscript_yes" : "doc.conscript_no";
+  if (conscriptMatters(d.ground)) body.push(t(conscript, { context: sexContext(s.sex) }));
   if (d.phone) body.push(t("doc.phone", { phone: d.phone }));
   return {
     header,

@@ -581,4 +581,39 @@ describe("opening a case through the bot (issue 16)", () => {
     expect(await reply(h, m, () => h.press(m, "o:submit"))).toBe(ru("open.not_allowed"));
     expect((await casesOf(h)).map((x) => x.ground)).toEqual(["own_will"]);
   });
+
+  it("a task button that asks for answers while the /open form is open: refused with a pop-up, the form kept", async () => {
+    const h = hr.current;
+    const { inst, o } = await cast(h, "ru");
+    const { student } = await addStudent(h.db, inst.id, { personalNumber: "D-77", category: "doctoral" });
+    at(h, "2026-04-01 10:00");
+    // An own-will report whose cl. 20 conversation waits for personnel (an input: the note).
+    const { user } = await addStudent(h.db, inst.id, { personalNumber: "A-5" });
+    const filed = await submitReport(
+      h.db,
+      {
+        userId: user.id,
+        ground: "own_will",
+        reasons: REASONS,
+        conscriptServed: false,
+        phone: null,
+        reportLang: "ru",
+      },
+      h.clock(),
+    );
+    if (!filed.ok) throw new Error(filed.reason);
+    await tap(h, o.head.tg, `s:${(await stepOf(h.db, filed.caseId, "instruct")).id}:instruct`);
+    const conversation = await stepOf(h.db, filed.caseId, "conversation");
+    const p = o.personnel.tg;
+    await h.command(p, "open");
+    await h.press(p, `s:${conversation.id}:record`);
+    expect(h.tg.sent("answerCallbackQuery").at(-1)).toMatchObject({
+      text: ru("open.busy"),
+      show_alert: true,
+    });
+    // The form goes on where it was: the learner is found.
+    expect(await reply(h, p, () => h.text(p, "D-77"))).toContain("D-77");
+    expect(h.buttonsTo(p.id)).toEqual([`o:l:${student.id}`]);
+    expect((await stepOf(h.db, filed.caseId, "conversation")).state).toBe("pending");
+  });
 });

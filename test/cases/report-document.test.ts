@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ReportData, renderReport } from "../../src/messages/report-document";
+import { tFor } from "../../src/i18n";
+import { type ReportData, renderReport, reportParts } from "../../src/messages/report-document";
 
 const cadet: ReportData["student"] = {
   fullName: "Нұрғалиев Әбілқайыр Сәкенұлы",
@@ -63,6 +64,58 @@ describe("the formal report document (cl. 19, 25; D10)", () => {
         "26.11.2026   капитан Нұрғалиев Әбілқайыр Сәкенұлы",
       ].join("\n\n"),
     );
+  });
+
+  it("termination of citizenship (ch. 5), in Kazakh: the Decree and the circumstances, no conscript line (D11)", () => {
+    const text = renderReport({
+      ground: "citizenship",
+      reasons: "ҚР Президентінің 2026 жылғы 2 наурыздағы № 845 Жарлығы.",
+      conscriptServed: true,
+      phone: "+7 700 123 45 67",
+      lang: "kk",
+      date: "2026-04-06",
+      headTitle: "ҰҚК Академиясының бастығына",
+      student: cadet,
+    });
+    expect(text).toBe(
+      [
+        "ҰҚК Академиясының бастығына\nкурсант Нұрғалиев Әбілқайыр Сәкенұлы\nкурсант (тыңдаушы), Тергеу факультеті, 2-курс, Т-21 оқу тобы",
+        "<b>БАЯНАТ</b>",
+        "ҚР ҰҚК Төрағасының 2024 жылғы 4 маусымдағы № 75/қе бұйрығымен бекітілген Қағидалардың 5-тарауына сәйкес Қазақстан Республикасының азаматтығымның тоқтатылуына байланысты мені оқу орнынан шығарып жіберуіңізді сұраймын. Қазақстан Республикасы Президентінің Жарлығы қоса беріліп отыр.\n" +
+          "Жарлық және мән-жайлар: ҚР Президентінің 2026 жылғы 2 наурыздағы № 845 Жарлығы.\n" +
+          "Байланыс телефоны: +7 700 123 45 67",
+        "06.04.2026   курсант Нұрғалиев Әбілқайыр Сәкенұлы",
+      ].join("\n\n"),
+    );
+  });
+
+  it("ch. 5 in either language, whatever the answer and the sex, as HTML and as a file's text: no conscript line (D11)", () => {
+    for (const lang of ["kk", "ru"] as const) {
+      const t = tFor(lang);
+      const reasons = "Указ Президента РК от 2 марта 2026 года № 845.";
+      for (const conscriptServed of [true, false])
+        for (const sex of ["M", "F", null])
+          for (const html of [true, false]) {
+            const d: ReportData = {
+              ground: "citizenship",
+              reasons,
+              conscriptServed,
+              phone: null,
+              lang,
+              date: "2026-04-06",
+              headTitle: "—",
+              student: { ...cadet, sex },
+            };
+            expect(reportParts(d, html).body).toEqual([
+              t("doc.body_citizenship"),
+              t("doc.reasons_citizenship", { reasons }),
+            ]);
+            // The same learner on own will: the line is there.
+            const own = reportParts({ ...d, ground: "own_will" }, html).body;
+            expect(own).toHaveLength(3);
+            expect(own[2]).toMatch(lang === "kk" ? /әскери қызметтің/ : /по призыву/);
+          }
+    }
   });
 
   describe("Russian agrees with the learner's sex from the roster; unknown: a wording without agreement (14.6)", () => {

@@ -11,6 +11,9 @@
  * A change that alters the list must bump CONVERSATION_VERSION (src/db/conversation-storage.ts: stored
  * states of another version are dropped) and record the new version's file:
  *   REPORT_REPLAY_RECORD=1 npx vitest run test/cases/report-replay.test.ts
+ * One exception so far: the "citizenship" script was re-recorded in version 2 when ch. 5 lost its
+ * conscript question (D11), the day it was first recorded, before any ch. 5 draft was stored; the other
+ * scripts came out unchanged.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -293,7 +296,8 @@ describe("the report conversation replays stored drafts: its operations, update 
     await step("/start", () => h.command(tg, "start"));
     await step("done", () => h.press(tg, "r:d:done"));
     await step("reasons", () => h.text(tg, REASONS));
-    await step("conscript", () => h.press(tg, "r:c:no"));
+    // D11: no conscript question in ch. 5: the phone is asked, and a conscript button is refused.
+    await step("a conscript button", () => h.press(tg, "r:c:no"));
     await step("phone", () => h.text(tg, "Өткізу"));
     await step("lang", () => h.press(tg, "r:l:kk"));
     await step("edit decree", () => h.press(tg, "r:e:decree"));
@@ -301,6 +305,16 @@ describe("the report conversation replays stored drafts: its operations, update 
     await step("not a number", () => h.text(tg, "үш"));
     await step("a button", () => h.press(tg, "r:d:done"));
     await step("pages", () => h.text(tg, "3"));
+    // Another ground: its reasons and the conscript question; back to citizenship: the Decree and reasons.
+    await step("edit ground", () => h.press(tg, "r:e:ground"));
+    await step("own will", () => h.press(tg, "r:g:own_will"));
+    await step("own will's reasons", () => h.text(tg, REASONS));
+    await step("conscript", () => h.press(tg, "r:c:yes"));
+    await step("edit ground again", () => h.press(tg, "r:e:ground"));
+    await step("citizenship again", () => h.press(tg, "r:g:citizenship"));
+    await step("paper again", () => h.press(tg, "r:d:paper"));
+    await step("pages again", () => h.text(tg, "2"));
+    await step("reasons again", () => h.text(tg, REASONS));
     await step("submit", () => h.press(tg, "r:submit"));
     if (!RECORD) expect(recorded.citizenship).toEqual(pinned().citizenship);
   });

@@ -16,8 +16,10 @@
  *
  * Ch. 5 (cl. 23, issue 16): a citizenship report has one more question, right after the ground: the
  * Presidential Decree, as photos or PDFs (each answered with the count so far and "Done"), or "on paper"
- * with its number of pages. It is asked only on that ground, so the drafts of the other grounds make the
- * same calls as before (the replay test pins them; no version bump).
+ * with its number of pages; and one less: no conscript question (D11: no cl. 7 referral follows in ch. 5,
+ * conscriptMatters), so no conscript line or edit button either. Choosing citizenship drops an answer given
+ * under another ground, so switching back asks it again. Both only on that ground, so the drafts of the
+ * other grounds make the same calls as before (the replay test pins them; no version bump).
  *
  * Replay: the stored state is the list of this function's waits, external() calls and Bot API calls in
  * order; a stored draft is replayed against the code. Whatever changes that list for the same updates
@@ -51,6 +53,7 @@ import { MESSAGE_BUDGET, splitHtml } from "../../messages/fit";
 import { submittedText } from "../../messages/notices";
 import { type ReportData, renderReport, sexContext } from "../../messages/report-document";
 import {
+  conscriptMatters,
   type DocumentLanguage,
   type LearnerReportGround,
   localDateOf,
@@ -93,6 +96,7 @@ interface Draft {
   /** "On paper" pressed: the number of pages is asked. */
   decreePaper?: boolean;
   reasons?: string;
+  /** Not asked on the citizenship ground (D11: conscriptMatters). */
   conscriptServed?: boolean;
   /** undefined = not asked yet; null = skipped. */
   phone?: string | null;
@@ -107,15 +111,18 @@ function nextField(d: Draft): Step {
   if (!d.ground) return "ground";
   if (d.ground === "citizenship" && !d.decreeDone) return d.decreePaper ? "pages" : "decree";
   if (d.reasons === undefined) return "reasons";
-  if (d.conscriptServed === undefined) return "conscript";
+  if (d.conscriptServed === undefined && conscriptMatters(d.ground)) return "conscript";
   if (d.phone === undefined) return "phone";
   if (!d.lang) return "lang";
   return "preview";
 }
 
-/** The questions in order: "n/5" on each (issue 14.3); a citizenship report has the Decree second ("n/6"). */
+/**
+ * The questions in order: "n/5" on each (issue 14.3); a citizenship report has the Decree second and no
+ * conscript question (D11), "n/5" too.
+ */
 const FIELDS: Field[] = ["ground", "reasons", "conscript", "phone", "lang"];
-const CITIZENSHIP_FIELDS: Field[] = ["ground", "decree", "reasons", "conscript", "phone", "lang"];
+const CITIZENSHIP_FIELDS: Field[] = ["ground", "decree", "reasons", "phone", "lang"];
 /** Questions answered with inline buttons: asked from the preview, they take the preview's place. */
 const BUTTON_FIELDS = new Set(["ground", "conscript", "lang"]);
 
@@ -422,8 +429,10 @@ async function takeGround(f: Flow, u: Input): Promise<Answer> {
   f.groundChanged = f.previousGround !== undefined && ground !== f.previousGround;
   f.previousGround = undefined;
   if (f.groundChanged) f.draft.reasons = undefined;
-  // The Decree goes with a citizenship report only (and stays if that ground is chosen again).
+  // The Decree goes with a citizenship report only (and stays if that ground is chosen again); a conscript
+  // answer never does (D11), so another ground chosen after it asks that again.
   if (ground !== "citizenship") clearDecree(f.draft);
+  if (!conscriptMatters(ground)) f.draft.conscriptServed = undefined;
   f.draft.ground = ground;
   return tookButton(f, u.c, !f.groundChanged);
 }
@@ -595,7 +604,8 @@ async function fileDraft(outer: BotContext, draft: Draft, back: ReportArgs["resu
   const now = outer.deps.clock();
   const d = {
     reasons: draft.reasons!,
-    conscriptServed: draft.conscriptServed!,
+    // Ch. 5: not asked (D11); stored as false.
+    conscriptServed: draft.conscriptServed ?? false,
     phone: draft.phone ?? null,
     reportLang: draft.lang!,
   };
@@ -774,10 +784,11 @@ function previewKeyboard(f: Flow) {
   // The ground of a report sent back stays: a different ground is a different report (D6).
   if (!f.back) kb.text(t("report.edit_ground"), buttons.edit("ground"));
   kb.text(t("report.edit_reasons"), buttons.edit("reasons")).row();
-  // Ch. 5: the Decree can be sent again (its files replaced).
-  if (f.draft.ground === "citizenship") kb.text(t("report.edit_decree"), buttons.edit("decree")).row();
+  const ground = f.draft.ground!;
+  // Ch. 5: the Decree can be sent again (its files replaced); no conscript answer there (D11).
+  if (ground === "citizenship") kb.text(t("report.edit_decree"), buttons.edit("decree"));
+  if (conscriptMatters(ground)) kb.text(t("report.edit_conscript"), buttons.edit("conscript"));
   return kb
-    .text(t("report.edit_conscript"), buttons.edit("conscript"))
     .text(t("report.edit_phone"), buttons.edit("phone"))
     .row()
     .text(t("report.edit_lang"), buttons.edit("lang"))
@@ -791,7 +802,7 @@ async function showPreview(f: Flow, c: ConvContext, inPlace: boolean) {
   const document = renderReport({
     ground: draft.ground!,
     reasons: draft.reasons!,
-    conscriptServed: draft.conscriptServed!,
+    conscriptServed: draft.conscriptServed ?? false, // not written in ch. 5 (D11)
     phone: draft.phone ?? null,
     lang: draft.lang!,
     date: localDateOf(new Date(now)),

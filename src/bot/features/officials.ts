@@ -28,6 +28,7 @@ import { attachmentsLine, headBlocks } from "../../messages/task";
 import { timelineText } from "../../messages/timeline";
 import { loadCalendar } from "../../people/calendar-store";
 import type { BotContext } from "../context";
+import { OPEN_CASE_CONVERSATION } from "../conversations/open-case";
 import { STEP_INPUT_CONVERSATION, type StepInputArgs } from "../conversations/step-input";
 import { replyFitted } from "../reply";
 import { privateOnly } from "./private-only";
@@ -48,6 +49,10 @@ officialsFeature.callbackQuery(stepAction.filter, async (ctx) => {
     return ctx.answerCallbackQuery({ text: actResultText(ctx.t, access, "toast"), show_alert: true });
   }
   if (access.inputs.length > 0) {
+    // Issue 16: the answers would be asked in this chat, which the /open form holds: it is never dropped
+    // for them; the official finishes it (or /cancel) and presses again.
+    if (ctx.conversation.active()[OPEN_CASE_CONVERSATION])
+      return ctx.answerCallbackQuery({ text: ctx.t("open.busy"), show_alert: true });
     await ctx.answerCallbackQuery();
     const args: StepInputArgs = {
       stepId,
