@@ -4,14 +4,16 @@
  * after the D8 purge.
  */
 
+import { eq } from "drizzle-orm";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { attachmentOf, paperPages, purgeAttachments } from "../../src/cases/attachments";
+import { attachmentOf, attachmentsOf, paperPages, purgeAttachments } from "../../src/cases/attachments";
 import { openCase } from "../../src/cases/open";
-import { auditEvents } from "../../src/db/schema";
+import { purgeCase } from "../../src/cases/retention";
+import { auditEvents, cases } from "../../src/db/schema";
 import { buildDocument } from "../../src/documents/build";
 import { docFactsOf } from "../../src/documents/facts";
-import { at } from "../jobs/helpers";
+import { almaty, at } from "../jobs/helpers";
 import { addInstitution, addOfficial, addStudent } from "../support/fixtures";
 import { useHarness } from "../support/harness";
 
@@ -145,5 +147,59 @@ describe("attachments (issue 16)", () => {
     await h.press(academic.tg, `at:${r.caseId}`);
     expect(h.tg.sent("sendPhoto", academic.tg.id)).toHaveLength(1);
     expect(h.tg.lastTextTo(academic.tg.id)).toBe(`В деле № ${r.caseId} нет файлов для отправки.`);
+  });
+
+  it("D8: the retention purge of an ended case clears its file ids, names and facts; what the documents were stays", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    const personnel = await addOfficial(h.db, inst.id, ["personnel_officer"], "Personnel P.P.", "ru");
+    const { student } = await addStudent(h.db, inst.id, { category: "doctoral" });
+    at(h, "2025-04-01 10:00");
+    const r = await openCase(
+      h.db,
+      {
+        actor: { userId: personnel.user.id, officialId: personnel.official.id },
+        ground: "foreign_org",
+        studentId: student.id,
+        reportLang: "ru",
+        text: "Приказ № 45",
+        facts: { foreignOrg: "Академия ФСБ", expelledOn: "20.03.2025" },
+        attachments: [
+          {
+            kind: "foreign_expulsion",
+            media: "pdf",
+            fileId: "PDF-9",
+            fileUniqueId: "u9",
+            fileName: "order.pdf",
+            size: 9,
+          },
+          { kind: "foreign_expulsion", media: "paper", pages: 2 },
+        ],
+      },
+      h.clock(),
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    // The case ended on 02.04.2025 (rejected, say): kept through 02.04.2026, purged from the 3rd.
+    await h.db
+      .update(cases)
+      .set({ state: "closed", closedAt: almaty("2025-04-02 12:00") })
+      .where(eq(cases.id, r.caseId));
+    at(h, "2026-04-03 10:00");
+    expect(await purgeCase(h.db, r.caseId, h.clock())).not.toBeNull();
+    expect(
+      (await attachmentsOf(h.db, r.caseId)).map((a) => [
+        a.kind,
+        a.media,
+        a.fileId,
+        a.fileUniqueId,
+        a.fileName,
+        a.pages,
+      ]),
+    ).toEqual([
+      ["foreign_expulsion", "pdf", null, null, null, null],
+      ["foreign_expulsion", "paper", null, null, null, 2],
+    ]);
+    const [c] = await h.db.select().from(cases).where(eq(cases.id, r.caseId));
+    expect(c?.facts).toEqual({});
   });
 });
