@@ -46,7 +46,9 @@ export function documentFileName(kind: DocumentKind, f: DocFacts, lang: DocLang)
     .join("_")
     .replace(/[^\p{L}\p{N}_-]/gu, "")
     .slice(0, 60);
-  return `${t(`docx.file_${kind}`)}${person ? `_${person}` : ""}_№${f.caseId}.docx`;
+  // Issue 16: an official's filing is named for what it is (submission, reasoned report, record).
+  const what = kind === "report" && f.filing ? t(`filing.file_${f.filing.ground}`) : t(`docx.file_${kind}`);
+  return `${what}${person ? `_${person}` : ""}_№${f.caseId}.docx`;
 }
 
 function learnerLine(t: ReturnType<typeof rawT>, f: DocFacts): string {

@@ -135,6 +135,7 @@ describe("attachments (issue 16)", () => {
     // D12: the filing as a DOCX, with what is attached.
     const facts = await docFactsOf(h.db, r.caseId, h.clock());
     const doc = await buildDocument("report", facts!, "ru");
+    expect(doc.fileName).toMatch(/^Представление_.*_№\d+\.docx$/);
     const text = docText(doc.data);
     expect(text).toContain("ПРЕДСТАВЛЕНИЕ (РАПОРТ)");
     expect(text).toContain("Срок ликвидации академической задолженности истёк 31.03.2026");
