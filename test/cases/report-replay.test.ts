@@ -15,49 +15,29 @@
  * conscript question (D11), the day it was first recorded, before any ch. 5 draft was stored; the other
  * scripts came out unchanged.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { eq, sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { CONVERSATION_VERSION } from "../../src/bot/create-bot";
 import { submitReport } from "../../src/cases/submit";
-import { conversationState, institutions, students } from "../../src/db/schema";
+import { REPORT_CONVERSATION } from "../../src/db/conversation-storage";
+import { institutions, students } from "../../src/db/schema";
 import { addInstitution, addStaff, addStudent } from "../support/fixtures";
 import { deputyActs, REASONS, stepButton } from "../support/flows";
-import { type Harness, type TgUser, useHarness } from "../support/harness";
+import { type Harness, useHarness } from "../support/harness";
+import { replayPin } from "../support/replay";
 
-const FILE = join(__dirname, `report-replay.v${CONVERSATION_VERSION}.json`);
 const RECORD = process.env.REPORT_REPLAY_RECORD === "1";
-/** Per script, per update: "what the update was: the operations it added (+…), or the whole list (=…)". */
-type Pinned = Record<string, string[]>;
-const recorded: Pinned = {};
-
-afterAll(() => {
-  if (RECORD) writeFileSync(FILE, `${JSON.stringify(recorded, null, 2)}\n`);
+/** The stored report conversation's operations per script, per update (test/support/replay.ts). */
+const { recorded, script, pinned } = replayPin({
+  file: join(__dirname, `report-replay.v${CONVERSATION_VERSION}.json`),
+  conversation: REPORT_CONVERSATION,
+  record: RECORD,
+  version: CONVERSATION_VERSION,
 });
 
 describe("the report conversation replays stored drafts: its operations, update by update", () => {
   const hr = useHarness();
-
-  /** Runs updates, noting after each the operations of the stored report conversation. */
-  function script(name: string, h: Harness, tg: TgUser) {
-    const log: string[] = [];
-    recorded[name] = log;
-    let before: string[] = [];
-    return async (label: string, update: () => Promise<unknown>) => {
-      await update();
-      const [row] = await h.db
-        .select({ value: conversationState.value })
-        .from(conversationState)
-        .where(eq(conversationState.key, String(tg.id)));
-      const state = row ? JSON.parse(row.value) : null;
-      const ops: string[] =
-        state?.state?.report?.[0]?.replay?.send?.map((op: { payload: string }) => op.payload) ?? [];
-      const grew = ops.length >= before.length && before.every((op, i) => ops[i] === op);
-      log.push(`${label}: ${grew ? `+${ops.slice(before.length).join(" ")}` : `=${ops.join(" ")}`}`);
-      before = ops;
-    };
-  }
 
   async function setup(lang: "kk" | "ru", sex?: "M" | "F") {
     const h = hr.current;
@@ -319,12 +299,3 @@ describe("the report conversation replays stored drafts: its operations, update 
     if (!RECORD) expect(recorded.citizenship).toEqual(pinned().citizenship);
   });
 });
-
-function pinned(): Pinned {
-  if (!existsSync(FILE)) {
-    throw new Error(
-      `${FILE} is missing: record it for conversation version ${CONVERSATION_VERSION} (see above)`,
-    );
-  }
-  return JSON.parse(readFileSync(FILE, "utf8"));
-}

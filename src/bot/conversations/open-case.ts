@@ -19,9 +19,11 @@
  * button is looked up again in the official's institution.
  *
  * Replay (src/db/conversation-storage.ts): the stored state is the list of this function's waits,
- * external() calls and Bot API calls in order. One wait per update (onUpdate); all database work and the
- * clock go through external(). Whatever changes that list for the same updates needs CONVERSATION_VERSION
- * bumped.
+ * external() calls and Bot API calls in order; a stored form is replayed against the code. One wait per
+ * update (onUpdate); all database work and the clock go through external(). Whatever changes that list for
+ * the same updates (another wait, a call more or less, a different order) needs CONVERSATION_VERSION bumped,
+ * which drops every stored state, the learners' report drafts too; test/cases/open-case-replay.test.ts pins
+ * the list, question by question (its header says how to record the new version's file).
  */
 import type { Conversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
