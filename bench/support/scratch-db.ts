@@ -2,6 +2,7 @@
  * A scratch database on the real PostgreSQL for one benchmark run: created, migrated (openDatabase applies
  * drizzle/), dropped at the end, like test/support/db.ts does for tests. BENCH_DATABASE_URL overrides the
  * server (default postgres://postgres@127.0.0.1:5432/test; its database is only used to create the scratch one).
+ * BENCH_PREPARE=0 opens it without prepared statements (issue 17's comparison).
  */
 import postgres from "postgres";
 import { type Database, openDatabase } from "../../src/db/client";
@@ -23,7 +24,8 @@ export async function createScratchDatabase(label: string, max = 10): Promise<Sc
   url.pathname = `/${name}`;
   let database: Database;
   try {
-    database = await openDatabase({ url: url.toString(), max });
+    // BENCH_PREPARE=0: drizzle's unnamed statements (two round trips each), to compare with the default.
+    database = await openDatabase({ url: url.toString(), max, prepare: process.env.BENCH_PREPARE !== "0" });
   } catch (err) {
     await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();

@@ -57,15 +57,51 @@ export interface OpenOptions {
   memory?: boolean;
   /** Pool size for postgres.js. */
   max?: number;
+  /** Postgres: prepared statements (one round trip each; default). False behind a transaction-mode pooler. */
+  prepare?: boolean;
 }
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
+/**
+ * Issue 17: drizzle hands every statement it does not name to postgres.js with `prepare: false`
+ * (drizzle-orm#6096), so each statement with parameters costs two round trips (Parse/Describe, then
+ * Bind/Execute) and is planned anew every time. Through this view of the client, drizzle's statements go to
+ * postgres.js's per-connection statement cache: one round trip, planned once per connection (measured in
+ * docs/performance-2026-11.md). Transactions and savepoints get the same view. Not for a pooler in
+ * transaction mode (PgBouncer): there, open the database with `prepare: false`.
+ */
+export function preparingClient(client: postgres.Sql): postgres.Sql {
+  type Fn = (...args: unknown[]) => unknown;
+  const wrapLast = (args: unknown[]) => {
+    const fn = args.at(-1) as Fn;
+    return [...args.slice(0, -1), (tx: postgres.Sql) => fn(preparingClient(tx))];
+  };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "unsafe")
+        return (query: string, params?: unknown[], options?: object) =>
+          target.unsafe(query, params as never, { ...options, prepare: true });
+      if (prop === "begin" || prop === "savepoint") {
+        const method = Reflect.get(target, prop, receiver) as Fn;
+        return (...args: unknown[]) => method.apply(target, wrapLast(args));
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    await migrateIfBehind(db, () => migratePostgres(db as never, { migrationsFolder: MIGRATIONS_DIR }));
+    // Migrations (DDL) run unprepared; the application's statements are prepared once they are applied.
+    const migrator = drizzlePostgres(client, { schema }) as unknown as Db;
+    await migrateIfBehind(migrator, () =>
+      migratePostgres(migrator as never, { migrationsFolder: MIGRATIONS_DIR }),
+    );
+    const db = (opts.prepare === false
+      ? migrator
+      : drizzlePostgres(preparingClient(client), { schema })) as unknown as Db;
     let lockClient: ReturnType<typeof postgres> | undefined;
     const withLock = async <R>(key: string, fn: () => Promise<R>): Promise<R> => {
       lockClient ??= postgres(opts.url!, { max: 20, onnotice: () => {} });
