@@ -10,7 +10,14 @@ import { formatDate, plainTextsFor } from "../messages/format";
 import { reportParts, sexContext } from "../messages/report-document";
 import { expulsionOutcome, isLearnerReportGround, type Language, ORDER_BASIS } from "../rules";
 import type { DocFacts } from "./facts";
-import { addressee, blank, centred, leftRight, officialDocument, para, signature, toBuffer } from "./layout";
+import type * as Layout from "./layout";
+
+/**
+ * The layout (and with it the docx library, some 16 MB of memory) is loaded on the first document built,
+ * not when the bot starts: most processes never build one (issue 17, RSS). Set by buildDocument before any
+ * builder below runs.
+ */
+let L: typeof Layout;
 
 export const DOCUMENT_KINDS = ["report", "interview_sheet", "draft_order", "letter"] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -67,7 +74,7 @@ function learnerLine(t: ReturnType<typeof rawT>, f: DocFacts): string {
 const aboutLearner = (f: DocFacts) => ({ context: sexContext(f.learner.sex) });
 
 const headSignature = (t: ReturnType<typeof rawT>, f: DocFacts) =>
-  signature(f.head?.position || t("docx.head_position"), f.head?.name ?? "");
+  L.signature(f.head?.position || t("docx.head_position"), f.head?.name ?? "");
 
 /** The stored report's parts: the learner's (ch. 4, 5, 6) or the official's filing (cl. 2, 12, 16). */
 function reportOrFilingParts(f: DocFacts) {
@@ -105,12 +112,12 @@ function reportDoc(f: DocFacts): { title: string; lang: DocLang; children: Parag
     title: p.title,
     lang: r.lang,
     children: [
-      ...addressee(p.header),
-      blank(),
-      centred(p.title, { bold: true, after: 240 }),
-      ...p.body.map((line) => para(line)),
-      blank(),
-      leftRight(date, `________________ ${who.join(" ")}`),
+      ...L.addressee(p.header),
+      L.blank(),
+      L.centred(p.title, { bold: true, after: 240 }),
+      ...p.body.map((line) => L.para(line)),
+      L.blank(),
+      L.leftRight(date, `________________ ${who.join(" ")}`),
     ],
   };
 }
@@ -125,22 +132,22 @@ function interviewDoc(f: DocFacts, lang: DocLang) {
     title,
     lang,
     children: [
-      centred(inst),
-      blank(),
-      centred(title, { bold: true, after: 240 }),
-      para(t("docx.interview_date", { date: formatDate(i.date) })),
-      para(t("docx.interview_learner", { learner: learnerLine(t, f), ...aboutLearner(f) })),
-      para(t("docx.interview_ground", { ground: t(`docx.ground_${f.ground}`) })),
-      para(t("docx.interview_by", { position: i.by?.position ?? "", name: i.by?.name ?? "" })),
-      para(t("docx.interview_body", aboutLearner(f))),
-      blank(),
-      para(t("docx.interview_sign_official")),
-      signature(i.by?.position ?? "", i.by?.name ?? ""),
-      blank(),
-      para(t("docx.interview_sign_learner")),
-      signature(f.learner.rank, f.learner.fullName),
-      blank(),
-      para(t("docx.interview_copy", aboutLearner(f))),
+      L.centred(inst),
+      L.blank(),
+      L.centred(title, { bold: true, after: 240 }),
+      L.para(t("docx.interview_date", { date: formatDate(i.date) })),
+      L.para(t("docx.interview_learner", { learner: learnerLine(t, f), ...aboutLearner(f) })),
+      L.para(t("docx.interview_ground", { ground: t(`docx.ground_${f.ground}`) })),
+      L.para(t("docx.interview_by", { position: i.by?.position ?? "", name: i.by?.name ?? "" })),
+      L.para(t("docx.interview_body", aboutLearner(f))),
+      L.blank(),
+      L.para(t("docx.interview_sign_official")),
+      L.signature(i.by?.position ?? "", i.by?.name ?? ""),
+      L.blank(),
+      L.para(t("docx.interview_sign_learner")),
+      L.signature(f.learner.rank, f.learner.fullName),
+      L.blank(),
+      L.para(t("docx.interview_copy", aboutLearner(f))),
     ],
   };
 }
@@ -153,12 +160,12 @@ function draftOrderDoc(f: DocFacts, lang: DocLang) {
   const ground = t(`docx.ground_${f.ground}`);
   const title = t("docx.order_title");
   const items = [
-    para(t(release ? "docx.order_item_expulsion" : "docx.order_item_dismissal", { learner, ground })),
+    L.para(t(release ? "docx.order_item_expulsion" : "docx.order_item_dismissal", { learner, ground })),
   ];
   // D7: master's and doctoral students also get the submission to the sending body's personnel subdivision.
   if (release)
     items.push(
-      para(
+      L.para(
         t("docx.order_item_submission", {
           unit: f.learner.sendingUnit,
           name: `${f.learner.rank} ${f.learner.fullName}`.trim(),
@@ -170,14 +177,14 @@ function draftOrderDoc(f: DocFacts, lang: DocLang) {
     title,
     lang,
     children: [
-      leftRight("", t("docx.order_draft")),
-      centred(lang === "ru" ? f.institution.nameRu : f.institution.nameKk),
-      blank(),
-      centred(title, { bold: true }),
-      leftRight(t("docx.order_date_blank"), t("docx.number_blank")),
-      blank(),
-      centred(t("docx.order_subject"), { bold: true, after: 240 }),
-      para(
+      L.leftRight("", t("docx.order_draft")),
+      L.centred(lang === "ru" ? f.institution.nameRu : f.institution.nameKk),
+      L.blank(),
+      L.centred(title, { bold: true }),
+      L.leftRight(t("docx.order_date_blank"), t("docx.number_blank")),
+      L.blank(),
+      L.centred(t("docx.order_subject"), { bold: true, after: 240 }),
+      L.para(
         t("docx.order_preamble", {
           clause: basis.clause,
           article: basis.article,
@@ -185,14 +192,14 @@ function draftOrderDoc(f: DocFacts, lang: DocLang) {
         }),
       ),
       ...items,
-      para(
+      L.para(
         t("docx.order_basis", {
           date: f.report ? formatDate(f.report.submittedOn) : t("docx.no_order"),
           decision: f.decisionOn ? formatDate(f.decisionOn) : t("docx.no_order"),
           ...aboutLearner(f),
         }),
       ),
-      blank(),
+      L.blank(),
       headSignature(t, f),
     ],
   };
@@ -206,12 +213,12 @@ function letterDoc(f: DocFacts, lang: DocLang) {
     title,
     lang,
     children: [
-      ...addressee([t("docx.letter_to")]),
-      blank(),
-      leftRight(t("docx.number_blank"), t("docx.order_date_blank")),
-      blank(),
-      centred(title, { bold: true, after: 240 }),
-      para(
+      ...L.addressee([t("docx.letter_to")]),
+      L.blank(),
+      L.leftRight(t("docx.number_blank"), t("docx.order_date_blank")),
+      L.blank(),
+      L.centred(title, { bold: true, after: 240 }),
+      L.para(
         t("docx.letter_body", {
           number: f.order?.number ?? t("docx.no_order"),
           date: f.order ? formatDate(f.order.date) : t("docx.no_order"),
@@ -221,12 +228,12 @@ function letterDoc(f: DocFacts, lang: DocLang) {
           ...aboutLearner(f),
         }),
       ),
-      para(
+      L.para(
         release
           ? t("docx.letter_outcome_release", { unit: f.learner.sendingUnit })
           : t("docx.letter_outcome_dismissal"),
       ),
-      blank(),
+      L.blank(),
       headSignature(t, f),
     ],
   };
@@ -238,6 +245,7 @@ export async function buildDocument(
   f: DocFacts,
   readerLang: string,
 ): Promise<{ fileName: string; lang: DocLang; data: Buffer }> {
+  L ??= await import("./layout");
   const lang = documentLang(kind, f, readerLang);
   const d =
     kind === "report"
@@ -247,6 +255,6 @@ export async function buildDocument(
         : kind === "draft_order"
           ? draftOrderDoc(f, lang)
           : letterDoc(f, lang);
-  const data = await toBuffer(officialDocument(d.title, d.lang, d.children));
+  const data = await L.toBuffer(L.officialDocument(d.title, d.lang, d.children));
   return { fileName: documentFileName(kind, f, d.lang), lang: d.lang, data };
 }
