@@ -6,10 +6,12 @@
  * includes waiting for a pooled connection. Each statement is charged to the label of the async context it
  * was issued in (`withLabel`, e.g. the flow's step), so concurrent updates are kept apart.
  *
- * Round trips: drizzle passes `prepare: false` for unnamed queries, and postgres.js then sends a statement
- * that has parameters as Parse/Describe, waits for the parameter types, and only then Bind/Execute
- * (node_modules/postgres/src/connection.js build(): `describeFirst = parameters.length && !q.prepared`):
- * two round trips. `roundTrips` counts them that way.
+ * Round trips: the database is opened with prepared statements by default (src/db/client.ts
+ * `preparingClient`): every statement goes to postgres.js's statement cache, one round trip each. Opened
+ * with `prepare: false` (BENCH_PREPARE=0, bench/support/scratch-db.ts), drizzle passes `prepare: false` for
+ * unnamed queries, and postgres.js then sends a statement that has parameters as Parse/Describe, waits for
+ * the parameter types, and only then Bind/Execute (node_modules/postgres/src/connection.js build():
+ * `describeFirst = parameters.length && !q.prepared`): two round trips. `roundTrips` counts them that way.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
@@ -20,6 +22,8 @@ import {
 } from "drizzle-orm/postgres-js/session";
 
 export const COUNT_QUERIES = process.env.BENCH_COUNT_QUERIES === "1";
+/** As bench/support/scratch-db.ts opens the database: prepared statements unless BENCH_PREPARE=0. */
+const PREPARED = process.env.BENCH_PREPARE !== "0";
 
 interface Stat {
   count: number;
@@ -110,7 +114,8 @@ export function installQueryCounter(): void {
     all: (p?: unknown) => Promise<unknown>;
   };
   const proto = PostgresJsPreparedQuery.prototype as unknown as Prepared;
-  const trips = (q: Prepared) => (q.params.length > 0 && !q.prepare ? 2 : 1);
+  // Prepared (the default): one trip each. Unprepared: unnamed statements with parameters take two.
+  const trips = (q: Prepared) => (!PREPARED && q.params.length > 0 && !q.prepare ? 2 : 1);
   for (const method of ["execute", "all"] as const) {
     const original = proto[method];
     proto[method] = function (this: Prepared, p?: unknown) {

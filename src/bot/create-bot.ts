@@ -47,6 +47,9 @@ const interactiveRetry = () =>
  */
 export const REQUEST_TIMEOUT_SECONDS = 45;
 
+/** The conversation state's key: the chat (so a restart resumes where the chat was); none without a chat. */
+const storageKey = (ctx: Context) => ctx.chatId?.toString();
+
 /** Per-chat ordering for concurrent runners; updates without a chat use the user. */
 export const updateKey = (ctx: Context) => (ctx.chat?.id ?? ctx.from?.id)?.toString();
 
@@ -89,9 +92,10 @@ export function createBot(
       return key ? lock(`chat:${key}`, () => next()) : next();
     });
   }
-  root.use(identityMiddleware(deps));
-  // Conversation state is saved only when the whole update succeeds (a failure keeps the draft).
+  // Conversation state is saved only when the whole update succeeds (a failure keeps the draft); it is read
+  // with the identity, in the same statement (issue 17), and handed to the storage for this update.
   const storage = perUpdateStorage(conversationStorage(deps.db, deps.clock));
+  root.use(identityMiddleware(deps, { key: storageKey, hand: storage.prefetched }));
   root.use(storage.commit);
   root.use(
     conversations<BotContext, BaseContext>({
@@ -99,7 +103,7 @@ export function createBot(
         type: "key",
         version: CONVERSATION_VERSION,
         adapter: storage.adapter,
-        getStorageKey: (ctx) => ctx.chatId?.toString(),
+        getStorageKey: storageKey,
       },
       // Conversations build their own context objects, each with a fresh Api that bot.api's transformers
       // do not reach: give them the same retry policy (or one 429 or 502 on a reply throws the learner's

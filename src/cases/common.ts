@@ -5,8 +5,8 @@ import type { Executor } from "../db/client";
 import { caseSteps, cases, institutions, officials, students, users } from "../db/schema";
 import { type LearnerNotice, learnerNotice } from "../messages/notices";
 import { type CardFacts, stepCancelledLine, taskCard } from "../messages/task";
-import { loadCalendar } from "../people/calendar-store";
-import { roleHolders } from "../people/holders";
+import { CALENDAR_STAMP, loadCalendar } from "../people/calendar-store";
+import { type Holder, holdingsOn, roleHolders } from "../people/holders";
 import {
   type Anchors,
   type Calendar,
@@ -15,6 +15,7 @@ import {
   localDateOf,
   openableSteps,
   REQUIRED_ATTACHMENTS,
+  type Role,
   type StepDef,
   type Workflow,
   workflowFor,
@@ -22,8 +23,8 @@ import {
 import { actionsFor } from "./actions";
 import { attachmentCount } from "./attachments";
 import { alertNoHolder } from "./no-holder";
-import { enqueue, type OutMessage, retireTaskMessages } from "./outbox";
-import { currentReport } from "./report-versions";
+import { enqueue, OutboxBatch, type OutMessage, retireTaskMessages } from "./outbox";
+import { currentReport, type ReportVersionRow } from "./report-versions";
 
 export type CaseRow = typeof cases.$inferSelect;
 export type StepRow = typeof caseSteps.$inferSelect;
@@ -45,10 +46,14 @@ export async function loadCaseContext(
   const q = db.select().from(cases).where(eq(cases.id, caseId));
   const [c] = lock ? await q.for("update") : await q;
   if (!c) return null;
-  const [inst] = await db.select().from(institutions).where(eq(institutions.id, c.institutionId));
-  if (!inst) return null;
+  // The calendar's fingerprint rides along: an unchanged calendar is not read again (calendar-store.ts).
+  const [row] = await db
+    .select({ inst: institutions, calendarStamp: CALENDAR_STAMP })
+    .from(institutions)
+    .where(eq(institutions.id, c.institutionId));
+  if (!row) return null;
   const steps = await db.select().from(caseSteps).where(eq(caseSteps.caseId, caseId)).orderBy(caseSteps.id);
-  return caseContextOf(db, c, inst, steps);
+  return caseContextOf(db, c, row.inst, steps, row.calendarStamp);
 }
 
 /**
@@ -68,25 +73,31 @@ export function caseWorkflow(
   });
 }
 
-/** The context of a case whose rows are already at hand (a case just inserted has no steps yet). */
+/**
+ * The context of a case whose rows are already at hand (a case just inserted has no steps yet);
+ * `calendarStamp`, when the caller read CALENDAR_STAMP with them, spares reading an unchanged calendar.
+ */
 export async function caseContextOf(
   db: Executor,
   c: CaseRow,
   inst: InstitutionRow,
   steps: StepRow[],
+  calendarStamp?: string,
 ): Promise<CaseContext> {
-  const calendar = await loadCalendar(db, inst.weekPattern);
+  const calendar = await loadCalendar(db, inst.weekPattern, calendarStamp);
   return { c, inst, wf: caseWorkflow(c), steps, calendar };
 }
 
 export const doneKeys = (steps: StepRow[]) =>
   new Set(steps.filter((s) => s.state === "done").map((s) => s.key));
 
+export interface StudentChat {
+  chatId: number;
+  lang: string;
+}
+
 /** The student's chat, if they are bound to Telegram (and their language). */
-export async function studentChat(
-  db: Executor,
-  c: CaseRow,
-): Promise<{ chatId: number; lang: string } | null> {
+export async function studentChat(db: Executor, c: CaseRow): Promise<StudentChat | null> {
   if (!c.studentId) return null;
   const [row] = await db
     .select({ chatId: users.telegramId, lang: users.lang })
@@ -103,9 +114,16 @@ export async function noticeStudent(db: Executor, c: CaseRow, notice: LearnerNot
   await enqueue(db, [{ chatId: chat.chatId, caseId: c.id, ...learnerNotice(chat.lang, c.id, notice) }], now);
 }
 
-/** What every card of a case needs, loaded once per case (not per official). */
-export async function cardFacts(db: Executor, ctx: CaseContext): Promise<CardFacts> {
-  const report = await currentReport(db, ctx.c.id);
+/**
+ * What every card of a case needs, loaded once per case (not per official). `report`: the case's current
+ * report when the caller has it at hand (the version it just stored); read otherwise.
+ */
+export async function cardFacts(
+  db: Executor,
+  ctx: CaseContext,
+  report?: ReportVersionRow | null,
+): Promise<CardFacts> {
+  if (report === undefined) report = await currentReport(db, ctx.c.id);
   const ids = [
     ...new Set(
       ctx.steps.flatMap((s) => [s.doneByOfficialId, s.onBehalfOfOfficialId]).filter((x) => x !== null),
@@ -136,6 +154,21 @@ export function anchorsOf(c: CaseRow, opened: LocalDate): Anchors {
   };
 }
 
+/** The row of a step of the case's workflow opened now, with its due date (D1, D2) and what it cites. */
+function stepValues(ctx: CaseContext, def: StepDef, now: Date) {
+  const today = localDateOf(now);
+  return {
+    caseId: ctx.c.id,
+    key: def.key,
+    role: def.role,
+    openedAt: now,
+    openedOn: today,
+    dueOn: dueDateFor(def, anchorsOf(ctx.c, today), ctx.calendar),
+    dueKind: def.deadline?.kind ?? null,
+    cite: def.deadline?.cite ?? def.cite,
+  };
+}
+
 /** Inserts a step of the case's workflow, opened now, with its due date (D1, D2) and what it cites. */
 export async function insertStep(
   db: Executor,
@@ -143,40 +176,112 @@ export async function insertStep(
   def: StepDef,
   now: Date,
 ): Promise<StepRow | undefined> {
-  const today = localDateOf(now);
   const [row] = await db
     .insert(caseSteps)
-    .values({
-      caseId: ctx.c.id,
-      key: def.key,
-      role: def.role,
-      openedAt: now,
-      openedOn: today,
-      dueOn: dueDateFor(def, anchorsOf(ctx.c, today), ctx.calendar),
-      dueKind: def.deadline?.kind ?? null,
-      cite: def.deadline?.cite ?? def.cite,
-    })
+    .values(stepValues(ctx, def, now))
     .returning();
   return row;
 }
 
-/** Opens every step whose predecessors are done, with its due date, and sends it to the role's holders. */
-export async function openNextSteps(db: Executor, ctx: CaseContext, now: Date): Promise<StepRow[]> {
+/** Inserts several steps in one statement; the rows in the order of `defs` (a step's key is unique in its case). */
+async function insertSteps(db: Executor, ctx: CaseContext, defs: readonly StepDef[], now: Date) {
+  if (defs.length === 0) return [];
+  const rows = await db
+    .insert(caseSteps)
+    .values(defs.map((def) => stepValues(ctx, def, now)))
+    .returning();
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  return defs.map((def) => byKey.get(def.key)).filter((r) => r !== undefined);
+}
+
+export interface OpenOptions {
+  /** The case's current report, when the caller has it at hand (the version it just stored). */
+  report?: ReportVersionRow | null;
+  /**
+   * The cards go into this batch, for the caller to write with its own messages; without it they are
+   * written before openNextSteps returns.
+   */
+  out?: OutboxBatch;
+}
+
+/**
+ * Opens every step whose predecessors are done, with its due date, and sends it to the role's holders.
+ * Issue 17: one statement each for the steps, their holders (all roles at once) and their cards, whatever
+ * the number of steps; a step without a holder is still audited and alerted on its own (D14), after the
+ * cards of the steps before it, so the outbox keeps the order of one step at a time.
+ */
+export async function openNextSteps(
+  db: Executor,
+  ctx: CaseContext,
+  now: Date,
+  opts: OpenOptions = {},
+): Promise<StepRow[]> {
   const existing = new Set(ctx.steps.map((s) => s.key));
   const next = openableSteps(ctx.wf, doneKeys(ctx.steps), existing);
-  const opened: StepRow[] = [];
+  if (next.length === 0) return [];
   // An official who gets several cards of this case at once (the opinion and the interview) reads the
   // report on the first one only; what the cards show is loaded once for the batch.
   const shown = new Set<number>();
-  const facts = next.length > 0 ? await cardFacts(db, ctx) : undefined;
-  for (const def of next) {
-    const row = await insertStep(db, ctx, def, now);
-    if (!row) continue;
-    opened.push(row);
-    await sendTask(db, ctx, row, now, shown, facts);
+  const facts = await cardFacts(db, ctx, opts.report);
+  const opened = await insertSteps(db, ctx, next, now);
+  const holders = await holdersByRole(db, ctx.c.institutionId, opened, now);
+  const out = opts.out ?? new OutboxBatch();
+  for (const row of opened) {
+    const to = holders.get(row.role) ?? [];
+    if (to.length === 0) {
+      await out.flush(db, now);
+      await noHolder(db, ctx, row, now);
+    }
+    out.push(...taskMessages(ctx, row, to, now, facts, shown));
   }
+  if (!opts.out) await out.flush(db, now);
   ctx.steps.push(...opened);
   return opened;
+}
+
+/** The holders of every role of these steps on the day of `now`, by role: one statement. */
+async function holdersByRole(
+  db: Executor,
+  institutionId: number,
+  steps: readonly StepRow[],
+  now: Date,
+): Promise<Map<Role, Holder[]>> {
+  const roles = [...new Set(steps.map((s) => s.role as Role))];
+  const map = new Map<Role, Holder[]>();
+  for (const { officialId, fullName, telegramId, lang, onBehalfOfOfficialId, role } of await holdingsOn(
+    db,
+    [institutionId],
+    localDateOf(now),
+    { roles },
+  )) {
+    const list = map.get(role) ?? [];
+    list.push({ officialId, fullName, telegramId, lang, onBehalfOfOfficialId });
+    map.set(role, list);
+  }
+  return map;
+}
+
+/** D14: a step nobody can act on is audited, and the institution's administrators and head are told at once. */
+async function noHolder(db: Executor, ctx: CaseContext, step: StepRow, now: Date): Promise<void> {
+  await audit(db, {
+    at: now,
+    action: "step.no_holder",
+    institutionId: ctx.c.institutionId,
+    caseId: ctx.c.id,
+    details: { stepId: step.id, role: step.role },
+  });
+  // D14: no case waits on nobody; the institution's administrators and head are told at once.
+  await alertNoHolder(
+    db,
+    {
+      caseId: ctx.c.id,
+      institutionId: ctx.c.institutionId,
+      stepId: step.id,
+      stepKey: step.key,
+      role: step.role,
+    },
+    now,
+  );
 }
 
 export async function sendTask(
@@ -188,27 +293,7 @@ export async function sendTask(
   facts?: CardFacts,
 ): Promise<number> {
   const holders = await roleHolders(db, ctx.c.institutionId, step.role, localDateOf(now));
-  if (holders.length === 0) {
-    await audit(db, {
-      at: now,
-      action: "step.no_holder",
-      institutionId: ctx.c.institutionId,
-      caseId: ctx.c.id,
-      details: { stepId: step.id, role: step.role },
-    });
-    // D14: no case waits on nobody; the institution's administrators and head are told at once.
-    await alertNoHolder(
-      db,
-      {
-        caseId: ctx.c.id,
-        institutionId: ctx.c.institutionId,
-        stepId: step.id,
-        stepKey: step.key,
-        role: step.role,
-      },
-      now,
-    );
-  }
+  if (holders.length === 0) await noHolder(db, ctx, step, now);
   await sendTaskTo(db, ctx, step, holders, now, facts, shown);
   return holders.length;
 }
@@ -226,6 +311,18 @@ export async function sendTaskTo(
 ): Promise<void> {
   if (to.length === 0) return;
   const f = facts ?? (await cardFacts(db, ctx));
+  await enqueue(db, taskMessages(ctx, step, to, now, f, shown), now);
+}
+
+/** The messages of a step's task card to these officials; `shown` as for sendTaskTo. */
+function taskMessages(
+  ctx: CaseContext,
+  step: StepRow,
+  to: readonly { telegramId: number; lang: string }[],
+  now: Date,
+  f: CardFacts,
+  shown?: Set<number>,
+): OutMessage[] {
   const actions = actionsFor(step.key, ctx.c.ground);
   const msgs: OutMessage[] = [];
   for (const h of to) {
@@ -235,7 +332,7 @@ export async function sendTaskTo(
     for (const p of parts)
       msgs.push({ chatId: h.telegramId, caseId: ctx.c.id, stepId: p.buttons ? step.id : null, ...p });
   }
-  await enqueue(db, msgs, now);
+  return msgs;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface OutMessage extends Rendered {
   chatId: number;
   stepId?: number | null;
   caseId?: number | null;
+  /** When it is due, if not at once (the learner's receipt waits for the conversation's own answer). */
+  at?: Date;
 }
 
 /**
@@ -20,33 +22,74 @@ export interface OutMessage extends Rendered {
  * fail with 400 and be dropped for good) becomes several rows, split at line breaks and never inside a tag
  * or an entity (src/messages/fit.ts); the buttons go with the last part, and every part keeps the step and
  * the case, so retiring a step's task message still cancels or edits each of them.
+ *
+ * One statement for all of them; returns the ids of each message's rows (one per part), in order. Rows get
+ * their ids in the order of the statement's VALUES, so the ids sorted are the rows in order.
  */
-export async function enqueue(db: Executor, msgs: OutMessage[], now: Date): Promise<void> {
-  if (msgs.length === 0) return;
-  const fitted = msgs.flatMap((m) => {
+export async function enqueue(db: Executor, msgs: readonly OutMessage[], now: Date): Promise<number[][]> {
+  if (msgs.length === 0) return [];
+  const of: number[] = [];
+  const fitted = msgs.flatMap((m, i) => {
     const parts = splitHtml(m.text);
-    if (parts.length === 1) return [m];
-    return parts.map((text, i) => ({ ...m, text, buttons: i === parts.length - 1 ? m.buttons : undefined }));
+    const rows =
+      parts.length === 1
+        ? [m]
+        : parts.map((text, k) => ({ ...m, text, buttons: k === parts.length - 1 ? m.buttons : undefined }));
+    for (const _ of rows) of.push(i);
+    return rows;
   });
-  await db.insert(outbox).values(
-    fitted.map((m) => {
-      const markup = m.buttons ? inlineMarkup(m.buttons) : undefined;
-      return {
-        chatId: m.chatId,
-        method: "sendMessage" as const,
-        payload: {
-          text: m.text,
-          parse_mode: "HTML",
-          link_preview_options: { is_disabled: true },
-          protect_content: true, // issue 14.11: task cards and notices carry personal data
-          ...(markup ? { reply_markup: markup } : {}),
-        },
-        stepId: m.stepId ?? null,
-        caseId: m.caseId ?? null,
-        nextAttemptAt: now,
-      };
-    }),
-  );
+  const inserted = await db
+    .insert(outbox)
+    .values(
+      fitted.map((m) => {
+        const markup = m.buttons ? inlineMarkup(m.buttons) : undefined;
+        return {
+          chatId: m.chatId,
+          method: "sendMessage" as const,
+          payload: {
+            text: m.text,
+            parse_mode: "HTML",
+            link_preview_options: { is_disabled: true },
+            protect_content: true, // issue 14.11: task cards and notices carry personal data
+            ...(markup ? { reply_markup: markup } : {}),
+          },
+          stepId: m.stepId ?? null,
+          caseId: m.caseId ?? null,
+          nextAttemptAt: m.at ?? now,
+        };
+      }),
+    )
+    .returning({ id: outbox.id });
+  const ids: number[][] = msgs.map(() => []);
+  const sorted = inserted.map((r) => r.id).sort((a, b) => a - b);
+  for (const [row, id] of sorted.entries()) ids[of[row]!]!.push(id);
+  return ids;
+}
+
+/**
+ * Messages gathered across a use case (the task cards of every step it opens, the learner's receipt) to be
+ * written in one statement (issue 17). flush() writes what was pushed, in order, and returns each message's
+ * row ids by the index push() gave it.
+ */
+export class OutboxBatch {
+  private msgs: OutMessage[] = [];
+
+  get size(): number {
+    return this.msgs.length;
+  }
+
+  /** Adds messages; returns the index of the first one in the next flush. */
+  push(...msgs: OutMessage[]): number {
+    const at = this.msgs.length;
+    this.msgs.push(...msgs);
+    return at;
+  }
+
+  async flush(db: Executor, now: Date): Promise<number[][]> {
+    const msgs = this.msgs;
+    this.msgs = [];
+    return enqueue(db, msgs, now);
+  }
 }
 
 /**

@@ -8,7 +8,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
-import { caseSteps, cases, stepMessages, students } from "../db/schema";
+import { caseSteps, cases, stepMessages, students, users } from "../db/schema";
 import { newVersionNotice } from "../messages/notices";
 import { roleHolders } from "../people/holders";
 import {
@@ -19,7 +19,7 @@ import {
   localDateOf,
   stepOf,
 } from "../rules";
-import { type CaseContext, loadCaseContext, type StepRow, sendTaskTo } from "./common";
+import { type CaseContext, cardFacts, loadCaseContext, type StepRow, sendTaskTo } from "./common";
 import { enqueue, langsOf } from "./outbox";
 import { enqueueReceipt } from "./receipt";
 import { storeReportVersion } from "./report-versions";
@@ -35,7 +35,8 @@ export interface ResubmitInput {
 }
 
 export type ResubmitResult =
-  | { ok: true; caseId: number; version: number }
+  /** receipt: the queued receipt's outbox rows (markReceiptDelivered). */
+  | { ok: true; caseId: number; version: number; receipt: number[] }
   | { ok: false; reason: "not_found" | "not_sent_back" | "bad_input"; state?: string };
 
 export async function resubmitReport(db: Db, input: ResubmitInput, now: Date): Promise<ResubmitResult> {
@@ -45,10 +46,12 @@ export async function resubmitReport(db: Db, input: ResubmitInput, now: Date): P
   const { reasons, phone } = text;
   return db.transaction(async (tx) => {
     const ctx = await loadCaseContext(tx, input.caseId, true);
+    // The learner's chat comes with the ownership check (the receipt goes there).
     const [own] = ctx?.c.studentId
       ? await tx
-          .select({ id: students.id })
+          .select({ id: students.id, chatId: users.telegramId, lang: users.lang })
           .from(students)
+          .innerJoin(users, eq(users.id, students.userId))
           .where(and(eq(students.id, ctx.c.studentId), eq(students.userId, input.userId)))
       : [];
     // Someone else's case looks exactly like a missing one.
@@ -77,7 +80,9 @@ export async function resubmitReport(db: Db, input: ResubmitInput, now: Date): P
     // The head's decision: counted afresh from today, with the new text on its card.
     const decideRow = await recountDecision(tx, ctx, now);
     const heads = decideRow ? await roleHolders(tx, c.institutionId, "head", localDateOf(now)) : [];
-    if (decideRow) await sendTaskTo(tx, ctx, decideRow, heads, now);
+    // The head's card shows the version just stored (not read again).
+    if (decideRow && heads.length > 0)
+      await sendTaskTo(tx, ctx, decideRow, heads, now, await cardFacts(tx, ctx, report));
     const others = await tellEarlierReaders(tx, ctx, heads, report, now);
     await audit(tx, {
       at: now,
@@ -89,8 +94,10 @@ export async function resubmitReport(db: Db, input: ResubmitInput, now: Date): P
       after: { state: c.state, version: c.version, reportVersion: c.reportVersion },
       details: { decideDueOn: decideRow?.dueOn ?? null, toldOfficials: others.length + heads.length },
     });
-    await enqueueReceipt(tx, c, { kind: "resubmitted", version: c.reportVersion }, now);
-    return { ok: true as const, caseId: c.id, version: c.reportVersion };
+    const receipt = await enqueueReceipt(tx, c, { kind: "resubmitted", version: c.reportVersion }, now, {
+      chat: { chatId: own.chatId, lang: own.lang },
+    });
+    return { ok: true as const, caseId: c.id, version: c.reportVersion, receipt };
   });
 }
 

@@ -4,13 +4,18 @@
  * (D12, version 1), its first steps with their deadlines (D4: the opinions, the cl. 4 interview and, in
  * ch. 4, the head's cl. 20 instruction, all at once), the audit event and the task cards. The learner's
  * receipt is the conversation's own reply, sent right after the commit.
+ *
+ * Issue 17, statements: the student row brings the institution, the learner's chat and the calendar's
+ * fingerprint (an unchanged calendar is not read again); the report version just stored is what the cards
+ * show; the steps, their holders and the outbox (every card and the receipt) are one statement each.
  */
 
 import { and, eq, inArray } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db } from "../db/client";
-import { cases, institutions, students } from "../db/schema";
+import { cases, institutions, students, users } from "../db/schema";
 import { isUniqueViolation } from "../errors";
+import { CALENDAR_STAMP } from "../people/calendar-store";
 import type { StudentEntry } from "../people/identity";
 import {
   conscriptMatters,
@@ -25,6 +30,7 @@ import {
 } from "../rules";
 import { type AttachmentInput, missingKinds, storeAttachments, validAttachments } from "./attachments";
 import { caseContextOf, openNextSteps } from "./common";
+import { OutboxBatch } from "./outbox";
 import { enqueueReceipt } from "./receipt";
 import { storeReportVersion } from "./report-versions";
 import { OPEN_STATES } from "./states";
@@ -73,8 +79,11 @@ export interface SubmitInput {
 }
 
 export type SubmitResult =
-  /** interview: the case has the cl. 4 interview (D5), which the receipt names. */
-  | { ok: true; caseId: number; registeredOn: string; interview: boolean }
+  /**
+   * interview: the case has the cl. 4 interview (D5), which the receipt names. receipt: the queued
+   * receipt's outbox rows (markReceiptDelivered).
+   */
+  | { ok: true; caseId: number; registeredOn: string; interview: boolean; receipt: number[] }
   | { ok: false; reason: "not_student" | "open_case" | "bad_input"; caseId?: number };
 
 export async function openCaseOf(db: Db, studentId: number): Promise<number | null> {
@@ -104,13 +113,19 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
       // The student row is locked, so two submits of one learner queue here; a second open case is then
       // refused by the partial unique index (handled below), with no extra query on the common path.
       const [row] = await tx
-        .select({ student: students, inst: institutions })
+        .select({
+          student: students,
+          inst: institutions,
+          chat: { chatId: users.telegramId, lang: users.lang },
+          calendarStamp: CALENDAR_STAMP,
+        })
         .from(students)
         .innerJoin(institutions, eq(institutions.id, students.institutionId))
+        .innerJoin(users, eq(users.id, students.userId))
         .where(and(eq(students.userId, input.userId), eq(students.active, true)))
         .for("update", { of: students });
       if (!row) return { ok: false as const, reason: "not_student" as const };
-      const { student, inst } = row;
+      const { student, inst, chat } = row;
       const registeredOn = localDateOf(now);
       const [c] = await tx
         .insert(cases)
@@ -134,9 +149,11 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
         .returning();
       if (!c) throw new Error("case insert returned nothing");
       await storeAttachments(tx, c.id, attachments, input.userId, now);
-      await storeReportVersion(tx, c, inst, now);
-      const ctx = await caseContextOf(tx, c, inst, []);
-      const opened = await openNextSteps(tx, ctx, now);
+      const report = await storeReportVersion(tx, c, inst, now);
+      const ctx = await caseContextOf(tx, c, inst, [], row.calendarStamp);
+      // The cards and the receipt are written together, after the audit event.
+      const out = new OutboxBatch();
+      const opened = await openNextSteps(tx, ctx, now, { report, out });
       await audit(tx, {
         at: now,
         action: "case.submitted",
@@ -151,13 +168,14 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
       });
       // The receipt says what comes next: ch. 5 the Decree check, and the interview where there is one.
       const interview = opened.some((s) => s.key === "interview");
-      await enqueueReceipt(
+      const receipt = await enqueueReceipt(
         tx,
         c,
         { kind: "submitted", date: registeredOn, ground: c.ground, interview },
         now,
+        { chat, batch: out },
       );
-      return { ok: true as const, caseId: c.id, registeredOn, interview };
+      return { ok: true as const, caseId: c.id, registeredOn, interview, receipt };
     });
   } catch (err) {
     // Two submits racing past the check: the partial unique index keeps one open case per student.

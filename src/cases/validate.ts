@@ -75,11 +75,43 @@ const invisible = (segment: string) =>
 const BLANK = /^[\s\p{Z}]+$/u;
 
 /**
+ * Characters that are each a grapheme cluster of their own whatever surrounds them, and visible unless
+ * blank: printable ASCII and the line break, Latin-1's printable part but the soft hyphen, Cyrillic
+ * (Kazakh's letters included) but its combining marks U+0483–U+0489, the general punctuation's dashes,
+ * quotes, bullets and ellipsis (U+2010–U+2027), and №. None of them extends, joins or prepends
+ * (UAX #29), so a text of these alone is counted one by one, without the segmenter (issue 17: the report
+ * conversation counts the reasons again on every replayed update).
+ */
+const PLAIN = /^[\n\x20-\x7e\xa0-\xac\xae-\xff\u0400-\u0482\u048a-\u04ff\u2010-\u2027\u2116]*$/;
+
+/**
  * Length as a reader counts it (issue 12.5): user-perceived characters (grapheme clusters, so an emoji
  * family or a letter with a combining accent is one), invisible ones not counted, a run of spaces or line
  * breaks counted as one. "22 zero-width spaces" is 0, two emoji are 2.
  */
 export function visibleLength(text: string): number {
+  return PLAIN.test(text) ? plainLength(text) : segmentedLength(text);
+}
+
+/** visibleLength of a PLAIN text: the line break is invisible (a control), space and U+00A0 blank. */
+function plainLength(text: string): number {
+  let n = 0;
+  let blank = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) continue;
+    if (c === 0x20 || c === 0xa0) {
+      if (!blank) n++;
+      blank = true;
+      continue;
+    }
+    blank = false;
+    n++;
+  }
+  return n;
+}
+
+function segmentedLength(text: string): number {
   let n = 0;
   let blank = false;
   for (const { segment } of graphemes.segment(text)) {

@@ -42,7 +42,7 @@ export function conversationStorage(db: Db, clock: Clock = () => new Date()) {
   return {
     async read(key: string): Promise<VersionedState<ConversationData> | undefined> {
       const [row] = await readQuery.execute({ key });
-      return row ? (JSON.parse(row.value) as VersionedState<ConversationData>) : undefined;
+      return parseState(row?.value ?? null);
     },
     async write(key: string, state: VersionedState<ConversationData>): Promise<void> {
       const value = JSON.stringify(state);
@@ -57,6 +57,16 @@ export function conversationStorage(db: Db, clock: Clock = () => new Date()) {
 type State = VersionedState<ConversationData>;
 export type ConversationAdapter = ReturnType<typeof conversationStorage>;
 
+/** A stored value as the plugin wants it (null: nothing stored). */
+const parseState = (value: string | null): State | undefined =>
+  value === null ? undefined : (JSON.parse(value) as State);
+
+/** The stored value of one key, read by someone else earlier in the same update (the identity's statement). */
+interface Prefetched {
+  key: string;
+  value: string | null;
+}
+
 /**
  * Conversation state changes only when the update that changed it succeeds. The conversations plugin
  * saves state in a `finally`, and when a conversation throws (a database error inside `external`, a reply
@@ -64,35 +74,59 @@ export type ConversationAdapter = ReturnType<typeof conversationStorage>;
  * transient failure (issue 12.2). Here the plugin's writes and deletes are held for the update and applied
  * by `commit` only when the rest of the update succeeded; a failed update leaves the state as it was, so
  * the learner repeats the step ("try again") and the conversation replays from where it stood.
+ *
+ * Issue 17: the plugin's read at the start of an update costs no statement of its own when the update's
+ * value was already read with the sender's identity (src/people/identity.ts loadIdentityWithState) and
+ * handed over with `prefetched(ctx, key, value)` before `commit` runs: the first read of that same key in
+ * that update takes it. It was read inside the same per-chat order (and webhook mode's lock) as the read it
+ * replaces, a moment earlier in the same update: the same value. Any other key, a second read, or an update
+ * with nothing handed over reads the database as before.
  */
 export function perUpdateStorage(inner: ConversationAdapter) {
   type Op = { kind: "write"; state: State } | { kind: "delete" };
-  const held = new AsyncLocalStorage<Map<string, Op>>();
+  interface Scope {
+    ops: Map<string, Op>;
+    prefetched: Prefetched | undefined;
+  }
+  const held = new AsyncLocalStorage<Scope>();
+  /** Handed over for an update (keyed by its context object), taken by that update's `commit`. */
+  const handed = new WeakMap<object, Prefetched>();
   const adapter: ConversationAdapter = {
     async read(key) {
-      const op = held.getStore()?.get(key);
+      const scope = held.getStore();
+      const op = scope?.ops.get(key);
       if (op) return op.kind === "write" ? op.state : undefined;
+      const pre = scope?.prefetched;
+      if (pre && pre.key === key) {
+        scope.prefetched = undefined; // once: a later read asks the database, as it always did
+        return parseState(pre.value);
+      }
       return inner.read(key);
     },
     async write(key, state) {
-      const ops = held.getStore();
+      const ops = held.getStore()?.ops;
       if (ops) ops.set(key, { kind: "write", state });
       else await inner.write(key, state);
     },
     async delete(key) {
-      const ops = held.getStore();
+      const ops = held.getStore()?.ops;
       if (ops) ops.set(key, { kind: "delete" });
       else await inner.delete(key);
     },
   };
+  /** The stored value of `key` as read earlier in this update (null: none stored). */
+  const prefetched = (ctx: object, key: string, value: string | null): void => {
+    handed.set(ctx, { key, value });
+  };
   /** Middleware installed before the conversations plugin. */
-  const commit = async (_ctx: unknown, next: () => Promise<void>) => {
-    const ops = new Map<string, Op>();
-    await held.run(ops, next); // throws: nothing is applied
-    for (const [key, op] of ops) {
+  const commit = async (ctx: object, next: () => Promise<void>) => {
+    const scope: Scope = { ops: new Map(), prefetched: handed.get(ctx) };
+    handed.delete(ctx);
+    await held.run(scope, next); // throws: nothing is applied
+    for (const [key, op] of scope.ops) {
       if (op.kind === "write") await inner.write(key, op.state);
       else await inner.delete(key);
     }
   };
-  return { adapter, commit };
+  return { adapter, commit, prefetched };
 }

@@ -3,8 +3,16 @@
  * over the rules' seed (KZ_SEED and the Art. 5 fallback). A database day wins over the seed; removing it
  * brings the seed's answer back. Every change is audited with before and after, and returned so that a job
  * can recompute the due dates it moves.
+ *
+ * Issue 17: the calendar is cached in process, keyed by a fingerprint of the table's content (CALENDAR_STAMP,
+ * an md5 the database computes). A use case reads the fingerprint as one more column of a statement it
+ * sends anyway (the submit's student row, a case's institution) and passes it to loadCalendar, which reads
+ * the table only when that content is not cached yet. Any change by anyone (this process, another instance,
+ * the admin CLI, plain SQL) changes the fingerprint, so a cached calendar is never used for content it does
+ * not match; two databases with the same content may share an entry, which is the same calendar.
  */
-import { and, asc, eq, gte, lte } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { calendarDays } from "../db/schema";
@@ -64,15 +72,74 @@ export async function listCalendarDays(db: Executor, year?: number): Promise<Cal
   return rows.map(toDay);
 }
 
-/** The rules' calendar for a week pattern: the seed plus the database entries (the database wins). */
-export async function loadCalendar(db: Executor, weekPattern?: readonly number[]): Promise<Calendar> {
-  const rows = await db.select().from(calendarDays);
+/**
+ * The fingerprint of what loadCalendar reads (every day, kind and note), as a column to add to a select:
+ * `db.select({ …, calendarStamp: CALENDAR_STAMP })`. Evaluated once per statement, on its snapshot.
+ */
+export const CALENDAR_STAMP = sql<string>`(select md5(coalesce(jsonb_agg(jsonb_build_array(${calendarDays.day}, ${calendarDays.kind}, ${calendarDays.note}) order by ${calendarDays.day})::text, '')) from ${calendarDays})`;
+
+/** The fingerprint of an empty table: md5 of the empty string, as CALENDAR_STAMP computes it. */
+const EMPTY_STAMP = createHash("md5").update("").digest("hex");
+
+interface Cached {
+  overrides: CalendarOverride[];
+  /** One calendar per week pattern. */
+  byPattern: Map<string, Calendar>;
+}
+
+/** fingerprint → content; a few entries (the current content, and tests' databases side by side). */
+const cache = new Map<string, Cached>();
+const CACHE_ENTRIES = 8;
+
+function remember(stamp: string, overrides: CalendarOverride[]): Cached {
+  const entry = { overrides, byPattern: new Map<string, Calendar>() };
+  cache.delete(stamp);
+  cache.set(stamp, entry);
+  while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  return entry;
+}
+
+function calendarOf(entry: Cached, weekPattern?: readonly number[]): Calendar {
+  const key = weekPattern ? weekPattern.join(",") : "";
+  let calendar = entry.byPattern.get(key);
+  if (!calendar) {
+    calendar = makeCalendar({ weekPattern, overrides: entry.overrides });
+    entry.byPattern.set(key, calendar);
+  }
+  return calendar;
+}
+
+/**
+ * The rules' calendar for a week pattern: the seed plus the database entries (the database wins). With
+ * `stamp` (CALENDAR_STAMP read by the caller), the cached calendar of that content when there is one, with
+ * no statement; otherwise the table is read, with its fingerprint in the same statement, and cached.
+ */
+export async function loadCalendar(
+  db: Executor,
+  weekPattern?: readonly number[],
+  stamp?: string,
+): Promise<Calendar> {
+  const hit = stamp === undefined ? undefined : cache.get(stamp);
+  if (hit) return calendarOf(hit, weekPattern);
+  const rows = await db
+    .select({
+      day: calendarDays.day,
+      kind: calendarDays.kind,
+      note: calendarDays.note,
+      stamp: CALENDAR_STAMP,
+    })
+    .from(calendarDays);
   const overrides: CalendarOverride[] = rows.map((r) => ({
     date: r.day,
     kind: r.kind,
     note: r.note,
   }));
-  return makeCalendar({ weekPattern, overrides });
+  return calendarOf(remember(rows[0]?.stamp ?? EMPTY_STAMP, overrides), weekPattern);
+}
+
+/** Forgets the cached calendars (tests). */
+export function clearCalendarCache(): void {
+  cache.clear();
 }
 
 /** Adds or changes the database entry of a day. */

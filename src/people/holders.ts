@@ -50,21 +50,44 @@ export interface Holding {
 /**
  * Every (official, role) held at these institutions on `on`: active officials bound to Telegram with the
  * role, plus acting officials whose delegation (D4 "or their acting delegate") covers the date; an
- * official's own role wins over a delegation of the same role. Two queries, whatever the number of
- * institutions. `role` narrows it to one role; with `withoutDigestOn`, officials whose digest for that
- * local date is already claimed (digests_sent) are left out.
+ * official's own role wins over a delegation of the same role, and of two delegations of the same role to
+ * the same official the older one (lower id) names whom they act for. One statement (own ∪ acting, issue
+ * 17), whatever the number of institutions and roles. `role` or `roles` narrow it (a batch of opened steps
+ * asks for all its roles at once); with `withoutDigestOn`, officials whose digest for that local date is
+ * already claimed (digests_sent) are left out.
  */
 export async function holdingsOn(
   db: Executor,
   institutionIds: readonly number[],
   on: LocalDate,
-  opts: { withoutDigestOn?: LocalDate; role?: Role } = {},
+  opts: { withoutDigestOn?: LocalDate; role?: Role; roles?: readonly Role[] } = {},
 ): Promise<Holding[]> {
   if (institutionIds.length === 0) return [];
-  const ids = [...institutionIds];
-  const claimed = opts.withoutDigestOn;
-  const ownRole = opts.role ? eq(officialRoles.role, opts.role) : undefined;
-  const actingRole = opts.role ? eq(delegations.role, opts.role) : undefined;
+  const roles = opts.roles ? [...opts.roles] : opts.role ? [opts.role] : undefined;
+  if (roles?.length === 0) return [];
+  const rows = await holdingsQuery(db, [...institutionIds], on, roles, opts.withoutDigestOn);
+  // Own roles first, then delegations oldest first: the first row of a key is the one that counts.
+  rows.sort(
+    (a, b) =>
+      Number(a.onBehalfOfOfficialId !== null) - Number(b.onBehalfOfOfficialId !== null) ||
+      a.delegationId - b.delegationId,
+  );
+  const byKey = new Map<string, Holding>();
+  for (const { delegationId: _, ...h } of rows) {
+    const key = `${h.institutionId}:${h.role}:${h.officialId}`;
+    if (!byKey.has(key)) byKey.set(key, h);
+  }
+  return [...byKey.values()].sort((a, b) => a.officialId - b.officialId);
+}
+
+/** own ∪ acting as one UNION ALL; delegationId is 0 on own rows. */
+function holdingsQuery(
+  db: Executor,
+  ids: number[],
+  on: LocalDate,
+  roles: Role[] | undefined,
+  claimed: LocalDate | undefined,
+) {
   const ownQ = db
     .select({
       officialId: officials.id,
@@ -74,33 +97,27 @@ export async function holdingsOn(
       telegramId: users.telegramId,
       lang: users.lang,
       unreachable: users.unreachable,
+      onBehalfOfOfficialId: sql<number | null>`null::integer`.as("on_behalf_of"),
+      delegationId: sql<number>`0`.mapWith(Number).as("delegation_id"),
     })
     .from(officialRoles)
     .innerJoin(officials, eq(officials.id, officialRoles.officialId))
-    .innerJoin(users, eq(users.id, officials.userId));
-  const own = await (claimed
-    ? ownQ
-        .leftJoin(
-          digestsSent,
-          and(eq(digestsSent.officialId, officials.id), eq(digestsSent.localDate, claimed)),
-        )
-        .where(
-          and(
-            inArray(officials.institutionId, ids),
-            eq(officials.active, true),
-            isNotNull(officials.userId),
-            ownRole,
-            isNull(digestsSent.officialId),
-          ),
-        )
-    : ownQ.where(
-        and(
-          inArray(officials.institutionId, ids),
-          eq(officials.active, true),
-          isNotNull(officials.userId),
-          ownRole,
-        ),
-      ));
+    .innerJoin(users, eq(users.id, officials.userId))
+    .$dynamic();
+  if (claimed)
+    ownQ.leftJoin(
+      digestsSent,
+      and(eq(digestsSent.officialId, officials.id), eq(digestsSent.localDate, claimed)),
+    );
+  ownQ.where(
+    and(
+      inArray(officials.institutionId, ids),
+      eq(officials.active, true),
+      isNotNull(officials.userId),
+      roles ? inArray(officialRoles.role, roles) : undefined,
+      claimed ? isNull(digestsSent.officialId) : undefined,
+    ),
+  );
 
   const delegate = alias(officials, "delegate");
   const delegator = alias(officials, "delegator");
@@ -113,48 +130,37 @@ export async function holdingsOn(
       telegramId: users.telegramId,
       lang: users.lang,
       unreachable: users.unreachable,
-      onBehalfOfOfficialId: delegations.fromOfficialId,
+      onBehalfOfOfficialId: sql<number | null>`${delegations.fromOfficialId}`,
+      delegationId: sql<number>`${delegations.id}`.mapWith(Number),
     })
     .from(delegations)
     .innerJoin(delegate, eq(delegate.id, delegations.toOfficialId))
     .innerJoin(delegator, eq(delegator.id, delegations.fromOfficialId))
-    .innerJoin(users, eq(users.id, delegate.userId));
-  const actingWhere = and(
-    inArray(delegations.institutionId, ids),
-    actingRole,
-    lte(delegations.startsOn, on),
-    gte(delegations.endsOn, on),
-    eq(delegate.active, true),
-    // addDelegation keeps both officials in the delegation's institution; one digest per official relies on it.
-    eq(delegate.institutionId, delegations.institutionId),
-    // Issue 12.7: a delegation counts only while it is not ended and the official who delegated is still
-    // active and still holds the role: nobody acts "on behalf of" a revoked head.
-    isNull(delegations.endedAt),
-    eq(delegator.active, true),
-    sql`exists (select 1 from ${officialRoles} where ${officialRoles.officialId} = ${delegations.fromOfficialId} and ${officialRoles.role} = ${delegations.role})`,
+    .innerJoin(users, eq(users.id, delegate.userId))
+    .$dynamic();
+  if (claimed)
+    actingQ.leftJoin(
+      digestsSent,
+      and(eq(digestsSent.officialId, delegate.id), eq(digestsSent.localDate, claimed)),
+    );
+  actingQ.where(
+    and(
+      inArray(delegations.institutionId, ids),
+      roles ? inArray(delegations.role, roles) : undefined,
+      lte(delegations.startsOn, on),
+      gte(delegations.endsOn, on),
+      eq(delegate.active, true),
+      // addDelegation keeps both officials in the delegation's institution; one digest per official relies on it.
+      eq(delegate.institutionId, delegations.institutionId),
+      // Issue 12.7: a delegation counts only while it is not ended and the official who delegated is still
+      // active and still holds the role: nobody acts "on behalf of" a revoked head.
+      isNull(delegations.endedAt),
+      eq(delegator.active, true),
+      sql`exists (select 1 from ${officialRoles} where ${officialRoles.officialId} = ${delegations.fromOfficialId} and ${officialRoles.role} = ${delegations.role})`,
+      claimed ? isNull(digestsSent.officialId) : undefined,
+    ),
   );
-  const acting = await (claimed
-    ? actingQ
-        .leftJoin(
-          digestsSent,
-          and(eq(digestsSent.officialId, delegate.id), eq(digestsSent.localDate, claimed)),
-        )
-        .where(and(actingWhere, isNull(digestsSent.officialId)))
-    : actingQ.where(actingWhere));
-
-  const byKey = new Map<string, Holding>();
-  for (const h of own) {
-    byKey.set(`${h.institutionId}:${h.role}:${h.officialId}`, {
-      ...h,
-      role: h.role,
-      onBehalfOfOfficialId: null,
-    });
-  }
-  for (const h of acting) {
-    const key = `${h.institutionId}:${h.role}:${h.officialId}`;
-    if (!byKey.has(key)) byKey.set(key, { ...h, role: h.role });
-  }
-  return [...byKey.values()].sort((a, b) => a.officialId - b.officialId);
+  return ownQ.unionAll(actingQ);
 }
 
 /** Holders per institution and role, for quick lookups: `${institutionId}:${role}` → holdings. */

@@ -44,7 +44,7 @@ import {
 import { getCase } from "../../cases/queries";
 import { markReceiptDelivered } from "../../cases/receipt";
 import { resubmitReport } from "../../cases/resubmit";
-import { openCaseOf, REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
+import { REASONS_MAX, REASONS_MIN, submitReport } from "../../cases/submit";
 import { checkPhone, checkText, cleanText, type Invalid, isInvalid } from "../../cases/validate";
 import { isLang, type T, tFor } from "../../i18n";
 import { safeError } from "../../logger";
@@ -174,12 +174,12 @@ async function escapes(): Promise<Composer<BotContext>> {
 
 /**
  * The case this draft already became, if any: a new report while the learner now has an open case (none
- * existed when /report started), or a sent-back report that is no longer sent back.
+ * existed when /report started), or a sent-back report that is no longer sent back. The open case is the
+ * one read with this update's identity (issue 17: no statement of its own, as fresh).
  */
 async function alreadyFiled(outer: BotContext, resubmitting: number | undefined): Promise<number | null> {
-  const student = outer.identity.student;
-  if (!student) return null;
-  const open = await openCaseOf(outer.deps.db, student.id);
+  if (!outer.identity.student) return null;
+  const open = outer.identity.openCaseId;
   if (open === null) return null;
   if (resubmitting === undefined) return open;
   const c = await getCase(outer.deps.db, resubmitting);
@@ -568,11 +568,15 @@ function clearField(f: Flow, which: string) {
   if (which === "lang") d.lang = undefined;
 }
 
-/** What submitting came to; stored with the conversation's state, so its shape stays as it is. */
+/**
+ * What submitting came to; stored with the conversation's state, so its shape stays as it is (fields are
+ * only ever added, optional). receipt: the queued receipt's outbox rows (issue 17: marked delivered by
+ * primary key); absent in states stored before they were returned.
+ */
 type Filed =
   /** interview: whether the case has the cl. 4 interview (D5); absent in states stored before it was told. */
-  | { kind: "submitted"; caseId: number; date: string; interview?: boolean }
-  | { kind: "resubmitted"; caseId: number; version: number }
+  | { kind: "submitted"; caseId: number; date: string; interview?: boolean; receipt?: number[] }
+  | { kind: "resubmitted"; caseId: number; version: number; receipt?: number[] }
   | { kind: "not_student" | "open_case" | "bad_input"; caseId: number }
   | { kind: "not_found" | "not_sent_back" | "bad_input"; caseId: number; state: string }
   | { kind: "failed" };
@@ -592,7 +596,7 @@ async function submit(f: Flow, c: ConvContext): Promise<Answer> {
   if (result.kind === "submitted" || result.kind === "resubmitted") {
     // The receipt queued with the case is not sent a second time (see cases/receipt.ts).
     await f.conversation.external((outer) =>
-      markReceiptDelivered(outer.deps.db, result.caseId, outer.deps.clock()),
+      markReceiptDelivered(outer.deps.db, result.caseId, outer.deps.clock(), result.receipt),
     );
   }
   return END;
@@ -613,7 +617,7 @@ async function fileDraft(outer: BotContext, draft: Draft, back: ReportArgs["resu
     if (back) {
       const r = await resubmitReport(outer.deps.db, { userId, caseId: back.caseId, ...d }, now);
       return r.ok
-        ? { kind: "resubmitted", caseId: r.caseId, version: r.version }
+        ? { kind: "resubmitted", caseId: r.caseId, version: r.version, receipt: r.receipt }
         : { kind: r.reason, caseId: back.caseId, state: r.state ?? "" };
     }
     // Ch. 5: the Decree goes with the report (submitReport refuses a citizenship report without it).
@@ -624,7 +628,13 @@ async function fileDraft(outer: BotContext, draft: Draft, back: ReportArgs["resu
       now,
     );
     return r.ok
-      ? { kind: "submitted", caseId: r.caseId, date: r.registeredOn, interview: r.interview }
+      ? {
+          kind: "submitted",
+          caseId: r.caseId,
+          date: r.registeredOn,
+          interview: r.interview,
+          receipt: r.receipt,
+        }
       : { kind: r.reason, caseId: r.caseId ?? 0 };
   } catch (err) {
     outer.deps.log.warn({ err: safeError(err) }, "report submit failed; the draft is kept");

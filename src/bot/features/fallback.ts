@@ -1,5 +1,4 @@
 import { Composer } from "grammy";
-import { getInstitution } from "../../people/institutions";
 import type { BotContext } from "../context";
 import { menuFor } from "./start";
 
@@ -24,8 +23,7 @@ fallbackFeature.on("message", async (ctx) => {
   } else if (student) {
     // Issue 14.5: nobody reads what a learner writes here; say who does (the personnel subdivision, as the
     // institution gave its contact, or in person) instead of "I did not understand".
-    const inst = await getInstitution(ctx.deps.db, student.institutionId);
-    const contact = inst?.personnelContact.trim() ?? "";
+    const contact = ctx.identity.studentInstitution?.personnelContact.trim() ?? "";
     hint = contact ? ctx.t("fallback.learner_contact", { contact }) : ctx.t("fallback.learner_in_person");
   } else {
     hint = ctx.t("errors.unknown_message");

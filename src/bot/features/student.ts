@@ -4,12 +4,11 @@ import { Composer } from "grammy";
 import { doneKeys } from "../../cases/common";
 import { getCase, latestCaseOfUser } from "../../cases/queries";
 import { isOpen } from "../../cases/states";
-import { openCaseOf, rosterSnapshot } from "../../cases/submit";
+import { rosterSnapshot } from "../../cases/submit";
 import { type WithdrawResult, withdrawCase } from "../../cases/withdraw";
 import { completeReport, MENU, WITHDRAW_NO, withdraw, withdrawYes } from "../../messages/callbacks";
 import { inlineMarkup, statusKeyboard, withdrawConfirmKeyboard } from "../../messages/keyboards";
 import { timelineText } from "../../messages/timeline";
-import { getInstitution } from "../../people/institutions";
 import { canWithdraw, isLearnerReportGround, isStudentFiledGround } from "../../rules";
 import type { BotContext } from "../context";
 import { REPORT_CONVERSATION, type ReportArgs } from "../conversations/report";
@@ -23,7 +22,8 @@ studentFeature.use(privateOnly);
 async function startReport(ctx: BotContext) {
   const student = ctx.identity.student;
   if (!student) return ctx.reply(ctx.t("report.not_student"));
-  const open = await openCaseOf(ctx.deps.db, student.id);
+  // Read with the identity at the start of this update (issue 17), as fresh as a query here.
+  const open = ctx.identity.openCaseId;
   let resubmit: ReportArgs["resubmit"];
   if (open) {
     // D6: a report the head sent back is completed in the same conversation, pre-filled.
@@ -44,7 +44,7 @@ async function startReport(ctx: BotContext) {
       why: c.outcomeReason ?? "",
     };
   }
-  const inst = await getInstitution(ctx.deps.db, student.institutionId);
+  const inst = ctx.identity.studentInstitution;
   const args: ReportArgs = {
     student: rosterSnapshot(student),
     headTitleKk: inst?.headTitleKk ?? "",

@@ -2,7 +2,13 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { MiddlewareFn } from "grammy";
 import { asStranger } from "../../audit/stranger";
 import { langOfTelegram, type T, tFor } from "../../i18n";
-import { ANONYMOUS, type Identity, isStranger, loadIdentity } from "../../people/identity";
+import {
+  ANONYMOUS,
+  type Identity,
+  isStranger,
+  loadIdentity,
+  loadIdentityWithState,
+} from "../../people/identity";
 import { installChatMenu } from "../commands";
 import type { BaseContext, Deps } from "../context";
 import { RateLimiter, type Verdict } from "./rate-limit";
@@ -14,12 +20,23 @@ import { RateLimiter, type Verdict } from "./rate-limit";
 const current = new AsyncLocalStorage<Identity>();
 
 /**
+ * The update's stored conversation state, read in the identity's statement (issue 17): `key` is the
+ * conversation storage's key of the update, `hand` gives what is stored under it to that storage
+ * (src/db/conversation-storage.ts perUpdateStorage), so the conversations plugin's read costs nothing.
+ */
+export interface StatePrefetch {
+  key(ctx: BaseContext): string | undefined;
+  hand(ctx: BaseContext, key: string, value: string | null): void;
+}
+
+/**
  * Installs deps, the sender's identity and `ctx.t` in their language (the chosen one, else the Telegram
  * app's, D10) as outer middleware. Also the per-sender rate limit (rate-limit.ts) and, for a stranger's
  * update, the stranger scope in which refusals are counted instead of audited one by one
- * (src/audit/stranger.ts), issue 12.17.
+ * (src/audit/stranger.ts), issue 12.17. With `state`, the update's conversation state comes with the
+ * identity, in the same statement.
  */
-export function identityMiddleware(deps: Deps): MiddlewareFn<BaseContext> {
+export function identityMiddleware(deps: Deps, state?: StatePrefetch): MiddlewareFn<BaseContext> {
   const limiter = deps.rateLimiter ?? new RateLimiter();
   return async (ctx, next) => {
     ctx.deps = deps;
@@ -31,10 +48,17 @@ export function identityMiddleware(deps: Deps): MiddlewareFn<BaseContext> {
     }
     const early = limiter.early(person.id);
     if (early) return overLimit(ctx, early, noticeT(person.language_code));
-    setIdentity(
-      ctx,
-      await loadIdentity(deps.db, person.id, deps.adminTelegramIds, deps.clock(), person.language_code),
+    const key = state?.key(ctx);
+    const loaded = await loadIdentityWithState(
+      deps.db,
+      person.id,
+      deps.adminTelegramIds,
+      deps.clock(),
+      person.language_code,
+      key ?? null,
     );
+    if (key !== undefined) state?.hand(ctx, key, loaded.state);
+    setIdentity(ctx, loaded.identity);
     // The language just followed the Telegram app's (D10): the chat's command menu, set in the old one
     // when they bound (issue 14.12), is set again. Rare: only when the app's language changes.
     if (ctx.identity.langFollowed && ctx.chat?.type === "private")
