@@ -75,7 +75,9 @@ describe("officials open cases on the other grounds (issue 16)", () => {
     const [doc] = await h.db.select().from(reportVersions).where(eq(reportVersions.caseId, r.caseId));
     expect(doc?.document).toContain("ПРЕДСТАВЛЕНИЕ (РАПОРТ)");
     // The learner after a colon: the wording needs no case ending on the name (kk and ru alike).
-    expect(doc?.document).toContain("представляю к отчислению обучающегося: курсант Серік Болатұлы Ахметов (");
+    expect(doc?.document).toContain(
+      "представляю к отчислению обучающегося: курсант Серік Болатұлы Ахметов (",
+    );
     expect(doc?.document).toContain("Срок ликвидации академической задолженности истёк 19.03.2026");
     expect(doc?.document).toContain("листы бесед (п. 13): 1 файл");
     expect(doc?.document).toContain("на бумаге 3 листа");
