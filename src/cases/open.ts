@@ -10,7 +10,7 @@ import type { Db, Executor } from "../db/client";
 import { caseSteps, cases, institutions, officials, reportVersions, students } from "../db/schema";
 import { isUniqueViolation } from "../errors";
 import { attachmentsByKind, renderFiling } from "../messages/filing-document";
-import { actingCapacity } from "../people/holders";
+import { actingCapacity, holdingsOn } from "../people/holders";
 import {
   DEFAULT_REIMBURSEMENT,
   type DocumentLanguage,
@@ -18,6 +18,7 @@ import {
   isOfficialOpenedGround,
   type LocalDate,
   localDateOf,
+  OFFICIAL_OPENED_GROUNDS,
   type OfficialOpenedGround,
   OPENING_ROLE,
   REQUIRED_ATTACHMENTS,
@@ -106,6 +107,22 @@ export async function mayOpen(
 ): Promise<boolean> {
   const { allowed } = await actingCapacity(db, officialId, institutionId, OPENING_ROLE[ground].role, today);
   return allowed;
+}
+
+/**
+ * The grounds an official may open a case on today, own role or delegation (one statement): what /open
+ * offers, and whether the menu shows "Open a case" to an acting delegate.
+ */
+export async function groundsOpenableToday(
+  db: Executor,
+  official: { id: number; institutionId: number },
+  today: LocalDate,
+): Promise<OfficialOpenedGround[]> {
+  const roles = OFFICIAL_OPENED_GROUNDS.map((g) => OPENING_ROLE[g].role);
+  const held = (await holdingsOn(db, [official.institutionId], today, { roles })).filter(
+    (h) => h.officialId === official.id,
+  );
+  return OFFICIAL_OPENED_GROUNDS.filter((g) => held.some((h) => h.role === OPENING_ROLE[g].role));
 }
 
 export async function openCase(db: Db, input: OpenInput, now: Date): Promise<OpenResult> {

@@ -18,7 +18,7 @@ import {
 } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
 import type { Role } from "../../src/rules";
-import { at, stepOf } from "../jobs/helpers";
+import { at, delegate, stepOf } from "../jobs/helpers";
 import { addInstitution, addOfficial, addStudent } from "../support/fixtures";
 import { REASONS, tap } from "../support/flows";
 import { type Harness, type TgUser, useHarness } from "../support/harness";
@@ -615,5 +615,29 @@ describe("opening a case through the bot (issue 16)", () => {
     expect(await reply(h, p, () => h.text(p, "D-77"))).toContain("D-77");
     expect(h.buttonsTo(p.id)).toEqual([`o:l:${student.id}`]);
     expect((await stepOf(h.db, filed.caseId, "conversation")).state).toBe("pending");
+  });
+
+  it("an acting delegate of an opening role sees Open a case in /start and /help while the delegation runs, and opens", async () => {
+    const h = hr.current;
+    const { inst, o } = await cast(h, "ru");
+    // The deputy for academic work acts for the academic-methods head from 01.04 to 03.04.2026.
+    await delegate(h.db, inst.id, "academic_methods_head", o.methods, o.academic, "2026-04-01", "2026-04-03");
+    const a = o.academic.tg;
+    at(h, "2026-03-31 10:00");
+    await h.command(a, "start");
+    expect(h.buttonsTo(a.id)).not.toContain("menu:open");
+    at(h, "2026-04-02 10:00");
+    await h.command(a, "start");
+    expect(h.buttonsTo(a.id)).toContain("menu:open");
+    await h.command(a, "help");
+    expect(h.tg.lastTextTo(a.id)).toContain(ru("help.open"));
+    await h.press(a, "menu:open");
+    expect(h.tg.lastTextTo(a.id)).toContain(
+      ru("open.ask_learner", { ground: ru("ground.academic_failure") }),
+    );
+    at(h, "2026-04-04 10:00");
+    await h.command(a, "cancel");
+    await h.command(a, "start");
+    expect(h.buttonsTo(a.id)).not.toContain("menu:open");
   });
 });

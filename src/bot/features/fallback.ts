@@ -29,6 +29,6 @@ fallbackFeature.on("message", async (ctx) => {
     hint = ctx.t("errors.unknown_message");
   }
   // With the menu, so the next step is one tap away.
-  const menu = menuFor(ctx);
+  const menu = await menuFor(ctx);
   return ctx.reply(`${hint}\n\n${menu.text}`, { parse_mode: "HTML", reply_markup: menu.keyboard });
 });

@@ -5,10 +5,10 @@
  * pressed twice, a form stopped or replaced) does nothing and says so.
  */
 import { Composer } from "grammy";
-import { mayOpen } from "../../cases/open";
+import { groundsOpenableToday } from "../../cases/open";
 import { MENU, openForm } from "../../messages/callbacks";
 import { getInstitution } from "../../people/institutions";
-import { localDateOf, OFFICIAL_OPENED_GROUNDS, type OfficialOpenedGround } from "../../rules";
+import { localDateOf, type OfficialOpenedGround } from "../../rules";
 import type { BotContext } from "../context";
 import { OPEN_CASE_CONVERSATION, type OpenCaseArgs } from "../conversations/open-case";
 import { privateOnly } from "./private-only";
@@ -17,15 +17,11 @@ export const openCaseFeature = new Composer<BotContext>();
 // Issue 12.6: in a group, /open only says "write to me in private".
 openCaseFeature.use(privateOnly);
 
-/** The grounds this official may open a case on today, in OFFICIAL_OPENED_GROUNDS order. */
+/** The grounds this official may open a case on today (own role or delegation), in OFFICIAL_OPENED_GROUNDS order. */
 async function openableGrounds(ctx: BotContext): Promise<OfficialOpenedGround[]> {
   const official = ctx.identity.official;
   if (!official) return [];
-  const today = localDateOf(ctx.deps.clock());
-  const out: OfficialOpenedGround[] = [];
-  for (const g of OFFICIAL_OPENED_GROUNDS)
-    if (await mayOpen(ctx.deps.db, official.id, official.institutionId, g, today)) out.push(g);
-  return out;
+  return groundsOpenableToday(ctx.deps.db, official, localDateOf(ctx.deps.clock()));
 }
 
 async function startOpening(ctx: BotContext) {

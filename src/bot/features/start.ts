@@ -1,11 +1,12 @@
 import { Composer } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
+import { groundsOpenableToday } from "../../cases/open";
 import { tFor } from "../../i18n";
 import { caseStart, languageInMenu, MENU } from "../../messages/callbacks";
 import { inlineMarkup, languageKeyboard, menuKeyboard } from "../../messages/keyboards";
 import { isStranger, loadIdentity } from "../../people/identity";
 import { redeemInvite } from "../../people/invites";
-import { groundsOpenableBy } from "../../rules";
+import { groundsOpenableBy, localDateOf } from "../../rules";
 import { installChatMenu } from "../commands";
 import type { BotContext } from "../context";
 import { chooseLanguage } from "./language";
@@ -15,18 +16,17 @@ import { showCase } from "./officials";
  * The main menu for whoever the sender is; the same text answers /start and /help. `withLanguages`: a
  * button per language instead of "Language" (src/messages/keyboards.ts menuKeyboard).
  */
-export function menuFor(
+export async function menuFor(
   ctx: BotContext,
   withLanguages = false,
-): { text: string; keyboard?: InlineKeyboardMarkup } {
+): Promise<{ text: string; keyboard?: InlineKeyboardMarkup }> {
   const { student, official, isAdmin } = ctx.identity;
   const parts: string[] = [];
   if (student) parts.push(ctx.t("start.student", { name: student.fullName }));
   if (official) parts.push(ctx.t("start.official", { name: official.fullName }));
   if (isAdmin) parts.push(ctx.t("start.admin"));
   if (parts.length === 0) return { text: unknownText(ctx) };
-  // Issue 16: "Open a case" for the officials whose roles open cases (ch. 2, ch. 3, cl. 2).
-  const opener = !!official && groundsOpenableBy(official.roles).length > 0;
+  const opener = await mayOpenAny(ctx);
   const rows = menuKeyboard(ctx.t, { student: !!student, official: !!official, opener }, withLanguages);
   return { text: parts.join("\n\n"), keyboard: inlineMarkup(rows) };
 }
@@ -44,10 +44,10 @@ const unknownText = (ctx: BotContext) =>
  * per language instead of the menu's "Language" button. Not strangers: they can do nothing here yet, and a
  * choice would make them a users row (issue 12.17); the invite's /start asks them.
  */
-function startMenu(ctx: BotContext): { text: string; keyboard?: InlineKeyboardMarkup } {
+async function startMenu(ctx: BotContext): Promise<{ text: string; keyboard?: InlineKeyboardMarkup }> {
   const choose = !ctx.identity.langChosen && !isStranger(ctx.identity);
   // "lang:<l>:menu": the choice re-renders this menu in place (below).
-  const menu = menuFor(ctx, choose);
+  const menu = await menuFor(ctx, choose);
   if (!choose || !menu.keyboard) return menu;
   return { text: `${menu.text}\n\n${ctx.t("start.choose_lang")}`, keyboard: menu.keyboard };
 }
@@ -84,36 +84,47 @@ privateChats.command("start", async (ctx) => {
     // Issue 14.12: from now on this chat's menu lists only the commands of the role just bound.
     await installChatMenu(ctx.api, ctx.chat.id, ctx.identity, ctx.deps.log);
   }
-  const menu = startMenu(ctx);
+  const menu = await startMenu(ctx);
   await ctx.reply(menu.text, { parse_mode: "HTML", reply_markup: menu.keyboard });
 });
 
 // A language chosen under the /start menu: stored as chosen, and the menu is shown again in it.
 startFeature.callbackQuery(languageInMenu.filter, async (ctx) => {
   if (!(await chooseLanguage(ctx, languageInMenu.unpack(ctx.callbackQuery.data) ?? undefined))) return;
-  const menu = menuFor(ctx);
+  const menu = await menuFor(ctx);
   await ctx.editMessageText(`${ctx.t("lang.set")}\n\n${menu.text}`, {
     parse_mode: "HTML",
     reply_markup: menu.keyboard,
   });
 });
 
-privateChats.command("help", (ctx) => ctx.reply(helpText(ctx), { parse_mode: "HTML" }));
+privateChats.command("help", async (ctx) => ctx.reply(await helpText(ctx), { parse_mode: "HTML" }));
 startFeature.callbackQuery(MENU.help, async (ctx) => {
   await ctx.answerCallbackQuery();
-  await ctx.reply(helpText(ctx), { parse_mode: "HTML" });
+  await ctx.reply(await helpText(ctx), { parse_mode: "HTML" });
 });
 startFeature.callbackQuery(MENU.lang, async (ctx) => {
   await ctx.answerCallbackQuery();
   await ctx.reply(ctx.t("lang.choose"), { reply_markup: inlineMarkup(languageKeyboard()) });
 });
 
-function helpText(ctx: BotContext): string {
+/**
+ * Issue 16: whether to show "Open a case" (ch. 2, ch. 3, cl. 2): the official's own roles say so at once;
+ * otherwise an acting delegate of an opening role today (one statement, only for officials without one).
+ */
+async function mayOpenAny(ctx: BotContext): Promise<boolean> {
+  const official = ctx.identity.official;
+  if (!official) return false;
+  if (groundsOpenableBy(official.roles).length > 0) return true;
+  return (await groundsOpenableToday(ctx.deps.db, official, localDateOf(ctx.deps.clock()))).length > 0;
+}
+
+async function helpText(ctx: BotContext): Promise<string> {
   const { student, official, isAdmin } = ctx.identity;
   const parts = [ctx.t("help.intro")];
   if (student) parts.push(ctx.t("help.student"));
   if (official) parts.push(ctx.t("help.official"));
-  if (official && groundsOpenableBy(official.roles).length > 0) parts.push(ctx.t("help.open"));
+  if (await mayOpenAny(ctx)) parts.push(ctx.t("help.open"));
   if (isAdmin) parts.push(ctx.t("help.admin"));
   if (!student && !official && !isAdmin) parts.push(unknownText(ctx));
   parts.push(ctx.t("help.common"));
