@@ -93,7 +93,7 @@ export function missingKinds(
 
 /** Whether a list of attachments is well formed (the server side of what the conversations check). */
 export function validAttachments(list: readonly AttachmentInput[]): boolean {
-  if (list.length > MAX_ATTACHMENTS + 10) return false;
+  if (list.filter((a) => a.media !== "paper").length > MAX_ATTACHMENTS) return false;
   return list.every((a) => {
     if (a.media === "paper") return Number.isInteger(a.pages) && a.pages! >= 1 && a.pages! <= MAX_PAPER_PAGES;
     if (a.media !== "photo" && a.media !== "pdf") return false;

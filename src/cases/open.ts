@@ -4,14 +4,15 @@
  * the attachments, the opening step done by the official (ch. 2 submit_academic, ch. 3 submit_negative; cl. 2
  * has none), the next steps with their deadlines and task cards, the audit event and the learner's notice.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { audit } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { caseSteps, cases, institutions, officials, reportVersions, students } from "../db/schema";
 import { isUniqueViolation } from "../errors";
 import { attachmentsByKind, renderFiling } from "../messages/filing-document";
-import { actingCapacity, holdingsOn } from "../people/holders";
+import { holdingsOn } from "../people/holders";
 import {
+  addCalendarDays,
   DEFAULT_REIMBURSEMENT,
   type DocumentLanguage,
   isDocumentLanguage,
@@ -23,13 +24,13 @@ import {
   OPENING_ROLE,
   REQUIRED_ATTACHMENTS,
   RULES_EDITION,
-  toDayNumber,
+  type StepKey,
+  stepOf,
 } from "../rules";
 import { type AttachmentInput, missingKinds, storeAttachments, validAttachments } from "./attachments";
 import { type CaseContext, caseContextOf, insertStep, noticeStudent, openNextSteps } from "./common";
 import { learnerOfCase } from "./report-versions";
-import { OPEN_STATES } from "./states";
-import { rosterSnapshot } from "./submit";
+import { openCaseOf, rosterSnapshot } from "./submit";
 import { checkPastDate, checkText, type Invalid, isInvalid } from "./validate";
 
 /** What the official typed: ch. 2 the debt in words, ch. 3 the reasons, cl. 2 the foreign document. */
@@ -63,10 +64,8 @@ export type OpenResult =
     };
 
 /** The earliest trigger date accepted on `today`. */
-export function earliestTrigger(today: LocalDate): LocalDate {
-  const d = new Date((toDayNumber(today) - TRIGGER_LOOKBACK_DAYS) * 86_400_000);
-  return d.toISOString().slice(0, 10) as LocalDate;
-}
+export const earliestTrigger = (today: LocalDate): LocalDate =>
+  addCalendarDays(today, -TRIGGER_LOOKBACK_DAYS);
 
 /** The typed fields, cleaned and checked as the conversation checks them; the first problem stops it. */
 export function checkFiling(
@@ -95,18 +94,6 @@ export function checkFiling(
   if (!validAttachments(input.attachments) || missingKinds(required, input.attachments).length > 0)
     return { key: "invalid.attachments" };
   return { text, facts };
-}
-
-/** May this official open a case on `ground` at his institution today (own role or a delegation)? */
-export async function mayOpen(
-  db: Executor,
-  officialId: number,
-  institutionId: number,
-  ground: OfficialOpenedGround,
-  today: LocalDate,
-): Promise<boolean> {
-  const { allowed } = await actingCapacity(db, officialId, institutionId, OPENING_ROLE[ground].role, today);
-  return allowed;
 }
 
 /**
@@ -156,7 +143,7 @@ export async function openCase(db: Db, input: OpenInput, now: Date): Promise<Ope
       const { student, inst } = row;
       if (student.userId !== null && student.userId === input.actor.userId)
         return { ok: false as const, reason: "own_case" as const }; // issue 12.8: nobody acts on his own case
-      if (!(await mayOpen(tx, me.id, inst.id, input.ground, today)))
+      if (!(await groundsOpenableToday(tx, me, today)).includes(input.ground))
         return { ok: false as const, reason: "not_allowed" as const };
       // D2: ch. 2 counts from the last day of the debt-clearing period (cl. 14); elsewhere the filing day.
       const registeredOn = checked.facts.debtEndsOn ?? today;
@@ -228,11 +215,8 @@ export async function openCase(db: Db, input: OpenInput, now: Date): Promise<Ope
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      const [open] = await db
-        .select({ id: cases.id })
-        .from(cases)
-        .where(and(eq(cases.studentId, input.studentId), inArray(cases.state, [...OPEN_STATES])));
-      return { ok: false, reason: "open_case", caseId: open?.id };
+      const caseId = await openCaseOf(db, input.studentId);
+      return { ok: false, reason: "open_case", caseId: caseId ?? undefined };
     }
     throw err;
   }
@@ -244,10 +228,9 @@ export async function openCase(db: Db, input: OpenInput, now: Date): Promise<Ope
  * made after the cl. 14 period is recorded as done late, never refused.
  */
 async function doOpeningStep(tx: Executor, ctx: CaseContext, officialId: number, now: Date) {
-  const def = ctx.wf.steps.find(
-    (s) => s.opensAfter.length === 0 && s.role === OPENING_ROLE[ctx.c.ground as OfficialOpenedGround]?.role,
-  );
-  if (!def?.key.startsWith("submit_")) return null;
+  const key = OPENING_STEP[ctx.c.ground as OfficialOpenedGround];
+  const def = key ? stepOf(ctx.wf, key) : undefined;
+  if (!def) return null;
   const row = await insertStep(tx, ctx, def, now);
   if (!row) return null;
   const [done] = await tx
@@ -258,3 +241,9 @@ async function doOpeningStep(tx: Executor, ctx: CaseContext, officialId: number,
   ctx.steps.push(done ?? row);
   return done ?? row;
 }
+
+/** The step the filing itself is (cl. 12–14, cl. 16); cl. 2 has none: personnel's record opens the case. */
+const OPENING_STEP: Partial<Record<OfficialOpenedGround, StepKey>> = {
+  academic_failure: "submit_academic",
+  negative_reasons: "submit_negative",
+};

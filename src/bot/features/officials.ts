@@ -214,10 +214,11 @@ export async function showCase(ctx: BotContext, id: number) {
       ctx.t("task.report", { version: facts.report.version, document: facts.report.document }),
       { protect_content: true },
     );
+  const attached = attachmentsLine(ctx.t, facts.attachments);
   const text = [
     timelineText(ctx.t, cc, now, true),
     ...headBlocks(ctx.t, cc, facts, 500),
-    ...(attachmentsLine(ctx.t, facts.attachments) ? [attachmentsLine(ctx.t, facts.attachments)!] : []),
+    ...(attached ? [attached] : []),
   ].join("\n\n");
   return replyFitted(ctx, text, { reply_markup: inlineMarkup(kb), protect_content: true });
 }
