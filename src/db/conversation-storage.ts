@@ -9,6 +9,7 @@ import type { ConversationData, VersionedState } from "@grammyjs/conversations";
 import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock";
 import type { Db } from "./client";
+import { slimConversationState } from "./conversation-slim";
 import { conversationState } from "./schema";
 
 /**
@@ -45,7 +46,7 @@ export function conversationStorage(db: Db, clock: Clock = () => new Date()) {
       return parseState(row?.value ?? null);
     },
     async write(key: string, state: VersionedState<ConversationData>): Promise<void> {
-      const value = JSON.stringify(state);
+      const value = JSON.stringify(slimConversationState(state));
       await writeQuery.execute({ key, value, at: clock() });
     },
     async delete(key: string): Promise<void> {

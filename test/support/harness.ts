@@ -177,14 +177,26 @@ export class Harness {
         from: { id: user.id, is_bot: false, first_name: user.first_name, language_code: user.language_code },
         chat_instance: "ci",
         data,
+        // As Telegram sends it: the message the button sits on, with its text and keyboard as they are now.
         message: {
           message_id: mid,
           date: 0,
           chat: { id: user.id, type: "private", first_name: user.first_name },
-          text: "",
+          ...this.messageAsShown(user.id, mid),
         },
       } as never,
     });
+  }
+
+  /** The text and inline keyboard of one of the bot's messages in a chat, after its latest edit. */
+  private messageAsShown(chatId: number, messageId: number): { text: string; reply_markup?: unknown } {
+    let shown: { text: string; reply_markup?: unknown } = { text: "" };
+    for (const c of this.tg.calls) {
+      const r = c.result as { message_id?: number; text?: string; reply_markup?: unknown } | undefined;
+      if (Number(c.payload.chat_id) !== chatId || typeof r !== "object" || r?.message_id !== messageId) continue;
+      shown = { text: r.text ?? "", ...(r.reply_markup ? { reply_markup: r.reply_markup } : {}) };
+    }
+    return shown;
   }
 
   lastMessageIdTo(chatId: number): number {

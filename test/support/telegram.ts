@@ -31,6 +31,15 @@ export const BOT_INFO: UserFromGetMe = {
   allows_users_to_create_topics: false,
 } as UserFromGetMe;
 
+/** The bot as the sender of its own messages (what Telegram puts in `from` of a sent message). */
+const BOT_FROM = { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name, username: BOT_INFO.username };
+
+/** A sent message's inline keyboard, echoed back as Telegram does (a reply keyboard is not echoed). */
+const echo = (p: Record<string, unknown>) => {
+  const markup = p.reply_markup as { inline_keyboard?: unknown } | undefined;
+  return markup?.inline_keyboard ? { reply_markup: { inline_keyboard: markup.inline_keyboard } } : {};
+};
+
 export class FakeTelegram {
   readonly calls: ApiCall[] = [];
   /** Benchmarks turn recording off so that memory measures the bot, not the fake. */
@@ -92,10 +101,11 @@ export class FakeTelegram {
     switch (method) {
       case "getMe":
         return BOT_INFO;
+      // As Telegram does: the sent message comes back with its sender and its inline keyboard.
       case "sendMessage":
-        return { message_id: this.nextMessageId++, date: 0, chat, text: p.text };
+        return { message_id: this.nextMessageId++, from: BOT_FROM, date: 0, chat, text: p.text, ...echo(p) };
       case "editMessageText":
-        return { message_id: Number(p.message_id), date: 0, chat, text: p.text };
+        return { message_id: Number(p.message_id), from: BOT_FROM, date: 0, chat, text: p.text, ...echo(p) };
       case "sendDocument": {
         const file = p.document as UploadedFile | undefined;
         return {
