@@ -193,7 +193,8 @@ export class Harness {
     let shown: { text: string; reply_markup?: unknown } = { text: "" };
     for (const c of this.tg.calls) {
       const r = c.result as { message_id?: number; text?: string; reply_markup?: unknown } | undefined;
-      if (Number(c.payload.chat_id) !== chatId || typeof r !== "object" || r?.message_id !== messageId) continue;
+      if (Number(c.payload.chat_id) !== chatId || typeof r !== "object" || r?.message_id !== messageId)
+        continue;
       shown = { text: r.text ?? "", ...(r.reply_markup ? { reply_markup: r.reply_markup } : {}) };
     }
     return shown;

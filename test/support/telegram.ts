@@ -32,7 +32,12 @@ export const BOT_INFO: UserFromGetMe = {
 } as UserFromGetMe;
 
 /** The bot as the sender of its own messages (what Telegram puts in `from` of a sent message). */
-const BOT_FROM = { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name, username: BOT_INFO.username };
+const BOT_FROM = {
+  id: BOT_INFO.id,
+  is_bot: true,
+  first_name: BOT_INFO.first_name,
+  username: BOT_INFO.username,
+};
 
 /** A sent message's inline keyboard, echoed back as Telegram does (a reply keyboard is not echoed). */
 const echo = (p: Record<string, unknown>) => {
