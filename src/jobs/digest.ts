@@ -89,11 +89,12 @@ export function groupDigest(
   today: LocalDate,
   horizon: LocalDate,
   now: Date,
+  late: (dueOn: LocalDate) => boolean = (dueOn) => isOverdue(dueOn, now),
 ): DigestGroups {
   const g: DigestGroups = { overdue: [], today: [], soon: [], escalations: [], noHolder: [] };
   for (const role of roles) {
     for (const s of stepsByRole.get(role) ?? []) {
-      if (isOverdue(s.dueOn, now)) g.overdue.push(s);
+      if (late(s.dueOn)) g.overdue.push(s);
       else if (s.dueOn === today) g.today.push(s);
       else if (s.dueOn <= horizon) g.soon.push(s);
     }
@@ -143,7 +144,10 @@ export async function buildDigests(
     instIds,
     and(isNotNull(caseSteps.dueOn), lte(caseSteps.dueOn, maxHorizon)),
   );
-  const stepsByInst = indexSteps(rows as DigestStep[], byInst, now);
+  // Whether a due day has passed, asked once per distinct day (a few hundred), not per step and official.
+  const lateByDay = new Map<LocalDate, boolean>();
+  const late = (dueOn: LocalDate) => cached(lateByDay, dueOn, () => isOverdue(dueOn, now));
+  const stepsByInst = indexSteps(rows as DigestStep[], byInst, late);
   const noHolderByInst = await noHolderSteps(db, holdings, today);
 
   // Officials of one institution with the same roles share the groups, and per language the message.
@@ -156,7 +160,7 @@ export async function buildDigests(
     const roleKey = `${h.institutionId}|${[...roles].sort().join(",")}`;
     const groups = cached(groupCache, roleKey, () => {
       const e = stepsByInst.get(h.institutionId) ?? NO_STEPS;
-      const g = groupDigest(roles, e.byRole, e.overdueStatutory, today, inst.horizon, now);
+      const g = groupDigest(roles, e.byRole, e.overdueStatutory, today, inst.horizon, now, late);
       if (NO_HOLDER_RECIPIENT_ROLES.some((r) => roles.has(r)))
         g.noHolder = noHolderByInst.get(h.institutionId) ?? [];
       return g;
@@ -212,7 +216,7 @@ const NO_STEPS: InstitutionSteps = { byRole: new Map(), overdueStatutory: [] };
 function indexSteps(
   steps: readonly DigestStep[],
   byInst: ReadonlyMap<number, { horizon: LocalDate }>,
-  now: Date,
+  late: (dueOn: LocalDate) => boolean,
 ): Map<number, InstitutionSteps> {
   const out = new Map<number, InstitutionSteps>();
   for (const s of steps) {
@@ -220,7 +224,7 @@ function indexSteps(
     if (!inst || s.dueOn > inst.horizon) continue;
     const e = cached(out, s.institutionId, () => ({ byRole: new Map(), overdueStatutory: [] }));
     cached(e.byRole, s.role, () => []).push(s);
-    if (escalates(s) && isOverdue(s.dueOn, now)) e.overdueStatutory.push(s);
+    if (escalates(s) && late(s.dueOn)) e.overdueStatutory.push(s);
   }
   return out;
 }

@@ -29,6 +29,9 @@ export interface DigestView {
   noHolder: readonly DigestItem[];
 }
 
+/** Stands for a case number in a translated text (a private-use character: never in a translation). */
+const ID_MARK = "\uE000";
+
 /** Telegram refuses texts over 4096 characters; stay well below. */
 const MAX_TEXT = 3800;
 
@@ -61,11 +64,19 @@ export function renderDigest(
     return v;
   };
   type Kind = "own" | "escalation" | "no_holder";
+  // "Case No. {{id}}" and "Open No. {{id}}" are translated once per language with a mark for the number
+  // (a case id is digits: nothing to escape), then filled in: thousands of them in a day's digests.
+  const withId = (key: string) => {
+    const [before, after = ""] = cached(`${key}|${lang}`, () => t(key, { id: ID_MARK })).split(ID_MARK);
+    return (id: number) => `${before}${id}${after}`;
+  };
+  const caseText = withId("links.case");
+  const openText = withId("btn.open");
   const line = (s: DigestItem, kind: Kind): string =>
     cached(`${kind}|${lang}|${s.id}`, () => {
       const step = cached(`s|${lang}|${s.key}`, () => t(`step.${s.key}`));
       const due = cached(`d|${lang}|${s.dueOn}|${s.dueKind}|${s.cite}`, () => dueLine(t, s, now, calendar));
-      const ref = caseRef(t, s.caseId, botUsername);
+      const ref = caseRef(t, s.caseId, botUsername, caseText(s.caseId));
       if (kind === "own") return t("digest.item", { ref, step, due });
       const role = cached(`r|${lang}|${s.role}`, () => t(`role.${s.role}`));
       return t(kind === "escalation" ? "digest.escalation_item" : "no_holder.digest_item", {
@@ -127,5 +138,5 @@ export function renderDigest(
     }
   }
   if (hidden > 0) parts.push(`\n${t("digest.more", { count: hidden })}`);
-  return { text: parts.join("\n"), buttons: caseButtons(t, caseIds) };
+  return { text: parts.join("\n"), buttons: caseButtons(t, caseIds, openText) };
 }

@@ -51,14 +51,20 @@ export interface DueView {
 export function dueLine(t: T, step: DueView, now: Date, calendar: Calendar): string {
   if (!step.dueOn) return t("due.none");
   const due = step.dueOn as LocalDate;
-  const base =
-    step.dueKind === "statutory"
-      ? t("due.statutory", { date: formatDate(due), cite: formatCite(t, step.cite) })
-      : t("due.target", { date: formatDate(due) });
+  const base = dueBase(t, step);
   const overdue = workingDaysOverdue(due, now, calendar);
   if (overdue > 0) return `${base} · ⚠️ ${t("due.overdue", { count: overdue })}`;
   const left = workingDaysLeft(due, now, calendar);
   return `${base} · ${left === 0 ? t("due.today") : t("due.left", { count: left })}`;
+}
+
+/** The due date alone, statutory or the institution's target (D3, D13): "statutory deadline 27.03.2026 (п. 20)". */
+export function dueBase(t: T, step: DueView): string {
+  if (!step.dueOn) return t("due.none");
+  const date = formatDate(step.dueOn as LocalDate);
+  return step.dueKind === "statutory"
+    ? t("due.statutory", { date, cite: formatCite(t, step.cite) })
+    : t("due.target", { date });
 }
 
 /** What Telegram allows in a username; anything else never goes into an href. */
@@ -73,8 +79,12 @@ export const usableUsername = (name: string | null | undefined): string | null =
  * is known. Without it (getMe failed at jobs start) the reference is plain text: a notice is never held
  * up for a link. Telegram HTML.
  */
-export function caseRef(t: T, caseId: number, botUsername: string | null | undefined): string {
-  const text = t("links.case", { id: caseId });
+export function caseRef(
+  t: T,
+  caseId: number,
+  botUsername: string | null | undefined,
+  text = t("links.case", { id: caseId }),
+): string {
   const user = usableUsername(botUsername);
   return user ? `<a href="${caseLink(user, caseId)}">${text}</a>` : text;
 }
