@@ -7,14 +7,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
-import type { Db, Executor } from "../db/client";
+import { type Db, type Executor, rowsOf } from "../db/client";
 import { InputError, UsageError } from "../errors";
 import { type Command, str } from "./io";
 
 const ROLE_RE = /^[a-z_][a-z0-9_]{0,62}$/;
-
-const rowsOf = <T>(res: unknown): T[] =>
-  (Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? [])) as T[];
 
 async function one<T>(db: Executor, q: SQL): Promise<T | undefined> {
   return rowsOf<T>(await db.execute(q))[0];

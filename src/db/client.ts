@@ -163,6 +163,10 @@ async function migrateIfBehind(db: Db, migrate: () => Promise<void>): Promise<vo
   }
 }
 
+/** Rows of a raw statement (db.execute): postgres.js gives an array, PGlite an object with `rows`. */
+export const rowsOf = <T>(res: unknown): T[] =>
+  (Array.isArray(res) ? res : ((res as { rows?: unknown[] } | null)?.rows ?? [])) as T[];
+
 /** Cheap liveness probe for health checks. */
 export async function pingDatabase(db: Db): Promise<boolean> {
   try {

@@ -21,7 +21,7 @@
 import { and, eq, inArray, like, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { enqueue } from "../cases/outbox";
-import type { Db } from "../db/client";
+import { type Db, rowsOf } from "../db/client";
 import { CONVERSATION_VERSION, REPORT_CONVERSATION } from "../db/conversation-storage";
 import { conversationState, institutions, students, users } from "../db/schema";
 import { draftExpiringNotice } from "../messages/notices";
@@ -151,13 +151,6 @@ export async function sendDraftNotices(
     });
   }
   return result;
-}
-
-/** Rows returned by a raw statement: postgres.js gives an array, PGlite an object with `rows`. */
-function rowsOf(res: unknown): unknown[] {
-  if (Array.isArray(res)) return res;
-  const rows = (res as { rows?: unknown[] } | null)?.rows;
-  return Array.isArray(rows) ? rows : [];
 }
 
 /**

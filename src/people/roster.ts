@@ -6,7 +6,7 @@
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit";
-import type { Db, Executor } from "../db/client";
+import { type Db, type Executor, rowsOf } from "../db/client";
 import { invites, students } from "../db/schema";
 import { InputError } from "../errors";
 import type { Category } from "../rules";
@@ -443,10 +443,6 @@ const CHUNK = 5_000;
 function* chunks<T>(list: readonly T[], size = CHUNK): Generator<T[]> {
   for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
 }
-
-/** Rows of a raw statement: postgres.js gives an array, PGlite an object with `rows`. */
-const rowsOf = <T>(res: unknown): T[] =>
-  (Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? [])) as T[];
 
 /**
  * Validates the whole file, then upserts every row by (institution, personal number) in one transaction.
