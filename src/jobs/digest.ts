@@ -20,7 +20,7 @@ import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { NO_HOLDER_RECIPIENT_ROLES, waitingOnNobody } from "../cases/no-holder";
 import { enqueue, type OutMessage } from "../cases/outbox";
 import { pendingSteps } from "../cases/queries";
-import type { Db } from "../db/client";
+import { type Db, rowsOf } from "../db/client";
 import { caseSteps, digestsSent } from "../db/schema";
 import { renderDigest } from "../messages/digest";
 import type { Rendered } from "../messages/keyboards";
@@ -303,12 +303,16 @@ export async function claimDigests(
   // Chunks are independent transactions: a few run at once (one connection each on a server database).
   const claimPart = async (part: BuiltDigest[]) =>
     db.transaction(async (tx) => {
-      const won = await tx
-        .insert(digestsSent)
-        .values(part.map((d) => ({ officialId: d.officialId, localDate: today, sentAt: now })))
-        .onConflictDoNothing()
-        .returning({ officialId: digestsSent.officialId });
-      const ids = new Set(won.map((w) => w.officialId));
+      // The official ids as one array parameter (issue 17): not three bound parameters per row.
+      const won = rowsOf<{ official_id: number }>(
+        await tx.execute(sql`
+          INSERT INTO digests_sent (official_id, local_date, sent_at)
+          SELECT unnest(${`{${part.map((d) => d.officialId).join(",")}}`}::int[]), ${today}::date,
+            ${now.toISOString()}::timestamptz
+          ON CONFLICT DO NOTHING
+          RETURNING official_id`),
+      );
+      const ids = new Set(won.map((w) => Number(w.official_id)));
       const msgs: OutMessage[] = [];
       for (const d of part) {
         if (!ids.has(d.officialId) || !d.message) continue;
