@@ -38,7 +38,10 @@ export async function enqueue(db: Executor, msgs: readonly OutMessage[], now: Da
   const seen = new Map<string, Map<unknown, number>>();
   const payloadOf = (text: string, buttons: OutMessage["buttons"]): number => {
     let byButtons = seen.get(text);
-    if (!byButtons) seen.set(text, (byButtons = new Map()));
+    if (!byButtons) {
+      byButtons = new Map();
+      seen.set(text, byButtons);
+    }
     let i = byButtons.get(buttons);
     if (i === undefined) {
       const markup = buttons ? inlineMarkup(buttons) : undefined;
