@@ -30,6 +30,7 @@ export const BENCHES: BenchEntry[] = [
   { name: "send-throughput", quickArgs: ["60", "20"] },
   { name: "load", quickArgs: ["50", "4"] },
   { name: "roster-import", quickArgs: ["500"] },
+  { name: "statistics", quickArgs: ["1000", "3"] },
 ];
 
 export interface BenchOutcome {

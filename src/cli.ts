@@ -31,6 +31,7 @@ async function main(): Promise<number> {
       err: (s) => process.stderr.write(`${s}\n`),
       now: () => new Date(),
       botUsername: process.env.BOT_USERNAME || undefined,
+      webAppUrl: process.env.WEBAPP_URL || undefined,
       resolveBotUsername: token
         ? async () =>
             (await new Api(token, { apiRoot: process.env.TELEGRAM_API_ROOT || undefined }).getMe()).username

@@ -61,6 +61,26 @@ const schema = z.object({
     .default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATA_DIR: z.string().min(1).default("./data"),
+  /**
+   * Issue 18: the dashboard (a Telegram Mini App) is on when its public https address is set: the address
+   * of /app/ on this program's HTTP server (the webhook server, or WEB_HOST:WEB_PORT while polling).
+   */
+  WEBAPP_URL: z
+    .url({
+      protocol: /^https$/,
+      error: "must be the public https address of the dashboard, e.g. https://bot.example.kz/app/",
+    })
+    .optional(),
+  /** Polling mode: where the dashboard's HTTP server listens (webhook mode serves it on the webhook's). */
+  WEB_HOST: z.string().default("0.0.0.0"),
+  WEB_PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535).default(8081),
+  /** Seconds a Mini App's init data stays valid (its auth_date); older is refused with 401. */
+  WEBAPP_AUTH_MAX_AGE: z.coerce
+    .number({ error: "must be a whole number of seconds" })
+    .int({ error: "must be a whole number of seconds" })
+    .min(60, { error: "must be at least 60 seconds" })
+    .max(7 * 86_400, { error: "must be at most 604800 seconds (7 days)" })
+    .default(3600),
   JOBS: z
     .enum(["inline", "off"], {
       error: "must be inline (run jobs in the bot) or off (run npm run jobs elsewhere)",

@@ -13,14 +13,17 @@ import { installCommandMenus } from "./bot/commands";
 import { connectApi, connectToTelegram, DEFAULT_API_ROOT } from "./bot/connect";
 import type { Deps } from "./bot/context";
 import { createBot } from "./bot/create-bot";
+import { startDashboardButtons } from "./bot/menu-button";
 import { RateLimiter } from "./bot/middleware/rate-limit";
 import { systemClock } from "./clock";
 import { loadConfigOrExit } from "./config";
+import { startDashboard } from "./dashboard/start";
 import { openDatabase } from "./db/client";
 import { SEND_TIMEOUT_SECONDS } from "./jobs/outbox-dispatcher";
 import { startJobs } from "./jobs/runner";
 import { createLogger } from "./logger";
 import { installProcessPolicy } from "./process-policy";
+import { startWebServer } from "./server/web";
 import { startWebhookServer } from "./server/webhook";
 
 async function main(): Promise<void> {
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     rateLimiter: new RateLimiter({ knownPerMinute: config.RATE_LIMIT_PER_MINUTE }),
     // Several webhook instances share one database: keep each chat's updates in order across them.
     ...(config.BOT_MODE === "webhook" && database.kind === "postgres" ? { withLock: database.withLock } : {}),
+    ...(config.WEBAPP_URL ? { webAppUrl: config.WEBAPP_URL } : {}),
   };
   const bot = createBot({ token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }, deps, {
     botInfo: connected.me, // bot.init() has nothing left to ask
@@ -92,12 +96,16 @@ async function main(): Promise<void> {
         })
       : async () => {};
 
+  // Issue 18: the dashboard, on the webhook's server or (polling) a small one of its own.
+  const dashboard = startDashboard(config, bot.api, database.db, log);
+
   let stopReceiving: () => Promise<void>;
   if (config.BOT_MODE === "webhook") {
     const server: Server = await startWebhookServer(bot, database.db, log, {
       host: config.WEBHOOK_HOST,
       port: config.WEBHOOK_PORT,
       secretToken: config.WEBHOOK_SECRET,
+      ...(dashboard ? { dashboard } : {}),
     });
     await bot.api.setWebhook(config.WEBHOOK_URL, {
       secret_token: config.WEBHOOK_SECRET,
@@ -107,10 +115,18 @@ async function main(): Promise<void> {
     stopReceiving = () => new Promise<void>((resolve) => server.close(() => resolve()));
   } else {
     const runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+    const web = dashboard
+      ? await startWebServer(dashboard, log, { host: config.WEB_HOST, port: config.WEB_PORT })
+      : undefined;
     stopReceiving = async () => {
       if (runner.isRunning()) await runner.stop(); // stops fetching, waits for updates in flight
+      if (web) await new Promise<void>((resolve) => web.close(() => resolve()));
     };
   }
+  // Officials' (and HQ viewers') menu buttons, in the background: the bot serves meanwhile.
+  const stopButtons = config.WEBAPP_URL
+    ? startDashboardButtons(bot.api, database.db, config.WEBAPP_URL, log)
+    : () => {};
   log.info({ username: bot.botInfo.username, mode: config.BOT_MODE, jobs: config.JOBS }, "bot started");
 
   let stopping = false;
@@ -118,6 +134,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "stopping: finishing in-flight updates");
+    stopButtons();
     await stopReceiving();
     await stopJobs();
     await database.close();

@@ -18,6 +18,8 @@ export interface Deps {
   withLock?: <R>(key: string, fn: () => Promise<R>) => Promise<R>;
   /** Per-sender rate limit (issue 12.17); a default one per bot when absent. */
   rateLimiter?: RateLimiter;
+  /** Issue 18: the dashboard's address (WEBAPP_URL) when it is on: officials get its menu button. */
+  webAppUrl?: string;
 }
 
 export interface BaseContext extends Context {

@@ -18,6 +18,8 @@ export interface CliIo {
   botUsername?: string;
   /** Asked when neither --bot nor botUsername gives one (e.g. getMe with BOT_TOKEN). */
   resolveBotUsername?: () => Promise<string | undefined>;
+  /** The dashboard's address (WEBAPP_URL) when it is on (issue 18): HQ viewers get its menu button. */
+  webAppUrl?: string;
 }
 
 export type OptionSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
@@ -35,6 +37,8 @@ export interface CommandContext {
   actor: Actor;
   /** --bot, then io.botUsername, then io.resolveBotUsername(); undefined when none is known. */
   botUsername(fromOption: string | undefined): Promise<string | undefined>;
+  /** io.webAppUrl. */
+  webAppUrl?: string;
 }
 
 export interface Command {

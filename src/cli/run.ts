@@ -11,6 +11,7 @@ import { auditCommands } from "./audit";
 import { calendarCommands } from "./calendar";
 import { dbCommands } from "./db";
 import { documentCommands } from "./documents";
+import { hqCommands } from "./hq";
 import { institutionCommands } from "./institution";
 import { type Args, type CliIo, type Command, type CommandContext, usageOf } from "./io";
 import { peopleCommands } from "./people";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   ...calendarCommands,
   ...auditCommands,
   ...documentCommands,
+  ...hqCommands,
   ...dbCommands,
 ];
 
@@ -148,6 +150,7 @@ function commandContext(io: CliIo): CommandContext {
     err: io.err,
     now: io.now,
     actor: { via: "cli" },
+    ...(io.webAppUrl ? { webAppUrl: io.webAppUrl } : {}),
     async botUsername(fromOption) {
       const given = fromOption ?? io.botUsername;
       if (given !== undefined && given !== "") {

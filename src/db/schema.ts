@@ -39,8 +39,8 @@ import {
 
 /** The outbox's delivery states ("cancelled": a task message no longer worth sending, cases/outbox.ts). */
 export type OutboxState = "pending" | "sent" | "failed" | "cancelled";
-/** The Bot API methods the outbox calls. */
-export type OutboxMethod = "sendMessage" | "editMessageText";
+/** The Bot API methods the outbox calls (setChatMenuButton: the dashboard's button, issue 18). */
+export type OutboxMethod = "sendMessage" | "editMessageText" | "setChatMenuButton";
 export type InviteKind = "student" | "official";
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -432,3 +432,16 @@ export const strangerActivity = pgTable(
   },
   (t) => [primaryKey({ columns: [t.telegramId, t.onDate] })],
 );
+
+/**
+ * Issue 18, D16: viewers at the NSC Personnel Department, who see the dashboard's statistics of every
+ * institution (aggregates only: no case lists, no case pages, no names). Added and removed by the
+ * administrator (`npm run admin -- hq add|remove|list`); a removed viewer keeps the row with removed_at.
+ */
+export const hqViewers = pgTable("hq_viewers", {
+  id: serial("id").primaryKey(),
+  telegramId: bigint("telegram_id", { mode: "number" }).notNull().unique(),
+  fullName: text("full_name").notNull(),
+  addedAt: tstz("added_at").notNull(),
+  removedAt: tstz("removed_at"),
+});

@@ -26,7 +26,7 @@ export function formatAmount(amount: string): string {
 
 /**
  * D13: citations as the reader's language writes them ("cl. 20" → "п. 20" / "20-тармақ"); product decision
- * codes (D1–D15) are for the code and its readers, never shown: "cl. 20; D2; D3" → "п. 20".
+ * codes (D1–D16) are for the code and its readers, never shown: "cl. 20; D2; D3" → "п. 20".
  */
 export function formatCite(t: T, cite: string): string {
   return cite

@@ -15,6 +15,7 @@ import { type Holder, roleHolders } from "./holders";
 import type { StudentEntry } from "./identity";
 import { type Actor, by, textField, validate } from "./institutions";
 import { createInvite } from "./invites";
+import { queueButtonReset } from "./menu-button";
 
 export type OfficialRow = typeof officials.$inferSelect;
 export interface Official extends OfficialRow {
@@ -402,6 +403,11 @@ async function unbindOfficial(tx: Executor, officialId: number, now: Date): Prom
   // delegations they gave or received end (holders.ts would ignore them anyway; ending them keeps a
   // later reactivation from reviving them).
   const messagesCancelled = o.userId === null ? 0 : await cancelQueuedFor(tx, o.userId);
+  // Issue 18: their chat's dashboard button goes back to the default (queued after the cancellations).
+  if (o.userId !== null) {
+    const [u] = await tx.select({ telegramId: users.telegramId }).from(users).where(eq(users.id, o.userId));
+    if (u) await queueButtonReset(tx, u.telegramId, now);
+  }
   const delegationsEnded = (
     await tx
       .update(delegations)

@@ -28,7 +28,8 @@ export type DecisionId =
   | "D12"
   | "D13"
   | "D14"
-  | "D15";
+  | "D15"
+  | "D16";
 
 /** docs/decisions.md, one line each; `cite` is the clause basis, `where` the code that carries it. */
 export const DECISIONS: Readonly<Record<DecisionId, { summary: string; where: string } & Cited>> =
@@ -117,6 +118,12 @@ export const DECISIONS: Readonly<Record<DecisionId, { summary: string; where: st
       summary: "Six-day week: no Monday substitute for a Saturday holiday, no five-day-week decree transfers",
       where: "calendar.ts",
       cite: "Law on holidays, Art. 5; docs/calendar.md",
+    },
+    D16: {
+      summary:
+        "The dashboard: own tasks for every official; the institution's cases and statistics for the head, personnel and the administrator (or their acting delegates); other officials only cases they took part in; HQ statistics of every institution, no names; learners nothing",
+      where: "dashboard/access.ts, dashboard/queries.ts, people/hq-viewers.ts",
+      cite: "—",
     },
   });
 

@@ -1,6 +1,6 @@
 // Order 75/қе as code: pure (no I/O, no clock), imports nothing from the rest of the project; luxon only.
 // Read in this order: grounds.ts (who and why), workflows.ts (the procedures), calendar.ts and
-// deadlines.ts (how periods are counted), decisions.ts (the product decisions D1–D15).
+// deadlines.ts (how periods are counted), decisions.ts (the product decisions D1–D16).
 
 export {
   type Calendar,

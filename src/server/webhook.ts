@@ -7,15 +7,18 @@
  * Limits (issue 12.16): a body is read by us, counting bytes as they arrive, whatever the framing
  * (Content-Length or chunked), and refused with 413 past MAX_BODY_BYTES; a request must arrive whole within
  * REQUEST_TIMEOUT_MS (headers included), or its socket is closed, so a slow sender cannot hold sockets;
- * /healthz answers within HEALTH_TIMEOUT_MS even when the database does not (503).
+ * /healthz answers within HEALTH_TIMEOUT_MS even when the database does not (503). The dashboard (issue
+ * 18, /app/ and /api/) is served by the same server when it is on, under the same limits.
  */
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { type Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
 import type { BotContext } from "../bot/context";
+import type { DashboardHandler } from "../dashboard/server";
 import { type Db, pingDatabase } from "../db/client";
 import { type Logger, safeError } from "../logger";
+import { BodyTooLarge, readBody } from "./body";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -34,29 +37,8 @@ export interface WebhookOptions {
   requestTimeoutMs?: number;
   /** Time /healthz waits for the database before answering 503 (default 1.5 s). */
   healthTimeoutMs?: number;
-}
-
-class BodyTooLarge extends Error {}
-
-/** The body, counted as it arrives; rejects with BodyTooLarge (and stops reading) past `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.once("end", () => resolve(Buffer.concat(chunks)));
-    req.once("error", reject);
-    req.once("aborted", () => reject(new Error("request aborted")));
-  });
+  /** Issue 18: the dashboard (/app/…, /api/…), under the same time limits; absent while it is off. */
+  dashboard?: DashboardHandler;
 }
 
 const sameSecret = (given: string | string[] | undefined, expected: Buffer): boolean => {
@@ -162,6 +144,7 @@ export function startWebhookServer(
           await answerUpdate(req, res);
           return;
         }
+        if (opts.dashboard && (await opts.dashboard(req, res))) return;
         res.writeHead(404).end();
       } catch (err) {
         log.error({ err: safeError(err) }, "webhook request failed");

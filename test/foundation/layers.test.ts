@@ -4,7 +4,9 @@
 // - src/bot is an adapter: it reads and writes through the use cases (src/cases, src/people), never with
 //   drizzle-orm or the schema of its own;
 // - src/rules is the order as code: it imports luxon and itself, nothing else;
-// - the use cases (src/cases, src/people) and the jobs do not import the bot; the use cases not the jobs.
+// - the use cases (src/cases, src/people) and the jobs do not import the bot; the use cases not the jobs;
+// - src/dashboard (issue 18) is an entry point like the bot: it imports neither the bot nor the jobs, and
+//   only the entry points (src/main.ts, src/server, src/demo) import it.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, posix, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -64,6 +66,16 @@ const RULES: { name: string; applies: (e: ImportEdge) => boolean }[] = [
   {
     name: "src/jobs must not import src/bot",
     applies: (e) => layerOf(e.from) === "jobs" && inLayer(e.target, "bot"),
+  },
+  {
+    name: "src/dashboard is an entry point beside src/bot: it must not import src/bot or src/jobs",
+    applies: (e) =>
+      layerOf(e.from) === "dashboard" && (inLayer(e.target, "bot") || inLayer(e.target, "jobs")),
+  },
+  {
+    name: "only the entry points (src/main.ts, src/server, src/demo) import src/dashboard",
+    applies: (e) =>
+      inLayer(e.target, "dashboard") && !["dashboard", "server", "main", "demo"].includes(layerOf(e.from)),
   },
 ];
 
@@ -141,6 +153,12 @@ describe("the import parser", () => {
       ["people/x.ts", 'import type { BotContext } from "../bot/context";'],
       ["jobs/x.ts", 'import { caseLink } from "../bot/features/start";\nimport { act } from "../cases/act";'],
       ["server/webhook.ts", 'import type { BotContext } from "../bot/context";'],
+      [
+        "dashboard/x.ts",
+        'import { menuFor } from "../bot/features/start";\nimport { inboxOf } from "../cases/queries";',
+      ],
+      ["cases/y.ts", 'import { DASHBOARD_ROLES } from "../dashboard/access";'],
+      ["server/web.ts", 'import type { DashboardHandler } from "../dashboard/server";'],
     ]);
     expect(violations(edgesOf(tree)).map((v) => v.split(" (")[0])).toEqual([
       "src/bot/features/x.ts → drizzle-orm",
@@ -150,6 +168,8 @@ describe("the import parser", () => {
       "src/cases/x.ts → jobs/schedule",
       "src/people/x.ts → bot/context",
       "src/jobs/x.ts → bot/features/start",
+      "src/dashboard/x.ts → bot/features/start",
+      "src/cases/y.ts → dashboard/access",
     ]);
   });
 });
@@ -161,7 +181,7 @@ describe("the layers of src", () => {
   const edges = edgesOf(files);
 
   it("the parser sees the tree (every layer has files and imports)", () => {
-    for (const layer of ["bot", "cases", "db", "jobs", "people", "rules"])
+    for (const layer of ["bot", "cases", "dashboard", "db", "jobs", "people", "rules"])
       expect(
         edges.filter((e) => layerOf(e.from) === layer).length,
         `imports found under src/${layer}`,

@@ -189,6 +189,6 @@ describe("public API of src/rules", () => {
     expect(rules.workflowFor("own_will", ctx).ground).toBe("own_will");
     expect(rules.makeCalendar().weekPattern).toEqual([1, 2, 3, 4, 5]);
     expect(rules.MAX_EXTRA_ENDORSERS).toBe(3); // D4
-    expect(Object.keys(rules.DECISIONS)).toHaveLength(15); // D1–D15
+    expect(Object.keys(rules.DECISIONS)).toHaveLength(16); // D1–D16
   });
 });

@@ -611,8 +611,8 @@ describe("D11 (rev.): tracked steps after the order, in parallel", () => {
 });
 
 describe("the decisions table", () => {
-  it("lists D1–D15, each with a summary, a cite and where it lives", () => {
-    expect(Object.keys(DECISIONS)).toEqual(Array.from({ length: 15 }, (_, i) => `D${i + 1}`));
+  it("lists D1–D16, each with a summary, a cite and where it lives", () => {
+    expect(Object.keys(DECISIONS)).toEqual(Array.from({ length: 16 }, (_, i) => `D${i + 1}`));
     for (const d of Object.values(DECISIONS)) {
       expect(d.summary).toMatch(/\S/);
       expect(d.cite).toMatch(/\S/);

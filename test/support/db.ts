@@ -85,6 +85,7 @@ const TABLES = [
   "calendar_days",
   "conversation_state",
   "stranger_activity",
+  "hq_viewers",
 ];
 
 /**

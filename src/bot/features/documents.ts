@@ -5,13 +5,13 @@
  * their own report from /status. Personal data: private chats only, the viewer's rights checked on every
  * press, and every sending audited (ids and kinds only).
  */
-import { Composer, InputFile } from "grammy";
-import { audit } from "../../audit";
+import { Composer } from "grammy";
 import { isLearnersCase, officialMaySeeCase } from "../../cases/access";
 import { attachmentsOf } from "../../cases/attachments";
 import { getStep } from "../../cases/queries";
-import { availableDocuments, buildDocument, type DocumentKind } from "../../documents/build";
+import { availableDocuments, type DocumentKind } from "../../documents/build";
 import { type DocFacts, docFactsOf } from "../../documents/facts";
+import { sendCaseAttachments, sendCaseDocuments } from "../../documents/send";
 import {
   caseAttachmentsButton,
   caseDocuments,
@@ -47,19 +47,15 @@ async function send(
     await ctx.reply(ctx.t("docx.none", { id: caseId }));
     return;
   }
-  for (const kind of kinds) {
-    const doc = await buildDocument(kind, facts, ctx.lang);
-    await ctx.replyWithDocument(new InputFile(doc.data, doc.fileName), { protect_content: true });
-  }
-  await audit(ctx.deps.db, {
-    at: now,
-    action: "case.documents_sent",
-    actorUserId: ctx.identity.userId,
-    actorOfficialId: ctx.identity.official?.id ?? null,
-    caseId,
-    details: { kinds },
-  });
+  await sendCaseDocuments(ctx.deps.db, ctx.api, recipient(ctx), facts, kinds, ctx.lang, now);
 }
+
+/** The sender's own private chat, and who they are for the audit trail. */
+const recipient = (ctx: BotContext) => ({
+  chatId: ctx.chat!.id,
+  userId: ctx.identity.userId,
+  officialId: ctx.identity.official?.id ?? null,
+});
 
 // Every press is checked (src/cases/access.ts), never trusted: callback data is only a pointer.
 const officialCase = (ctx: BotContext, caseId: number) =>
@@ -117,17 +113,13 @@ privateChats.callbackQuery(caseAttachmentsButton.filter, async (ctx) => {
     ].join("\n"),
     { parse_mode: "HTML" },
   );
-  for (const a of files) {
-    const other = { caption: ctx.t(`attachment.${a.kind}`), protect_content: true };
-    if (a.media === "photo") await ctx.replyWithPhoto(a.fileId!, other);
-    else await ctx.replyWithDocument(a.fileId!, other);
-  }
-  await audit(ctx.deps.db, {
-    at: ctx.deps.clock(),
-    action: "case.attachments_sent",
-    actorUserId: ctx.identity.userId,
-    actorOfficialId: ctx.identity.official?.id ?? null,
+  await sendCaseAttachments(
+    ctx.deps.db,
+    ctx.api,
+    recipient(ctx),
     caseId,
-    details: { attachmentIds: files.map((a) => a.id) },
-  });
+    files,
+    (a) => ctx.t(`attachment.${a.kind}`),
+    ctx.deps.clock(),
+  );
 });

@@ -5,6 +5,7 @@ import { inlineMarkup, languageKeyboard } from "../../messages/keyboards";
 import { setLanguage } from "../../people/identity";
 import { installChatMenu } from "../commands";
 import type { BotContext } from "../context";
+import { refreshDashboardButton } from "../menu-button";
 
 export const languageFeature = new Composer<BotContext>();
 
@@ -32,6 +33,8 @@ export async function chooseLanguage(
   ctx.t = tFor(code);
   await ctx.answerCallbackQuery();
   if (ctx.chatId !== undefined) await installChatMenu(ctx.api, ctx.chatId, ctx.identity, ctx.deps.log);
+  // Issue 18: the dashboard's button says its name in the new language too.
+  await refreshDashboardButton(ctx);
   return true;
 }
 

@@ -9,6 +9,7 @@ import { redeemInvite } from "../../people/invites";
 import { groundsOpenableBy, localDateOf } from "../../rules";
 import { installChatMenu } from "../commands";
 import type { BotContext } from "../context";
+import { refreshDashboardButton } from "../menu-button";
 import { chooseLanguage } from "./language";
 import { showCase } from "./officials";
 
@@ -83,6 +84,8 @@ privateChats.command("start", async (ctx) => {
     await ctx.reply(ctx.t(`invite.ok_${res.kind}`), { parse_mode: "HTML" });
     // Issue 14.12: from now on this chat's menu lists only the commands of the role just bound.
     await installChatMenu(ctx.api, ctx.chat.id, ctx.identity, ctx.deps.log);
+    // Issue 18: an official who just bound gets the dashboard's button (learners never do).
+    await refreshDashboardButton(ctx);
   }
   const menu = await startMenu(ctx);
   await ctx.reply(menu.text, { parse_mode: "HTML", reply_markup: menu.keyboard });

@@ -1,0 +1,2 @@
+/** esbuild bundles imported style sheets into app-<hash>.css. */
+declare module "*.css";
