@@ -11,6 +11,23 @@ import { type Asset, webAppAssets } from "./assets";
 /** Built by a bundler with a content hash in the name: the name changes whenever the content does. */
 const HASHED = /[-.][A-Za-z0-9_]{8,}\.[a-z0-9]+$/;
 
+/**
+ * What the page may load: only its own files and its own API; no inline script (the boot texts are a JSON
+ * data block, which is not run), no plug-ins, no form posts elsewhere. Telegram's web client shows a Mini
+ * App in a frame of web.telegram.org; the phone and desktop apps show it in a web view of their own.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors https://web.telegram.org",
+].join("; ");
+
 const etags = new WeakMap<Asset, string>();
 const etagOf = (a: Asset): string => {
   let e = etags.get(a);
@@ -59,6 +76,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
     vary: "accept-encoding",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
+    "content-security-policy": CONTENT_SECURITY_POLICY,
   };
   if (req.headers["if-none-match"] === etag) {
     res.writeHead(304, headers).end();

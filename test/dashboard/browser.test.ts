@@ -127,6 +127,10 @@ async function open(
     if (u.pathname.startsWith("/api/")) calls.push({ path: u.pathname + u.search, status: r.status() });
   });
   page.on("pageerror", (e) => errors.push(e.message));
+  // The Content-Security-Policy (src/dashboard/static.ts) holds: nothing the page does is refused by it.
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   await page.goto(appUrl(data, opts.extra, opts.theme));
   return { page, context, calls, errors };
 }

@@ -55,6 +55,9 @@ describe("/app/: the Mini App's files", () => {
     expect(plain.status).toBe(200);
     expect(plain.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(plain.headers["cache-control"]).toBe("no-cache");
+    // Only its own files and API; browser.test.ts checks the page breaks none of it.
+    expect(plain.headers["content-security-policy"]).toMatch(/default-src 'none'; script-src 'self';/);
+    expect(plain.headers["content-security-policy"]).toContain("frame-ancestors https://web.telegram.org");
     expect(plain.headers["content-encoding"]).toBeUndefined();
     expect(plain.body.equals(index.body)).toBe(true);
     expect((await get(port, "/app/index.html")).body.equals(index.body)).toBe(true);
