@@ -27,8 +27,11 @@ export const BENCHES: BenchEntry[] = [
   { name: "add-working-days", quickArgs: ["200000"] },
   { name: "documents", quickArgs: ["20"] },
   { name: "digest", quickArgs: ["200", "2000"] },
+  { name: "breach", quickArgs: ["200", "2000", "1"] },
+  { name: "purge", quickArgs: ["100", "500", "200"] },
   { name: "send-throughput", quickArgs: ["60", "20"] },
   { name: "load", quickArgs: ["50", "4"] },
+  { name: "cold-start", quickArgs: ["1"] },
   { name: "roster-import", quickArgs: ["500"] },
   { name: "statistics", quickArgs: ["1000", "3"] },
 ];

@@ -43,8 +43,6 @@ export async function createScratchDatabase(label: string, max = 10): Promise<Sc
 }
 
 /** Rows of a raw `db.execute` result, whichever driver answered. */
-export function rowsOf<T>(res: unknown): T[] {
-  return (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as T[];
-}
+export { rowsOf } from "../../src/db/client";
 
 export const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;

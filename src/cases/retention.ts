@@ -17,11 +17,17 @@
  *
  * One transaction per case, claimed with a conditional UPDATE … WHERE purged_at IS NULL RETURNING, so two
  * runners never purge (or audit) a case twice.
+ *
+ * Issue 17: finding the sent texts that name a learner is a substring search of every text in the outbox.
+ * Done per learner it read the whole outbox once or twice per case (some 200 ms a case at 300,000 rows);
+ * purgeExpired now reads it once per run, before the cases' transactions, matching every learner's name
+ * and number at once (NamedMessages), and each case's transaction re-checks only the rows found plus
+ * those written since. The other lookups go through indexes (migration 0009).
  */
-import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { audit } from "../audit";
 import { STRANGER_NOISE_DAYS } from "../audit/stranger";
-import type { Db, Executor } from "../db/client";
+import { type Db, type Executor, rowsOf } from "../db/client";
 import {
   caseSteps,
   cases,
@@ -108,16 +114,31 @@ export async function purgeExpired(db: Db, now: Date, opts: { limit?: number } =
     const from = startOf(c);
     return from !== null && isRetentionOver(from, now);
   });
+  const named = candidates.length
+    ? await findNamedMessages(
+        db,
+        candidates.map((c) => c.id),
+      )
+    : undefined;
   const purged: PurgedCase[] = [];
-  for (const c of candidates) {
-    const done = await purgeCase(db, c.id, now);
+  for (const [i, c] of candidates.entries()) {
+    if (named && i > 0 && i % EXTEND_EVERY === 0) await named.extend(db);
+    const done = await purgeCase(db, c.id, now, named);
     if (done) purged.push(done);
   }
   return purged;
 }
 
-/** Purges one case if its retention is over and nobody purged it yet; null otherwise. */
-export async function purgeCase(db: Db, caseId: number, now: Date): Promise<PurgedCase | null> {
+/**
+ * Purges one case if its retention is over and nobody purged it yet; null otherwise. `named`: the outbox
+ * rows already known to name its learner (purgeExpired); without it the learner is searched in every text.
+ */
+export async function purgeCase(
+  db: Db,
+  caseId: number,
+  now: Date,
+  named?: NamedMessages,
+): Promise<PurgedCase | null> {
   const stub = purgeStub();
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -201,7 +222,7 @@ export async function purgeCase(db: Db, caseId: number, now: Date): Promise<Purg
     const learner =
       row.studentId === null
         ? { outcome: "no_entry" as const }
-        : await pseudonymiseLearner(tx, row.studentId, row.state, now, stub);
+        : await pseudonymiseLearner(tx, row.studentId, row.state, now, stub, named);
 
     const retentionEndedOn = retentionEndsOn(from);
     await audit(tx, {
@@ -296,6 +317,7 @@ async function pseudonymiseLearner(
   endedState: string,
   now: Date,
   stub: string,
+  named: NamedMessages | undefined,
 ): Promise<LearnerPurge> {
   const [other] = await tx
     .select({ id: cases.id })
@@ -319,7 +341,7 @@ async function pseudonymiseLearner(
         and(
           eq(outbox.chatId, account.telegramId),
           enrolled
-            ? sql`${outbox.caseId} in (select ${cases.id} from ${cases} where ${cases.purgedAt} is not null)`
+            ? sql`exists (select 1 from ${cases} where ${cases.id} = ${outbox.caseId} and ${cases.purgedAt} is not null)`
             : sql`${outbox.state} <> 'pending'`,
         ),
       )
@@ -336,7 +358,11 @@ async function pseudonymiseLearner(
         payload: sql`jsonb_strip_nulls(jsonb_build_object('text', ${stub}::text, 'message_id', ${outbox.payload}->'message_id'))`,
       })
       .where(
-        and(sql`${outbox.state} <> 'pending'`, sql`strpos(${outbox.payload}->>'text', ${needle}::text) > 0`),
+        and(
+          sql`${outbox.state} <> 'pending'`,
+          sql`strpos(${outbox.payload}->>'text', ${needle}::text) > 0`,
+          knownRows(named, needle),
+        ),
       )
       .returning({ id: outbox.id });
     outboxTextsStubbed += stubbed.length;
@@ -401,6 +427,166 @@ async function pseudonymiseLearner(
     }
   }
   return { outcome: "pseudonymised", enrolled, userRow, outboxChatsCleared, outboxTextsStubbed };
+}
+
+/**
+ * The outbox rows whose text names one of a run's learners, found by reading the outbox once: every row up
+ * to `upTo` was read, so a needle's rows up to it are `ids.get(needle)`; rows after it are searched again
+ * in the case's transaction. Texts only ever lose a name (the purge stubs them), never gain one, so the
+ * rows found are a superset of those still naming the learner. `extend` reads the rows written since
+ * (the purge's own edits among them), so that the search of newer rows stays short.
+ */
+export class NamedMessages {
+  upTo = 0;
+  readonly ids: Map<string, number[]>;
+  private readonly needles: string[];
+  private readonly matcher: Matcher;
+
+  constructor(needles: readonly string[]) {
+    this.needles = [...new Set(needles)].filter((n) => n.length >= 3);
+    this.ids = new Map(this.needles.map((n) => [n, []]));
+    this.matcher = new Matcher(this.needles);
+  }
+
+  /**
+   * Reads the rows after `upTo`, whatever their state (a pending row may be sent before the case's
+   * transaction runs). The new bound is read under a SHARE lock, which waits for the outbox's writers in
+   * flight: every row up to it is committed, and rows written later get higher ids.
+   */
+  async extend(db: Db): Promise<void> {
+    if (this.needles.length === 0) return;
+    const upTo = await db.transaction(async (tx) => {
+      await tx.execute(sql`LOCK TABLE ${outbox} IN SHARE MODE`);
+      const [r] = rowsOf<{ id: string | number | null }>(
+        await tx.execute(sql`SELECT max(id) AS id FROM ${outbox}`),
+      );
+      return Number(r?.id ?? 0);
+    });
+    for (let after = this.upTo; after < upTo; ) {
+      const page = rowsOf<{ id: string | number; text: string | null }>(
+        await db.execute(sql`
+          SELECT id, payload->>'text' AS text FROM ${outbox}
+          WHERE id > ${after} AND id <= ${upTo} ORDER BY ${outbox.id} LIMIT ${SCAN_PAGE}`),
+      );
+      for (const r of page) {
+        const id = Number(r.id);
+        if (r.text) this.matcher.find(r.text, (k) => this.add(k, id));
+        after = id;
+      }
+      if (page.length < SCAN_PAGE) break;
+    }
+    this.upTo = Math.max(this.upTo, upTo);
+  }
+
+  private add(needle: number, id: number) {
+    const list = this.ids.get(this.needles[needle]!)!;
+    if (list.at(-1) !== id) list.push(id);
+  }
+}
+
+/** Restricts the search for `needle` to the rows found for it and newer ones (none: every row). */
+function knownRows(named: NamedMessages | undefined, needle: string) {
+  const ids = named?.ids.get(needle);
+  if (!named || !ids) return undefined;
+  return or(gt(outbox.id, named.upTo), sql`${outbox.id} = any(${`{${ids.join(",")}}`}::bigint[])`);
+}
+
+/** Outbox rows read per round trip while searching for names. */
+const SCAN_PAGE = 5000;
+/** Cases purged between two reads of the outbox's new rows (NamedMessages.extend). */
+const EXTEND_EVERY = 500;
+
+/** The learners of these cases by full name and personal number (whichever the purge will look for). */
+async function findNamedMessages(db: Db, caseIds: number[]): Promise<NamedMessages> {
+  const learners = await db
+    .select({ fullName: students.fullName, personalNumber: students.personalNumber })
+    .from(cases)
+    .innerJoin(students, eq(students.id, cases.studentId))
+    .where(sql`${cases.id} = any(${`{${caseIds.join(",")}}`}::int[])`);
+  const named = new NamedMessages(learners.flatMap((l) => [l.fullName, l.personalNumber]));
+  await named.extend(db);
+  return named;
+}
+
+/**
+ * Aho–Corasick over UTF-16 code units: every occurrence of any of the needles in one pass over a text. The
+ * root's transitions are a table (most characters of a text lead there); the others one map keyed by
+ * node × 65536 + code unit.
+ */
+export class Matcher {
+  private readonly root = new Int32Array(65536).fill(-1);
+  private readonly next = new Map<number, number>();
+  private readonly fail: Int32Array;
+  /** The needle ending at a node, or -1. */
+  private readonly out: Int32Array;
+  /** The nearest node on a node's failure chain where a needle ends, or -1. */
+  private readonly dict: Int32Array;
+
+  constructor(needles: readonly string[]) {
+    const children: number[][] = [[]];
+    const out: number[] = [-1];
+    for (const [k, needle] of needles.entries()) out[this.insert(needle, children, out)] = k;
+    this.out = Int32Array.from(out);
+    this.fail = new Int32Array(out.length);
+    this.dict = new Int32Array(out.length).fill(-1);
+    this.link(children);
+  }
+
+  /** Adds the needle's path to the trie; returns the node where it ends. */
+  private insert(needle: string, children: number[][], out: number[]): number {
+    let u = 0;
+    for (let i = 0; i < needle.length; i++) {
+      const c = needle.charCodeAt(i);
+      let v = this.step(u, c);
+      if (v < 0) {
+        v = out.push(-1) - 1;
+        children.push([]);
+        if (u === 0) this.root[c] = v;
+        else this.next.set(u * 65536 + c, v);
+        children[u]!.push(c);
+      }
+      u = v;
+    }
+    return u;
+  }
+
+  /** Failure and output links, breadth first: a node's links are set before its children's. */
+  private link(children: number[][]): void {
+    const queue = children[0]!.map((c) => this.root[c]!);
+    for (let q = 0; q < queue.length; q++) {
+      const u = queue[q]!;
+      for (const c of children[u]!) {
+        const v = this.step(u, c);
+        let f = this.fail[u]!;
+        while (f !== 0 && this.step(f, c) < 0) f = this.fail[f]!;
+        const g = this.step(f, c);
+        const to = g >= 0 && g !== v ? g : 0;
+        this.fail[v] = to;
+        this.dict[v] = this.out[to]! >= 0 ? to : this.dict[to]!;
+        queue.push(v);
+      }
+    }
+  }
+
+  private step(u: number, c: number): number {
+    return u === 0 ? this.root[c]! : (this.next.get(u * 65536 + c) ?? -1);
+  }
+
+  /** Calls `found` with the index of each needle occurring in `text` (once per occurrence). */
+  find(text: string, found: (needle: number) => void): void {
+    let u = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let v = this.step(u, c);
+      while (v < 0 && u !== 0) {
+        u = this.fail[u]!;
+        v = this.step(u, c);
+      }
+      u = Math.max(v, 0);
+      if (this.out[u]! >= 0) found(this.out[u]!);
+      for (let d = this.dict[u]!; d >= 0; d = this.dict[d]!) found(this.out[d]!);
+    }
+  }
 }
 
 const exists = async (tx: Executor, q: ReturnType<typeof sql>): Promise<boolean> =>

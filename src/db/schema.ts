@@ -183,8 +183,12 @@ export const invites = pgTable(
     revokedAt: tstz("revoked_at"),
     createdAt: createdAt(),
   },
-  // Re-issuing a roster's invites revokes the unused ones by student (50,000 at a time, issue 12.11).
-  (t) => [index("invites_student_idx").on(t.studentId)],
+  // Re-issuing a roster's invites revokes the unused ones by student (50,000 at a time, issue 12.11); D8's
+  // purge finds the invites a learner's account used (issue 17).
+  (t) => [
+    index("invites_student_idx").on(t.studentId),
+    index("invites_used_by_idx").on(t.usedByUserId).where(sql`used_by_user_id is not null`),
+  ],
 );
 
 export const cases = pgTable(
@@ -241,6 +245,8 @@ export const cases = pgTable(
   },
   (t) => [
     index("cases_inst_state_idx").on(t.institutionId, t.state),
+    // D8's purge asks whether a learner has another case (issue 17: a scan of every case otherwise).
+    index("cases_student_idx").on(t.studentId).where(sql`student_id is not null`),
     // At most one open case per student (issue 5); enforced by the database, not only by the bot. Built from
     // the rules' list; the SQL text must stay "state in ('open','approved','sent_back')" (migration 0003).
     uniqueIndex("cases_one_open_per_student_uq")
@@ -381,7 +387,17 @@ export const outbox = pgTable(
     sentAt: tstz("sent_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("outbox_due_idx").on(t.state, t.nextAttemptAt)],
+  (t) => [
+    index("outbox_due_idx").on(t.state, t.nextAttemptAt),
+    // D8's purge finds a case's messages by case, step, learner's chat and the edits of its task messages'
+    // copies (issue 17: scans of the whole outbox per case otherwise); digests carry no case or step.
+    index("outbox_case_idx").on(t.caseId).where(sql`case_id is not null`),
+    index("outbox_step_idx").on(t.stepId).where(sql`step_id is not null`),
+    index("outbox_chat_idx").on(t.chatId),
+    index("outbox_edit_idx")
+      .on(t.chatId, sql`(${t.payload}->>'message_id')`)
+      .where(sql`method = 'editMessageText'`),
+  ],
 );
 
 /** The working-day calendar's explicit days (D1); the seed and the Art. 5 rule fill the rest. */
