@@ -11,7 +11,7 @@
  * digest: not in the night, and on a working day the overdue count is at least one working day.
  */
 import { and, eq, inArray, isNull, lt } from "drizzle-orm";
-import { audit } from "../audit";
+import { type AuditEntry, auditMany } from "../audit";
 import { enqueue, type OutMessage } from "../cases/outbox";
 import { pendingSteps } from "../cases/queries";
 import type { Db, Executor } from "../db/client";
@@ -72,32 +72,49 @@ export async function sendBreachNotices(
   /**
    * One step: the full notice; several (one tick, one recipient): a list (src/messages/breach.ts), with the
    * holders' names for escalations. A message showing one case belongs to it (D8's purge finds it).
+   *
+   * Issue 17: recipients with the same language, kind and list of steps (a role's holders, the head of many
+   * units) get the same text, so each distinct one is rendered once (`rendered`, per chunk: a step is in
+   * one chunk only) and shared; the lines and labels that lists repeat are made once per run (`lines`).
    */
-  const render = (h: Holding, steps: Candidate[], escalation: boolean): OutMessage[] =>
-    breachMessages(
-      h.lang,
-      steps.map((s) => ({ ...s, names: holdersOf(s.institutionId, s.role).map((x) => x.fullName) })),
-      escalation,
-      { now, calendarOf: (inst) => calendars.get(inst)!, botUsername: opts.botUsername },
-    ).map(({ caseIds, ...m }) => ({
+  const lines = new Map<string, string>();
+  let rendered = new Map<string, ReturnType<typeof breachMessages>>();
+  const render = (h: Holding, steps: Candidate[], escalation: boolean): OutMessage[] => {
+    const key = `${h.lang}|${escalation ? "e" : "o"}|${steps.map((s) => s.id).join(",")}`;
+    let made = rendered.get(key);
+    if (!made) {
+      made = breachMessages(
+        h.lang,
+        steps.map((s) => ({ ...s, names: holdersOf(s.institutionId, s.role).map((x) => x.fullName) })),
+        escalation,
+        { now, calendarOf: (inst) => calendars.get(inst)!, botUsername: opts.botUsername, cache: lines },
+      );
+      rendered.set(key, made);
+    }
+    return made.map(({ caseIds, ...m }) => ({
       chatId: h.telegramId,
       caseId: caseIds.length === 1 ? caseIds[0] : null,
       ...m,
     }));
+  };
 
   const notices: BreachNotice[] = [];
-  const chunk = opts.chunk ?? 500;
+  // Issue 17: 5,000 steps a transaction (claim, audit, enqueue): fewer round trips, and a recipient's list
+  // covers more of a catch-up tick; each chunk still commits, or not, as a whole.
+  const chunk = opts.chunk ?? 5000;
   for (let i = 0; i < candidates.length; i += chunk) {
     const part = candidates.slice(i, i + chunk);
+    rendered = new Map();
     await db.transaction(async (tx) => {
       const wonIds = await claimSteps(tx, part, today);
       // Per recipient: the steps they hold (own) and those escalated to them, one message each kind.
       const inbox = new Map<number, InboxEntry>();
+      const audits: AuditEntry[] = [];
       for (const s of part) {
         if (!wonIds.has(s.id)) continue;
         const to = recipientsOf(s, holdersOf);
         addToInbox(inbox, s, to);
-        await auditBreach(tx, s, to, now);
+        audits.push(breachAudit(s, to, now));
         notices.push({
           stepId: s.id,
           caseId: s.caseId,
@@ -113,6 +130,7 @@ export async function sendBreachNotices(
         if (own.length) msgs.push(...render(h, own, false));
         if (escalated.length) msgs.push(...render(h, escalated, true));
       }
+      await auditMany(tx, audits);
       await enqueue(tx, msgs, now);
     });
   }
@@ -180,8 +198,9 @@ function addToInbox(inbox: Map<number, InboxEntry>, s: Candidate, to: Recipients
   for (const h of to.escalated) add(h, "escalated");
 }
 
-async function auditBreach(tx: Executor, s: Candidate, to: Recipients, now: Date) {
-  await audit(tx, {
+/** The audit row of one notified step (ids and states only). */
+function breachAudit(s: Candidate, to: Recipients, now: Date): AuditEntry {
+  return {
     at: now,
     action: "step.breach_notified",
     institutionId: s.institutionId,
@@ -196,5 +215,5 @@ async function auditBreach(tx: Executor, s: Candidate, to: Recipients, now: Date
       escalatedTo: escalationRoles(s.role),
       recipients: to.own.length + to.escalated.length,
     },
-  });
+  };
 }
