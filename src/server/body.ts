@@ -23,3 +23,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once("aborted", () => reject(new Error("request aborted")));
   });
 }
+
+/**
+ * node:http options for a server that gives each request `ms` to arrive whole, headers and body (a slow
+ * sender cannot hold sockets); Node checks every second.
+ */
+export const timedServerOptions = (ms: number) => ({
+  requestTimeout: ms,
+  headersTimeout: ms,
+  connectionsCheckingInterval: Math.min(1_000, ms),
+});

@@ -7,6 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { DashboardHandler } from "../dashboard/server";
 import { type Logger, safeError } from "../logger";
+import { timedServerOptions } from "./body";
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -23,22 +24,15 @@ export function startWebServer(
   opts: WebServerOptions,
 ): Promise<Server> {
   const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-  const server = createServer(
-    {
-      requestTimeout,
-      headersTimeout: requestTimeout,
-      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
-    },
-    async (req, res) => {
-      try {
-        if (await dashboard(req, res)) return;
-        res.writeHead(404).end();
-      } catch (err) {
-        log.error({ err: safeError(err) }, "dashboard request failed");
-        if (!res.headersSent) res.writeHead(500).end();
-      }
-    },
-  );
+  const server = createServer(timedServerOptions(requestTimeout), async (req, res) => {
+    try {
+      if (await dashboard(req, res)) return;
+      res.writeHead(404).end();
+    } catch (err) {
+      log.error({ err: safeError(err) }, "dashboard request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () => {

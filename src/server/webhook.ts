@@ -18,7 +18,7 @@ import type { BotContext } from "../bot/context";
 import type { DashboardHandler } from "../dashboard/server";
 import { type Db, pingDatabase } from "../db/client";
 import { type Logger, safeError } from "../logger";
-import { BodyTooLarge, readBody } from "./body";
+import { BodyTooLarge, readBody, timedServerOptions } from "./body";
 
 const MAX_BODY_BYTES = 1_000_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -126,31 +126,23 @@ export function startWebhookServer(
     await handle(update, Array.isArray(header) ? header[0] : header, res);
   };
 
-  const server = createServer(
-    {
-      // The whole request (headers and body) within requestTimeout; Node checks every second.
-      requestTimeout,
-      headersTimeout: requestTimeout,
-      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
-    },
-    async (req, res) => {
-      try {
-        const url = new URL(req.url ?? "/", "http://localhost");
-        if (req.method === "GET" && url.pathname === "/healthz") {
-          await answerHealth(res);
-          return;
-        }
-        if (req.method === "POST" && url.pathname === path) {
-          await answerUpdate(req, res);
-          return;
-        }
-        if (opts.dashboard && (await opts.dashboard(req, res))) return;
-        res.writeHead(404).end();
-      } catch (err) {
-        log.error({ err: safeError(err) }, "webhook request failed");
-        if (!res.headersSent) res.writeHead(500).end();
+  const server = createServer(timedServerOptions(requestTimeout), async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      if (req.method === "GET" && url.pathname === "/healthz") {
+        await answerHealth(res);
+        return;
       }
-    },
-  );
+      if (req.method === "POST" && url.pathname === path) {
+        await answerUpdate(req, res);
+        return;
+      }
+      if (opts.dashboard && (await opts.dashboard(req, res))) return;
+      res.writeHead(404).end();
+    } catch (err) {
+      log.error({ err: safeError(err) }, "webhook request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  });
   return new Promise((resolve) => server.listen(opts.port, opts.host, () => resolve(server)));
 }
