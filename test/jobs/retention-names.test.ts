@@ -87,27 +87,31 @@ describe("the purge's search for names (issue 17)", () => {
     expect(Array.isArray(left) ? left : (left as { rows: unknown[] }).rows).toEqual([]);
   });
 
-  it("purgeExpired reads the outbox once for all its learners and names none of them after", async () => {
-    const h = hr.current;
-    const inst = await addInstitution(h.db);
-    const staff = await addStaff(h.db, inst.id);
-    const names = ["Әлиев Әли", "Әлиев Әлихан", "Бекова Бек"]; // the first is part of the second
-    for (const fullName of names) {
-      const learner = await addStudent(h.db, inst.id, { name: fullName });
-      await fileReport(h, learner.tg, "own_will");
-    }
-    await h.flush();
-    await h.db.update(cases).set({ state: "withdrawn", closedAt: almaty("2026-03-20 15:00") });
-    await h.db.insert(outbox).values({
-      chatId: staff.head.tg.id,
-      method: "sendMessage",
-      payload: { text: `Бүгін: ${names.join("; ")}; Басқа Б.` },
-      state: "sent",
-    });
+  for (const [nameScanFrom, how] of [
+    [1, "reads the outbox once for all its learners"],
+    [10, "with fewer than ten learners searches for each one (the day's usual purge)"],
+  ] as const)
+    it(`purgeExpired ${how} and names none of them after`, async () => {
+      const h = hr.current;
+      const inst = await addInstitution(h.db);
+      const staff = await addStaff(h.db, inst.id);
+      const names = ["Әлиев Әли", "Әлиев Әлихан", "Бекова Бек"]; // the first is part of the second
+      for (const fullName of names) {
+        const learner = await addStudent(h.db, inst.id, { name: fullName });
+        await fileReport(h, learner.tg, "own_will");
+      }
+      await h.flush();
+      await h.db.update(cases).set({ state: "withdrawn", closedAt: almaty("2026-03-20 15:00") });
+      await h.db.insert(outbox).values({
+        chatId: staff.head.tg.id,
+        method: "sendMessage",
+        payload: { text: `Бүгін: ${names.join("; ")}; Басқа Б.` },
+        state: "sent",
+      });
 
-    at(h, "2027-03-21 00:30");
-    expect(await purgeExpired(h.db, h.clock())).toHaveLength(3);
-    const texts = (await h.db.select().from(outbox)).map((o) => String(o.payload.text));
-    for (const n of names) expect(texts.filter((t) => t.includes(n))).toEqual([]);
-  });
+      at(h, "2027-03-21 00:30");
+      expect(await purgeExpired(h.db, h.clock(), { nameScanFrom })).toHaveLength(3);
+      const texts = (await h.db.select().from(outbox)).map((o) => String(o.payload.text));
+      for (const n of names) expect(texts.filter((t) => t.includes(n))).toEqual([]);
+    });
 });
