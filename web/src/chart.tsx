@@ -106,6 +106,8 @@ function config(spec: ChartSpec): ChartConfiguration {
         borderColor: seriesColour(i),
         borderWidth: spec.kind === "line" ? 2 : 0,
         maxBarThickness: 28,
+        // A 0 (a step done the day it opened) still shows as a sliver; a missing value (null) shows nothing.
+        minBarLength: 3,
         tension: 0,
       })),
     },
