@@ -24,6 +24,7 @@ import { type Db, rowsOf } from "../db/client";
 import { caseSteps, digestsSent } from "../db/schema";
 import { renderDigest } from "../messages/digest";
 import type { Rendered } from "../messages/keyboards";
+import { cachedIn as cached } from "../messages/memo";
 import { type Holding, holdingsOn } from "../people/holders";
 import {
   addWorkingDays,
@@ -190,16 +191,6 @@ export async function buildDigests(
     });
   }
   return { digests };
-}
-
-/** The value under `key`, made and stored the first time. */
-function cached<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
-  let v = cache.get(key);
-  if (v === undefined) {
-    v = make();
-    cache.set(key, v);
-  }
-  return v;
 }
 
 interface InstitutionSteps {

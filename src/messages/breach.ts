@@ -8,6 +8,7 @@ import type { Calendar } from "../rules";
 import { MAX_LISTED, MESSAGE_BUDGET, packLines, textLength } from "./fit";
 import { caseRef, dueLine } from "./format";
 import { caseButtons, type Rendered } from "./keyboards";
+import { cachedIn, withCaseId } from "./memo";
 
 /** How much of an escalation item the holders' names may take (characters). */
 const NAMES_BUDGET = 150;
@@ -39,9 +40,6 @@ export function holderNames(names: readonly string[]): string {
   }
   return all.length > shown.length ? `${shown.join(", ")}, +${all.length - shown.length}` : shown.join(", ");
 }
-
-/** Stands for a case number in a translated text (a private-use character: never in a translation). */
-const ID_MARK = "\uE000";
 
 /** A step's values, each standing as a private-use character in its text's template (see fill below). */
 const VALUE_MARKS = { ref: "\uE001", step: "\uE002", role: "\uE003", names: "\uE004", due: "\uE005" };
@@ -89,22 +87,9 @@ export function breachMessages(
 ): (Rendered & { caseIds: number[] })[] {
   const t = tFor(lang);
   const cache = ctx.cache ?? new Map<string, string>();
-  const cached = (key: string, make: () => string): string => {
-    let v = cache.get(key);
-    if (v === undefined) {
-      v = make();
-      cache.set(key, v);
-    }
-    return v;
-  };
-  // "Case No. {{id}}" / "Open No. {{id}}" translated once with a mark for the number (digits: nothing to
-  // escape), then filled in.
-  const withId = (key: string) => {
-    const [before, after = ""] = cached(`${key}|${lang}`, () => t(key, { id: ID_MARK })).split(ID_MARK);
-    return (id: number) => `${before}${id}${after}`;
-  };
-  const caseText = withId("links.case");
-  const openText = withId("btn.open");
+  const cached = (key: string, make: () => string): string => cachedIn(cache, key, make);
+  const caseText = withCaseId(t, lang, "links.case", cache);
+  const openText = withCaseId(t, lang, "btn.open", cache);
   const args = (s: BreachItem) => ({
     ref: caseRef(t, s.caseId, ctx.botUsername, caseText(s.caseId)),
     step: cached(`s|${lang}|${s.key}`, () => t(`step.${s.key}`)),

@@ -8,6 +8,7 @@ import type { Calendar, LocalDate } from "../rules";
 import { MAX_LISTED, textLength } from "./fit";
 import { caseRef, dueLine, formatDate } from "./format";
 import { caseButtons, type Rendered } from "./keyboards";
+import { cachedIn, withCaseId } from "./memo";
 
 /** A pending step as the digest lists it (no personal data: ids, keys, dates). */
 export interface DigestItem {
@@ -28,9 +29,6 @@ export interface DigestView {
   escalations: readonly DigestItem[];
   noHolder: readonly DigestItem[];
 }
-
-/** Stands for a case number in a translated text (a private-use character: never in a translation). */
-const ID_MARK = "\uE000";
 
 /** Telegram refuses texts over 4096 characters; stay well below. */
 const MAX_TEXT = 3800;
@@ -55,23 +53,10 @@ export function renderDigest(
 ): Rendered {
   const t = tFor(lang);
   // i18next calls dominate at scale: labels and due lines are shared by many items, so each is made once.
-  const cached = (key: string, make: () => string): string => {
-    let v = lineCache.get(key);
-    if (v === undefined) {
-      v = make();
-      lineCache.set(key, v);
-    }
-    return v;
-  };
+  const cached = (key: string, make: () => string): string => cachedIn(lineCache, key, make);
   type Kind = "own" | "escalation" | "no_holder";
-  // "Case No. {{id}}" and "Open No. {{id}}" are translated once per language with a mark for the number
-  // (a case id is digits: nothing to escape), then filled in: thousands of them in a day's digests.
-  const withId = (key: string) => {
-    const [before, after = ""] = cached(`${key}|${lang}`, () => t(key, { id: ID_MARK })).split(ID_MARK);
-    return (id: number) => `${before}${id}${after}`;
-  };
-  const caseText = withId("links.case");
-  const openText = withId("btn.open");
+  const caseText = withCaseId(t, lang, "links.case", lineCache);
+  const openText = withCaseId(t, lang, "btn.open", lineCache);
   const line = (s: DigestItem, kind: Kind): string =>
     cached(`${kind}|${lang}|${s.id}`, () => {
       const step = cached(`s|${lang}|${s.key}`, () => t(`step.${s.key}`));
