@@ -20,12 +20,13 @@
  * slows the start a little), for node bench/support/cpuprofile-top.mjs <file>.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { type Program, startProgram } from "../src/demo/program";
+import { readBody } from "./support/bot-api-emulator";
 import { type BenchRow, emit, row } from "./support/report";
 import { BENCH_SERVER_URL } from "./support/scratch-db";
 
@@ -47,14 +48,6 @@ interface Run {
   firstGetUpdates: number;
   exitCode: number | null;
 }
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 
 /**
  * One start's Bot API: getMe, one /start from `userId` on the first getUpdates (later ones hold 500 ms and

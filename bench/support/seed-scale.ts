@@ -7,6 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../../src/db/client";
+import { ROLES as ALL_ROLES } from "../../src/rules";
 import { ms, rowsOf } from "./scratch-db";
 
 export const INSTITUTIONS = 20;
@@ -14,15 +15,8 @@ export const INSTITUTIONS = 20;
 export const SCALE_NOW = new Date("2026-03-18T10:00:00+05:00");
 export const SCALE_TODAY = "2026-03-18";
 
-export const ROLES = [
-  "head",
-  "deputy_personnel",
-  "deputy_academic",
-  "deputy_upbringing",
-  "personnel_officer",
-  "academic_methods_head",
-  "unit_head",
-];
+/** The roles of the procedure, in the rules' order (the administrator holds no step). */
+export const ROLES: string[] = ALL_ROLES.filter((r) => r !== "admin");
 /** (step key, role) pairs; a case gets two different ones. */
 export const STEPS: [string, string][] = [
   ["endorse", "deputy_personnel"],
