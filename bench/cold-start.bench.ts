@@ -1,17 +1,17 @@
 /**
  * Cold start to the first answered update (issue 17: ≤ 2 s on PostgreSQL, ≤ 5 s on the embedded database),
- * through the real program as `npm start` runs it (src/demo/program.ts startProgram: node with the heap
- * flag, tsx, src/main.ts). A small Bot API on loopback answers getMe, serves one /start on the first
+ * through the real program as `npm start` runs it (src/demo/program.ts startProgram: scripts/build.mjs, which
+ * rebuilds the bundle only if the sources changed, then node with the heap flag on dist/main.mjs). A small Bot API on loopback answers getMe, serves one /start on the first
  * getUpdates and notes when the bot's sendMessage arrives; the time is from spawn to that arrival.
  * Four cases, each `runs` times (median and every run printed):
  *  - PostgreSQL, a new scratch database (every migration runs), then a second start on it (migrated);
  *  - PGlite, a new DATA_DIR (initdb and every migration), then a second start on the same directory.
  * The targets apply to the first start (migrations run), the harder one; the second start is shown beside.
  * Each start is a new stranger's /start (the same handler path on both starts). One unmeasured start comes
- * first, so tsx's compile cache and the OS file cache are warm as on any restart after the first; a start
- * with tsx's cache off (the first start after a deploy) is shown once per database, without a target.
+ * first, so the bundle is built and the OS file cache warm as on any restart after the first; a start that
+ * rebuilds the bundle (the first start after an update) is shown once per database, without a target.
  * Also shown: the time to the log's "bot started", and where the time goes (medians, from the fake API's
- * arrivals and the log's timestamps): node + tsx + imports (spawn to getMe), opening the database with its
+ * arrivals and the log's timestamps): the build check, node and imports (spawn to getMe), opening the database with its
  * migrations (getMe to "database ready"; getMe itself answers at once here), the rest of start-up (to "bot
  * started"), then to the first getUpdates and the answer. Every program is stopped with SIGTERM and must
  * exit 0 (a row counts them).
@@ -130,27 +130,26 @@ const logLines = (p: Program) =>
 let nextUser = 5_000_000;
 
 /** One start of the program on `db`, measured; stopped with SIGTERM afterwards. */
-async function start(
-  db: { DATABASE_URL: string } | { DATA_DIR: string },
-  extraEnv: Record<string, string> = {},
-): Promise<Run> {
+async function start(db: { DATABASE_URL: string } | { DATA_DIR: string }, rebuild = false): Promise<Run> {
   const userId = nextUser++;
   const api = await fakeBotApi(userId);
   const spawnedAt = Date.now();
   const t0 = performance.now();
-  const p = startProgram({
-    BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: api.apiRoot,
-    LOG_LEVEL: "info",
-    ...(PROFILE_DIR
-      ? {
-          NODE_OPTIONS: `--import ${new URL("./support/cpu-prof-preload.mjs", import.meta.url).pathname}`,
-          BENCH_CPU_PROF_DIR: PROFILE_DIR,
-        }
-      : {}),
-    ...db,
-    ...extraEnv,
-  });
+  const p = startProgram(
+    {
+      BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: api.apiRoot,
+      LOG_LEVEL: "info",
+      ...(PROFILE_DIR
+        ? {
+            NODE_OPTIONS: `--import ${new URL("./support/cpu-prof-preload.mjs", import.meta.url).pathname}`,
+            BENCH_CPU_PROF_DIR: PROFILE_DIR,
+          }
+        : {}),
+      ...db,
+    },
+    { rebuild },
+  );
   let botStartedSeen = Number.NaN;
   const watch = (d: Buffer) => {
     if (Number.isNaN(botStartedSeen) && d.toString().includes('"msg":"bot started"'))
@@ -227,11 +226,11 @@ async function pair(
   kind: DbKind,
   admin: postgres.Sql,
   i: number,
-  opts: { env?: Record<string, string>; once?: boolean } = {},
+  opts: { rebuild?: boolean; once?: boolean } = {},
 ): Promise<{ fresh: Run; migrated?: Run }> {
   const twice = async (db: { DATABASE_URL: string } | { DATA_DIR: string }) => {
-    const fresh = await start(db, opts.env);
-    return opts.once ? { fresh } : { fresh, migrated: await start(db, opts.env) };
+    const fresh = await start(db, opts.rebuild);
+    return opts.once ? { fresh } : { fresh, migrated: await start(db) };
   };
   if (kind === "postgres") {
     const db = await emptyPostgres(admin, i);
@@ -256,7 +255,7 @@ const results: Record<DbKind, { fresh: Run[]; migrated: Run[]; noCache?: Run }> 
   pglite: { fresh: [], migrated: [] },
 };
 try {
-  // Unmeasured: fills tsx's compile cache and the OS file cache, as any earlier start would have.
+  // Unmeasured: builds the bundle and fills the OS file cache, as any earlier start would have.
   await pair("pglite", admin, 0, { once: true });
   let n = 1;
   for (let r = 0; r < RUNS; r++) {
@@ -269,11 +268,9 @@ try {
       );
     }
   }
-  // The first start after a deploy: tsx compiles every module again.
+  // The first start after an update: the bundle is built again.
   for (const kind of ["postgres", "pglite"] as const)
-    results[kind].noCache = (
-      await pair(kind, admin, n++, { env: { TSX_DISABLE_CACHE: "1" }, once: true })
-    ).fresh;
+    results[kind].noCache = (await pair(kind, admin, n++, { rebuild: true, once: true })).fresh;
 } finally {
   await admin.end();
 }
@@ -291,7 +288,7 @@ for (const kind of ["postgres", "pglite"] as const) {
     console.log(
       `  ${name}: first answer median ${sec(m("answer"))} s (runs ${runs.map((r) => sec(r.answer)).join(", ")}); ` +
         `"bot started" ${sec(m("botStarted"))} s\n` +
-        `    median: getMe arrives ${m("getMe").toFixed(0)} (node, tsx, imports); database ready ${m("dbReady").toFixed(0)} ` +
+        `    median: getMe arrives ${m("getMe").toFixed(0)} (build check, node, imports); database ready ${m("dbReady").toFixed(0)} ` +
         `(+${(m("dbReady") - m("getMe")).toFixed(0)} open + migrations); bot started ${m("botStarted").toFixed(0)} ` +
         `(+${(m("botStarted") - m("dbReady")).toFixed(0)}); first getUpdates ${m("firstGetUpdates").toFixed(0)}; ` +
         `answer ${m("answer").toFixed(0)} (+${(m("answer") - m("firstGetUpdates")).toFixed(0)} handling /start)`,
@@ -299,7 +296,7 @@ for (const kind of ["postgres", "pglite"] as const) {
   }
   if (noCache)
     console.log(
-      `  first start with tsx's cache off: ${sec(noCache.answer)} s (getMe at ${noCache.getMe.toFixed(0)} ms)`,
+      `  first start after an update (bundle rebuilt): ${sec(noCache.answer)} s (getMe at ${noCache.getMe.toFixed(0)} ms)`,
     );
   const runsText = (runs: Run[]) =>
     runs.length === 1 ? "1 run" : `median of ${runs.map((r) => sec(r.answer)).join(", ")} s`;
@@ -318,7 +315,11 @@ for (const kind of ["postgres", "pglite"] as const) {
   });
   cold({ metric: `to "bot started", new database`, value: s("botStarted", fresh), unit: "s" });
   cold({ metric: `to "bot started", migrated database`, value: s("botStarted", migrated), unit: "s" });
-  cold({ metric: "node + tsx + imports (spawn to getMe), median", value: s("getMe", fresh), unit: "s" });
+  cold({
+    metric: "build check + node + imports (spawn to getMe), median",
+    value: s("getMe", fresh),
+    unit: "s",
+  });
   cold({
     metric: "database open + migrations, new database, median",
     value: median(fresh.map((r) => r.dbReady - r.getMe)) / 1000,
@@ -326,7 +327,7 @@ for (const kind of ["postgres", "pglite"] as const) {
   });
   if (noCache)
     cold({
-      metric: "to first answer, tsx cache off (after a deploy), once",
+      metric: "to first answer, bundle rebuilt (after an update), once",
       value: noCache.answer / 1000,
       unit: "s",
     });

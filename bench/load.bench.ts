@@ -5,7 +5,7 @@
  * Targets (issue 17; before it, ≥ 500 updates/s, p99 ≤ 50 ms, peak RSS ≤ 250 MB): throughput ≥ 0.5× the
  * reference's measured in the same run, p99 ≤ 2× the reference's, peak RSS ≤ 200 MB, on PostgreSQL and on
  * the embedded database (PGlite, files in a temporary DATA_DIR as `npm start` keeps them): each full stack
- * and the reference run in a child process of their own, so that each peak RSS is its own; both full stacks
+ * and the reference run in a child process of their own (bundled, as `npm start` runs), so that each peak RSS is its own; both full stacks
  * are compared with the one reference of the run.
  *   npx tsx bench/load.bench.ts [learners=1000] [concurrency=4] [postgres|pglite|both=both]
  * BENCH_COUNT_QUERIES=1 also prints, for the full stack on PostgreSQL (postgres.js only), the SQL statements per update by step and the top
@@ -21,6 +21,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   type Conversation,
   type ConversationFlavor,
@@ -104,6 +105,7 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
   // updates stay in order (none is taken again while its previous update is in flight).
   const line = learnerIds.map((id) => ({ updates: flow(id, nextId), next: 0 }));
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const worker = async () => {
     for (let l = line.shift(); l; l = line.shift()) {
       const i = l.next++;
@@ -117,6 +119,9 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  // This process's CPU (user + system) per update: what the handling costs in node, whatever else runs
+  // on the machine (PostgreSQL shares its 2 cores), so comparable between runs on a busy machine.
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   latencies.sort((a, b) => a - b);
@@ -140,6 +145,7 @@ async function drive(handle: (u: Update) => Promise<void>, learnerIds: number[])
     p50: pct(50),
     p99: pct(99),
     peakRssMb: peakRss / 2 ** 20,
+    cpuMsPerUpdate: (cpu.user + cpu.system) / 1000 / latencies.length,
   };
 }
 
@@ -312,7 +318,7 @@ async function floor() {
 }
 
 const fmt = (r: Awaited<ReturnType<typeof fullStack>>) =>
-  `${r.updates} updates in ${r.seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)} updates/s; latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; peak RSS ${r.peakRssMb.toFixed(0)} MB; reports filed ${r.cases}\n    p99 by step (ms): ${JSON.stringify(r.p99ByStep)}`;
+  `${r.updates} updates in ${r.seconds.toFixed(2)} s = ${r.perSecond.toFixed(0)} updates/s; latency p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; node CPU ${r.cpuMsPerUpdate.toFixed(2)} ms/update; peak RSS ${r.peakRssMb.toFixed(0)} MB; reports filed ${r.cases}\n    p99 by step (ms): ${JSON.stringify(r.p99ByStep)}`;
 
 // Each side runs in its own process so that peak RSS is its own: "full" (PostgreSQL), "full-pglite", "ref";
 // "pglite-init" only creates and migrates BENCH_PGLITE_DATA_DIR for "full-pglite".
@@ -335,24 +341,22 @@ if (mode === "pglite-init") {
 } else {
   const { execFileSync } = await import("node:child_process");
   const pgliteDir = mkdtempSync(path.join(tmpdir(), "load-bench-"));
+  // The children run bundled, as `npm start` runs the program (scripts/build.mjs): without tsx's module
+  // hooks, whose thread alone is about 60 MB of RSS.
+  // (Imported here by URL, so that the bundle does not take the build script in with it.)
+  const { bundle } = (await import(
+    new URL("../scripts/build.mjs", import.meta.url).href
+  )) as typeof import("../scripts/build.mjs");
+  const bundled = bundle(
+    fileURLToPath(import.meta.url),
+    path.join(path.dirname(fileURLToPath(import.meta.url)), ".build", "load.bench.mjs"),
+  );
   const child = (m: string) =>
-    execFileSync(
-      process.execPath,
-      [
-        ...HEAP,
-        "--import",
-        "tsx",
-        new URL(import.meta.url).pathname,
-        String(LEARNERS),
-        String(CONCURRENCY),
-        m,
-      ],
-      {
-        encoding: "utf8",
-        maxBuffer: 1 << 20,
-        env: { ...process.env, BENCH_PGLITE_DATA_DIR: pgliteDir },
-      },
-    );
+    execFileSync(process.execPath, [...HEAP, bundled, String(LEARNERS), String(CONCURRENCY), m], {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+      env: { ...process.env, BENCH_PGLITE_DATA_DIR: pgliteDir },
+    });
   const runMode = (m: string) =>
     JSON.parse(child(m).trim().split("\n").at(-1)!) as Awaited<ReturnType<typeof fullStack>>;
   const dbs = DBS[mode as keyof typeof DBS];
@@ -389,6 +393,12 @@ if (mode === "pglite-init") {
             target: { op: "≥", value: 0.5, ofReference: true },
           }),
           load({ metric: "latency p50", value: full.p50, unit: "ms", reference: { value: ref.p50, label } }),
+          load({
+            metric: "node CPU per update",
+            value: full.cpuMsPerUpdate,
+            unit: "ms",
+            reference: { value: ref.cpuMsPerUpdate, label },
+          }),
           load({
             metric: "latency p99",
             value: full.p99,

@@ -1,7 +1,7 @@
 /** Pieces every use case shares: the case's workflow, opening steps and telling their holders. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../audit";
-import type { Executor } from "../db/client";
+import { type Executor, together } from "../db/client";
 import { caseSteps, cases, institutions, officials, students, users } from "../db/schema";
 import { type LearnerNotice, learnerNotice } from "../messages/notices";
 import { type CardFacts, stepCancelledLine, taskCard } from "../messages/task";
@@ -121,7 +121,7 @@ export async function noticeStudent(db: Executor, c: CaseRow, notice: LearnerNot
 export async function cardFacts(
   db: Executor,
   ctx: CaseContext,
-  report?: ReportVersionRow | null,
+  report?: Pick<ReportVersionRow, "version" | "document"> | null,
 ): Promise<CardFacts> {
   if (report === undefined) report = await currentReport(db, ctx.c.id);
   const ids = [
@@ -195,8 +195,8 @@ async function insertSteps(db: Executor, ctx: CaseContext, defs: readonly StepDe
 }
 
 export interface OpenOptions {
-  /** The case's current report, when the caller has it at hand (the version it just stored). */
-  report?: ReportVersionRow | null;
+  /** The case's current report, when the caller has it at hand (the version it is storing). */
+  report?: Pick<ReportVersionRow, "version" | "document"> | null;
   /**
    * The cards go into this batch, for the caller to write with its own messages; without it they are
    * written before openNextSteps returns.
@@ -222,9 +222,12 @@ export async function openNextSteps(
   // An official who gets several cards of this case at once (the opinion and the interview) reads the
   // report on the first one only; what the cards show is loaded once for the batch.
   const shown = new Set<number>();
-  const facts = await cardFacts(db, ctx, opts.report);
-  const opened = await insertSteps(db, ctx, next, now);
-  const holders = await holdersByRole(db, ctx.c.institutionId, opened, now);
+  // What the cards show, the steps and their holders do not wait for each other: one round trip (issue 17).
+  const [facts, opened, holders] = await together(
+    cardFacts(db, ctx, opts.report),
+    insertSteps(db, ctx, next, now),
+    holdersByRole(db, ctx.c.institutionId, next, now),
+  );
   const out = opts.out ?? new OutboxBatch();
   for (const row of opened) {
     const to = holders.get(row.role) ?? [];
@@ -243,10 +246,10 @@ export async function openNextSteps(
 async function holdersByRole(
   db: Executor,
   institutionId: number,
-  steps: readonly StepRow[],
+  steps: readonly { role: Role }[],
   now: Date,
 ): Promise<Map<Role, Holder[]>> {
-  const roles = [...new Set(steps.map((s) => s.role as Role))];
+  const roles = [...new Set(steps.map((s) => s.role))];
   const map = new Map<Role, Holder[]>();
   for (const { officialId, fullName, telegramId, lang, onBehalfOfOfficialId, role } of await holdingsOn(
     db,

@@ -11,6 +11,8 @@ import { isLearnerReportGround, localDateOf } from "../rules";
 import type { CaseRow, InstitutionRow } from "./common";
 
 export type ReportVersionRow = typeof reportVersions.$inferSelect;
+export type NewReportVersion = typeof reportVersions.$inferInsert &
+  Pick<ReportVersionRow, "version" | "document">;
 
 /** The learner as the case's roster snapshot has them (taken when the report was filed). */
 export function learnerOfCase(c: CaseRow): ReportStudent {
@@ -44,6 +46,25 @@ export function renderCaseReport(c: CaseRow, inst: InstitutionRow, date: string)
   });
 }
 
+/** What is stored as version `c.reportVersion` of the case's current report, dated `now` (pure). */
+export function reportVersionOf(c: CaseRow, inst: InstitutionRow, now: Date): NewReportVersion {
+  return {
+    caseId: c.id,
+    version: c.reportVersion,
+    lang: c.reportLang,
+    reasons: c.reasons ?? "",
+    conscriptServed: c.conscriptServed,
+    phone: c.phone,
+    document: renderCaseReport(c, inst, localDateOf(now)),
+    submittedAt: now,
+  };
+}
+
+/** Stores a version made by reportVersionOf (in the caller's transaction). */
+export async function insertReportVersion(db: Executor, values: NewReportVersion): Promise<void> {
+  await db.insert(reportVersions).values(values);
+}
+
 /** Stores the case's current report as version `c.reportVersion`, dated `now` (in the caller's transaction). */
 export async function storeReportVersion(
   db: Executor,
@@ -53,16 +74,7 @@ export async function storeReportVersion(
 ): Promise<ReportVersionRow> {
   const [row] = await db
     .insert(reportVersions)
-    .values({
-      caseId: c.id,
-      version: c.reportVersion,
-      lang: c.reportLang,
-      reasons: c.reasons ?? "",
-      conscriptServed: c.conscriptServed,
-      phone: c.phone,
-      document: renderCaseReport(c, inst, localDateOf(now)),
-      submittedAt: now,
-    })
+    .values(reportVersionOf(c, inst, now))
     .returning();
   if (!row) throw new Error("report version insert returned nothing");
   return row;

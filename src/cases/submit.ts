@@ -12,7 +12,7 @@
 
 import { and, eq, inArray } from "drizzle-orm";
 import { audit } from "../audit";
-import type { Db } from "../db/client";
+import { type Db, together } from "../db/client";
 import { cases, institutions, students, users } from "../db/schema";
 import { isUniqueViolation } from "../errors";
 import { CALENDAR_STAMP } from "../people/calendar-store";
@@ -32,7 +32,7 @@ import { type AttachmentInput, missingKinds, storeAttachments, validAttachments 
 import { caseContextOf, openNextSteps } from "./common";
 import { OutboxBatch } from "./outbox";
 import { enqueueReceipt } from "./receipt";
-import { storeReportVersion } from "./report-versions";
+import { insertReportVersion, reportVersionOf } from "./report-versions";
 import { OPEN_STATES } from "./states";
 import { checkPhone, checkText, isInvalid } from "./validate";
 
@@ -149,12 +149,17 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
         .returning();
       if (!c) throw new Error("case insert returned nothing");
       await storeAttachments(tx, c.id, attachments, input.userId, now);
-      const report = await storeReportVersion(tx, c, inst, now);
+      const report = reportVersionOf(c, inst, now);
       const ctx = await caseContextOf(tx, c, inst, [], row.calendarStamp);
-      // The cards and the receipt are written together, after the audit event.
+      // The cards and the receipt are written together, with the audit event. Issue 17: statements that
+      // need nothing of each other go together (one round trip): the report's version with the steps and
+      // their holders, then the audit event with the outbox.
       const out = new OutboxBatch();
-      const opened = await openNextSteps(tx, ctx, now, { report, out });
-      await audit(tx, {
+      const [, opened] = await together(
+        insertReportVersion(tx, report),
+        openNextSteps(tx, ctx, now, { report, out }),
+      );
+      const audited = audit(tx, {
         at: now,
         action: "case.submitted",
         actorUserId: input.userId,
@@ -168,12 +173,12 @@ export async function submitReport(db: Db, input: SubmitInput, now: Date): Promi
       });
       // The receipt says what comes next: ch. 5 the Decree check, and the interview where there is one.
       const interview = opened.some((s) => s.key === "interview");
-      const receipt = await enqueueReceipt(
-        tx,
-        c,
-        { kind: "submitted", date: registeredOn, ground: c.ground, interview },
-        now,
-        { chat, batch: out },
+      const [, receipt] = await together(
+        audited,
+        enqueueReceipt(tx, c, { kind: "submitted", date: registeredOn, ground: c.ground, interview }, now, {
+          chat,
+          batch: out,
+        }),
       );
       return { ok: true as const, caseId: c.id, registeredOn, interview, receipt };
     });

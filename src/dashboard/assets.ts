@@ -4,12 +4,12 @@
  * the style sheet carry a content hash in their names, so they may be cached for good; index.html names them.
  */
 import { readFile } from "node:fs/promises";
-import { basename, extname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, extname, join, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import en from "../../locales/en.json";
 import kk from "../../locales/kk.json";
 import ru from "../../locales/ru.json";
+import { ROOT } from "../paths";
 
 export interface Asset {
   body: Buffer;
@@ -19,7 +19,7 @@ export interface Asset {
 }
 
 /** web/ beside src/. */
-export const WEB_DIR = fileURLToPath(new URL("../../web/", import.meta.url));
+export const WEB_DIR = `${join(ROOT, "web")}${sep}`;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

@@ -4,7 +4,6 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
@@ -14,6 +13,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { ROOT } from "../paths";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -61,7 +61,7 @@ export interface OpenOptions {
   prepare?: boolean;
 }
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+export const MIGRATIONS_DIR = path.join(ROOT, "drizzle");
 
 /**
  * Issue 17: drizzle hands every statement it does not name to postgres.js with `prepare: false`
@@ -164,6 +164,21 @@ async function migrateIfBehind(db: Db, migrate: () => Promise<void>): Promise<vo
 }
 
 /** Rows of a raw statement (db.execute): postgres.js gives an array, PGlite an object with `rows`. */
+/**
+ * Issue 17: statements of one transaction that do not need each other's results, sent at once. postgres.js
+ * pipelines them on the transaction's connection (one write, one round trip instead of one each); PGlite
+ * runs them one after the other. Every one is settled before the first error is thrown, so none is still
+ * running when the transaction's callback ends (a straggler would run on a connection already released).
+ */
+export async function together<T extends readonly unknown[]>(
+  ...work: { [K in keyof T]: Promise<T[K]> }
+): Promise<T> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 export const rowsOf = <T>(res: unknown): T[] =>
   (Array.isArray(res) ? res : ((res as { rows?: unknown[] } | null)?.rows ?? [])) as T[];
 

@@ -1,10 +1,8 @@
 /** Runs the real program (src/main.ts) as a child process, as an operator would with `npm start`. */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+import { ROOT } from "../paths";
 
 /** The bot's heap budget, as in package.json's start script (see README, Benchmarks). */
 export const HEAP = ["--max-old-space-size=160"];
@@ -17,9 +15,12 @@ export interface Program {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startProgram(env: Record<string, string>): Program {
-  // The same command line as `npm start` (heap budget included).
-  const child = spawn(process.execPath, [...HEAP, "--import", "tsx", path.join(ROOT, "src/main.ts")], {
+export function startProgram(env: Record<string, string>, opts: { rebuild?: boolean } = {}): Program {
+  // What `npm start` runs, command by command: the bundle, rebuilt if the sources changed (scripts/build.mjs;
+  // `rebuild`: as after an update), then the program with the heap budget.
+  const build = [path.join(ROOT, "scripts/build.mjs"), "main", ...(opts.rebuild ? ["--force"] : [])];
+  execFileSync(process.execPath, build, { cwd: ROOT, stdio: "ignore" });
+  const child = spawn(process.execPath, [...HEAP, path.join(ROOT, "dist/main.mjs")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
