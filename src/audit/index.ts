@@ -2,7 +2,9 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { auditEvents } from "../db/schema";
-import { currentStranger, NOISE_ACTIONS, noteStrangerNoise } from "./stranger";
+import { NOISE_ACTIONS, noteStrangerNoise, type Stranger } from "./stranger";
+
+export type { Stranger } from "./stranger";
 
 export interface AuditEntry {
   at: Date;
@@ -15,6 +17,11 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   details?: unknown;
+  /**
+   * The stranger whose update caused this (issue 12.17), given by the bot: a noise action is then counted
+   * in stranger_activity instead of written here (src/audit/stranger.ts). Not a column.
+   */
+  stranger?: Stranger;
 }
 
 const row = (e: AuditEntry) => ({
@@ -32,9 +39,8 @@ const row = (e: AuditEntry) => ({
 
 export async function audit(db: Executor, e: AuditEntry): Promise<void> {
   // A refusal caused by a stranger is counted, not logged one row per press (src/audit/stranger.ts).
-  const stranger = currentStranger();
-  if (stranger && NOISE_ACTIONS.has(e.action))
-    return noteStrangerNoise(db, stranger.telegramId, e.action, e.at);
+  if (e.stranger && NOISE_ACTIONS.has(e.action))
+    return noteStrangerNoise(db, e.stranger.telegramId, e.action, e.at);
   await db.insert(auditEvents).values(row(e));
 }
 
@@ -43,11 +49,11 @@ export async function audit(db: Executor, e: AuditEntry): Promise<void> {
  * one-row inserts were its slowest part). Like the outbox (src/cases/outbox.ts enqueue), the rows go as
  * one JSON parameter expanded by jsonb_to_recordset (a JSON null, or a missing key, is SQL NULL), not as
  * ten bound parameters a row: no limit of 65,535 parameters, and drizzle does not build 50,000 of them.
- * Rows get their ids in the order of the ordinality. Under a stranger's update, entry by entry.
+ * Rows get their ids in the order of the ordinality. With an entry of a stranger, entry by entry.
  */
 export async function auditMany(db: Executor, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  if (currentStranger()) {
+  if (entries.some((e) => e.stranger)) {
     for (const e of entries) await audit(db, e);
     return;
   }

@@ -1,12 +1,16 @@
 /**
  * Stranger noise (issue 12.17): what people who are nobody to us do (a Telegram account bound to no roster
- * entry and no official, not an administrator) is counted, not logged press by press. While an update of
- * such a sender is handled (`asStranger`, installed by the identity middleware), the refusals the handlers
- * audit (a forged button, a guessed invite token, a case they may not see) go to stranger_activity: one row
- * per account and local date with a count per kind, and one `stranger.noise` audit row for the first of the
- * day. A flood of forged presses costs one row a day, and the rate limit caps how fast it can be counted.
+ * entry and no official, not an administrator) is counted, not logged press by press. The refusals the
+ * handlers audit for such a sender (a forged button, a guessed invite token, a case they may not see) go to
+ * stranger_activity: one row per account and local date with a count per kind, and one `stranger.noise`
+ * audit row for the first of the day. A flood of forged presses costs one row a day, and the rate limit
+ * caps how fast it can be counted.
+ *
+ * The stranger is explicit, not ambient: the bot, which knows the sender's identity, passes it to the use
+ * cases that audit these refusals, and they hand it to audit() in the entry (`AuditEntry.stranger`). An
+ * ambient async context did this before; keeping one turns on Node's promise hooks for the whole process,
+ * 4-7 % of the bot's CPU (issue 17).
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { sql } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { auditEvents, strangerActivity } from "../db/schema";
@@ -23,15 +27,10 @@ export const NOISE_ACTIONS: ReadonlySet<string> = new Set([
 /** Days stranger_activity rows are kept (the retention job deletes older ones). */
 export const STRANGER_NOISE_DAYS = 90;
 
-const scope = new AsyncLocalStorage<{ telegramId: number }>();
-
-/** Runs fn as the handling of an update from a stranger with this Telegram id. */
-export function asStranger<R>(telegramId: number, fn: () => R): R {
-  return scope.run({ telegramId }, fn);
+/** The Telegram account of a stranger whose update caused what is audited. */
+export interface Stranger {
+  telegramId: number;
 }
-
-/** The stranger whose update is being handled, if any. */
-export const currentStranger = (): { telegramId: number } | undefined => scope.getStore();
 
 /**
  * Counts one event of a stranger: the day's row is created or incremented; creating it also writes the one

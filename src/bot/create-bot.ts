@@ -23,7 +23,7 @@ import { officialsFeature } from "./features/officials";
 import { openCaseFeature } from "./features/open-case";
 import { startFeature } from "./features/start";
 import { studentFeature } from "./features/student";
-import { conversationIdentity, identityMiddleware } from "./middleware/identity";
+import { conversationIdentity, identityMiddleware, type PerUpdate } from "./middleware/identity";
 import { retryDroppedConnections } from "./reply-retry";
 
 export { CONVERSATION_VERSION } from "../db/conversation-storage";
@@ -93,9 +93,11 @@ export function createBot(
     });
   }
   // Conversation state is saved only when the whole update succeeds (a failure keeps the draft); it is read
-  // with the identity, in the same statement (issue 17), and handed to the storage for this update.
-  const storage = perUpdateStorage(conversationStorage(deps.db, deps.clock));
-  root.use(identityMiddleware(deps, { key: storageKey, hand: storage.prefetched }));
+  // with the identity, in the same statement (issue 17), and handed to the storage for this update. What
+  // an update holds is found by its chat (the storage key): one update per chat at a time, as above.
+  const storage = perUpdateStorage(conversationStorage(deps.db, deps.clock), storageKey);
+  const update: PerUpdate = { key: storageKey, hand: storage.prefetched, identities: new Map() };
+  root.use(identityMiddleware(deps, update));
   root.use(storage.commit);
   root.use(
     conversations<BotContext, BaseContext>({
@@ -114,7 +116,7 @@ export function createBot(
           ctx.api.config.use(retryDroppedConnections({ log: deps.log }));
           await next();
         },
-        conversationIdentity(deps),
+        conversationIdentity(deps, update),
       ],
     }),
   );

@@ -9,7 +9,7 @@
  * to the learner (D6); sending back keeps the case open and the decision step pending.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { audit } from "../audit";
+import { audit, type Stranger } from "../audit";
 import type { Db, Executor } from "../db/client";
 import { caseSteps, cases, officials, students } from "../db/schema";
 import { type LearnerNotice, opinionNotice } from "../messages/notices";
@@ -59,6 +59,8 @@ export interface ActInput {
   action: string;
   actor: Actor;
   input?: Partial<Record<InputKind, string>>;
+  /** Pressed by a stranger (the bot knows): a refusal is counted as their noise, issue 12.17. */
+  stranger?: Stranger;
 }
 
 export type AccessResult =
@@ -192,7 +194,7 @@ export function validateInput(kind: InputKind, text: string, today: LocalDate, n
 /** A refused or stale press changes nothing but is recorded. */
 export async function auditRefusal(
   db: Executor,
-  cmd: Pick<ActInput, "stepId" | "action" | "actor">,
+  cmd: Pick<ActInput, "stepId" | "action" | "actor" | "stranger">,
   refusal: Exclude<AccessResult, { status: "ok" }>,
   now: Date,
 ): Promise<void> {
@@ -204,6 +206,7 @@ export async function auditRefusal(
     actorOfficialId: cmd.actor.officialId,
     caseId: "caseId" in refusal ? refusal.caseId : null,
     details: { stepId: cmd.stepId, action: cmd.action, result: refusal.status },
+    stranger: cmd.stranger,
   });
 }
 

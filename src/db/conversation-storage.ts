@@ -4,7 +4,6 @@
  * db/, because both the bot (which runs the conversations) and the jobs (which drop idle drafts,
  * src/jobs/drafts.ts) read it: the jobs need nothing from the bot.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { ConversationData, VersionedState } from "@grammyjs/conversations";
 import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock";
@@ -82,19 +81,31 @@ interface Prefetched {
  * that update takes it. It was read inside the same per-chat order (and webhook mode's lock) as the read it
  * replaces, a moment earlier in the same update: the same value. Any other key, a second read, or an update
  * with nothing handed over reads the database as before.
+ *
+ * What an update holds is found by its storage key (`keyOf`, the plugin's getStorageKey: the chat), the
+ * only key the plugin reads and writes in that update, and the one the adapter is called with. The bot
+ * handles one update per chat at a time (sequentialize, src/bot/create-bot.ts), so a key names one update:
+ * `commit` sets its entry for the rest of the update and removes it in a `finally`, thrown or not. An
+ * update without a key (no chat: an inline query) holds nothing; the plugin has no conversation there.
+ * Not an ambient async context: keeping one turns on Node's promise hooks for the whole process, 4-7 % of
+ * the bot's CPU (issue 17).
  */
-export function perUpdateStorage(inner: ConversationAdapter) {
+export function perUpdateStorage<C extends object>(
+  inner: ConversationAdapter,
+  keyOf: (ctx: C) => string | undefined,
+) {
   type Op = { kind: "write"; state: State } | { kind: "delete" };
-  interface Scope {
+  interface Held {
     ops: Map<string, Op>;
     prefetched: Prefetched | undefined;
   }
-  const held = new AsyncLocalStorage<Scope>();
+  /** The updates being handled, by storage key. */
+  const held = new Map<string, Held>();
   /** Handed over for an update (keyed by its context object), taken by that update's `commit`. */
-  const handed = new WeakMap<object, Prefetched>();
+  const handed = new WeakMap<C, Prefetched>();
   const adapter: ConversationAdapter = {
     async read(key) {
-      const scope = held.getStore();
+      const scope = held.get(key);
       const op = scope?.ops.get(key);
       if (op) return op.kind === "write" ? op.state : undefined;
       const pre = scope?.prefetched;
@@ -105,28 +116,37 @@ export function perUpdateStorage(inner: ConversationAdapter) {
       return inner.read(key);
     },
     async write(key, state) {
-      const ops = held.getStore()?.ops;
+      const ops = held.get(key)?.ops;
       if (ops) ops.set(key, { kind: "write", state });
       else await inner.write(key, state);
     },
     async delete(key) {
-      const ops = held.getStore()?.ops;
+      const ops = held.get(key)?.ops;
       if (ops) ops.set(key, { kind: "delete" });
       else await inner.delete(key);
     },
   };
   /** The stored value of `key` as read earlier in this update (null: none stored). */
-  const prefetched = (ctx: object, key: string, value: string | null): void => {
+  const prefetched = (ctx: C, key: string, value: string | null): void => {
     handed.set(ctx, { key, value });
   };
   /** Middleware installed before the conversations plugin. */
-  const commit = async (ctx: object, next: () => Promise<void>) => {
-    const scope: Scope = { ops: new Map(), prefetched: handed.get(ctx) };
+  const commit = async (ctx: C, next: () => Promise<void>) => {
+    const pre = handed.get(ctx);
     handed.delete(ctx);
-    await held.run(scope, next); // throws: nothing is applied
-    for (const [key, op] of scope.ops) {
-      if (op.kind === "write") await inner.write(key, op.state);
-      else await inner.delete(key);
+    const key = keyOf(ctx);
+    if (key === undefined) return next();
+    if (held.has(key)) throw new Error("two updates of one chat handled at once");
+    const scope: Held = { ops: new Map(), prefetched: pre };
+    held.set(key, scope);
+    try {
+      await next(); // throws: nothing is applied
+    } finally {
+      held.delete(key);
+    }
+    for (const [k, op] of scope.ops) {
+      if (op.kind === "write") await inner.write(k, op.state);
+      else await inner.delete(k);
     }
   };
   return { adapter, commit, prefetched };

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
-import { audit } from "../audit";
+import { audit, type Stranger } from "../audit";
 import { sendWaitingTasks } from "../cases/no-holder";
 import type { Db, Executor } from "../db/client";
 import { invites, officials, students, users } from "../db/schema";
@@ -71,7 +71,14 @@ export type RedeemResult =
  */
 export type Redeemer = number | { telegramId: number };
 
-export async function redeemInvite(db: Db, token: string, who: Redeemer, now: Date): Promise<RedeemResult> {
+export async function redeemInvite(
+  db: Db,
+  token: string,
+  who: Redeemer,
+  now: Date,
+  /** The redeemer is a stranger (the bot knows; they may have a users row): refusals are their noise. */
+  stranger?: Stranger,
+): Promise<RedeemResult> {
   const knownUserId = typeof who === "number" ? who : null;
   if (!TOKEN_RE.test(token)) return { ok: false, reason: "invalid", messageKey: "invite.invalid" };
   const tokenHash = hashToken(token);
@@ -86,6 +93,7 @@ export async function redeemInvite(db: Db, token: string, who: Redeemer, now: Da
         actorUserId: knownUserId,
         institutionId: inv?.institutionId ?? null,
         details: { reason, inviteId: inv?.id ?? null },
+        stranger,
       });
       return { ok: false as const, reason, messageKey };
     };

@@ -13,6 +13,7 @@ import { stepAction, stepChoice } from "../../messages/callbacks";
 import { inlineMarkup, stepChoiceKeyboard } from "../../messages/keyboards";
 import { localDateOf } from "../../rules";
 import type { BotContext, ConvContext } from "../context";
+import { strangerOf } from "../middleware/identity";
 
 export const STEP_INPUT_CONVERSATION = "stepInput";
 
@@ -48,6 +49,7 @@ export async function stepInputConversation(conversation: Conv, ctx: ConvContext
         action: args.action,
         actor: { userId: outer.identity.userId!, officialId: outer.identity.official?.id ?? null },
         input: values,
+        stranger: strangerOf(outer.identity),
       },
       outer.deps.clock(),
     ),

@@ -30,6 +30,7 @@ import { loadCalendar } from "../../people/calendar-store";
 import type { BotContext } from "../context";
 import { OPEN_CASE_CONVERSATION } from "../conversations/open-case";
 import { STEP_INPUT_CONVERSATION, type StepInputArgs } from "../conversations/step-input";
+import { strangerOf } from "../middleware/identity";
 import { replyFitted } from "../reply";
 import { privateOnly } from "./private-only";
 
@@ -41,11 +42,12 @@ officialsFeature.callbackQuery(stepAction.filter, async (ctx) => {
   const { stepId, action } = stepAction.unpack(ctx.callbackQuery.data)!;
   const { userId, official } = ctx.identity;
   const actor = { userId: userId ?? -1, officialId: official?.id ?? null };
+  const stranger = strangerOf(ctx.identity); // a refusal is then counted as noise (issue 12.17)
   const now = ctx.deps.clock();
   const access = await checkAccess(ctx.deps.db, stepId, action, actor, now);
   if (access.status !== "ok") {
     // Refused or stale: recorded in the audit trail, nothing changes.
-    await auditRefusal(ctx.deps.db, { stepId, action, actor }, access, now);
+    await auditRefusal(ctx.deps.db, { stepId, action, actor, stranger }, access, now);
     return ctx.answerCallbackQuery({ text: actResultText(ctx.t, access, "toast"), show_alert: true });
   }
   if (access.inputs.length > 0) {
@@ -90,16 +92,17 @@ officialsFeature.callbackQuery(stepConfirm.filter, async (ctx) => {
   const { stepId, action } = stepConfirm.unpack(ctx.callbackQuery.data)!;
   const { userId, official } = ctx.identity;
   const actor = { userId: userId ?? -1, officialId: official?.id ?? null };
+  const stranger = strangerOf(ctx.identity); // a refusal is then counted as noise (issue 12.17)
   const now = ctx.deps.clock();
   // The press is checked again: the step may have been done, the role handed over, the case closed.
   const access = await checkAccess(ctx.deps.db, stepId, action, actor, now);
   if (access.status !== "ok" || access.inputs.length > 0) {
     const refusal = access.status === "ok" ? ({ status: "not_allowed" } as const) : access;
-    await auditRefusal(ctx.deps.db, { stepId, action, actor }, refusal, now);
+    await auditRefusal(ctx.deps.db, { stepId, action, actor, stranger }, refusal, now);
     await ctx.editMessageReplyMarkup().catch(() => {});
     return ctx.answerCallbackQuery({ text: actResultText(ctx.t, refusal, "toast"), show_alert: true });
   }
-  const result = await act(ctx.deps.db, { stepId, action, actor }, now);
+  const result = await act(ctx.deps.db, { stepId, action, actor, stranger }, now);
   await ctx.answerCallbackQuery({ text: actResultText(ctx.t, result, "toast") });
   // The question becomes the outcome, without buttons (a second tap would find nothing to press).
   await ctx

@@ -10,6 +10,7 @@ import { groundsOpenableBy, localDateOf } from "../../rules";
 import { installChatMenu } from "../commands";
 import type { BotContext } from "../context";
 import { refreshDashboardButton } from "../menu-button";
+import { strangerOf } from "../middleware/identity";
 import { chooseLanguage } from "./language";
 import { showCase } from "./officials";
 
@@ -66,7 +67,8 @@ privateChats.command("start", async (ctx) => {
   } else if (payload) {
     // A stranger has no users row yet: redeemInvite makes it only when the invite binds (issue 12.17).
     const who = ctx.identity.userId ?? { telegramId: ctx.from.id };
-    const res = await redeemInvite(ctx.deps.db, payload, who, ctx.deps.clock());
+    const stranger = strangerOf(ctx.identity); // a refusal is then counted as noise (issue 12.17)
+    const res = await redeemInvite(ctx.deps.db, payload, who, ctx.deps.clock(), stranger);
     if (!res.ok) {
       await ctx.reply(ctx.t(res.messageKey), { parse_mode: "HTML" });
       return;
