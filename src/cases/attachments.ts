@@ -158,10 +158,25 @@ export async function attachmentCount(
 
 /** D8: the file ids and names of a purged case are cleared (what the documents were stays). */
 export async function purgeAttachments(tx: Executor, caseId: number): Promise<number> {
+  return (await purgeAttachmentsOf(tx, [caseId])).get(caseId) ?? 0;
+}
+
+/** purgeAttachments for many cases in one statement (the retention purge's chunks); files cleared per case. */
+export async function purgeAttachmentsOf(
+  tx: Executor,
+  caseIds: readonly number[],
+): Promise<Map<number, number>> {
   const rows = await tx
     .update(caseAttachments)
     .set({ fileId: null, fileUniqueId: null, fileName: null })
-    .where(and(eq(caseAttachments.caseId, caseId), isNotNull(caseAttachments.fileUniqueId)))
-    .returning({ id: caseAttachments.id });
-  return rows.length;
+    .where(
+      and(
+        sql`${caseAttachments.caseId} = any(${`{${caseIds.join(",")}}`}::int[])`,
+        isNotNull(caseAttachments.fileUniqueId),
+      ),
+    )
+    .returning({ caseId: caseAttachments.caseId });
+  const counts = new Map<number, number>();
+  for (const r of rows) counts.set(r.caseId, (counts.get(r.caseId) ?? 0) + 1);
+  return counts;
 }

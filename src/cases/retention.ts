@@ -10,30 +10,45 @@
  * (step_messages; the copies in officials' chats are edited into the stub), the learner's conversation
  * drafts (conversation_state of the learner's chat last touched before the case ended) and the stored
  * versions of the report (report_versions). When the learner has no other case, the learner is
- * pseudonymised too (issue 12.10, pseudonymiseLearner): the roster entry, the Telegram account's users row,
+ * pseudonymised too (issue 12.10, pseudonymiseLearners): the roster entry, the Telegram account's users row,
  * the chat id and the sent texts that name them, so the ids the audit trail keeps join to nothing personal.
  * Kept: the anonymised record (institution, ground, category, rules edition, state, dates, step timings) and
  * the audit skeleton.
  *
- * One transaction per case, claimed with a conditional UPDATE … WHERE purged_at IS NULL RETURNING, so two
- * runners never purge (or audit) a case twice.
+ * Set-based (issue 17: 10,000 cases in ≤ 2 s; one transaction of ~30 statements per case took 44–100 s, the
+ * chunks take about 10 s, half of it the read of the outbox for names: docs/performance-2026-11.md §8).
+ * purgeExpired purges the cases in chunks of PURGE_CHUNK, one transaction each (purgeChunk), every step one
+ * statement over the chunk's ids (`= any($1)`, jsonb_to_recordset, UPDATE … FROM), the audit one auditMany.
+ * purgeCase is the same code with a chunk of one. A chunk leaves the database as purging its cases one
+ * after another in the chunk's order would, with the same audit payloads: a learner with several cases in
+ * the chunk is pseudonymised by the last of them (the earlier ones saw a later case: "other_case"); a
+ * learner's draft goes with the first case whose end it predates; a sent text naming a learner counts for
+ * the first learner in the order whose name it holds, unless one of the chunk's earlier (or the same) cases
+ * had stubbed it as its own message already (textsStubbedBy). Two learners sharing one Telegram account, or
+ * a learner whose chat holds messages of a later case of the chunk (a learner who is also an official),
+ * would make the order matter in ways one statement cannot follow: such a chunk is purged case by case
+ * (Entangled).
  *
- * Issue 17: finding the sent texts that name a learner is a substring search of every text in the outbox.
- * Done per learner it read the whole outbox once or twice per case (some 200 ms a case at 300,000 rows);
- * purgeExpired now reads it once per run, before the cases' transactions, matching every learner's name
- * and number at once (NamedMessages), and each case's transaction re-checks only the rows found plus
- * those written since. The other lookups go through indexes (migration 0009).
+ * Each case is claimed with a conditional UPDATE … WHERE purged_at IS NULL (rows locked in id order), so two
+ * runners never purge (or audit) a case twice. A chunk is all or nothing: when its transaction fails,
+ * purgeExpired purges that chunk's cases one by one, so one bad case is left whole (and reported through
+ * onError) and the others are purged.
+ *
+ * Finding the sent texts that name a learner is a substring search of every text in the outbox.
+ * purgeExpired reads the outbox once per run, before the chunks, matching every learner's name and number
+ * at once (NamedMessages), and each chunk re-checks only the rows found plus those written since; a run of
+ * fewer than NAME_SCAN_FROM cases searches in SQL instead, in one scan for all its names. The other lookups
+ * go through indexes (migration 0009).
  */
-import { and, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { audit } from "../audit";
+import { and, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { type AuditEntry, auditMany } from "../audit";
 import { STRANGER_NOISE_DAYS } from "../audit/stranger";
 import { type Db, type Executor, rowsOf } from "../db/client";
 import {
   caseSteps,
   cases,
-  conversationState,
   invites,
-  officials,
   outbox,
   stepMessages,
   strangerActivity,
@@ -52,7 +67,7 @@ import {
   retentionEndsOn,
   retentionStartsOn,
 } from "../rules";
-import { purgeAttachments } from "./attachments";
+import { purgeAttachmentsOf } from "./attachments";
 
 export interface PurgedCase {
   caseId: number;
@@ -74,6 +89,9 @@ export const PURGED_CASE_FIELDS = [
   "order_number",
 ] as const;
 
+/** Cases purged in one transaction by purgeExpired. */
+export const PURGE_CHUNK = 1000;
+
 /** The day a case row's retention counts from (D8), or null while it runs. */
 const startOf = (c: { state: string; closedAt: Date | null }): LocalDate | null =>
   retentionStartsOn(c.state, c.closedAt ? localDateOf(c.closedAt) : null);
@@ -91,54 +109,113 @@ export async function pruneStrangerNoise(db: Executor, now: Date): Promise<numbe
   return gone.length;
 }
 
+export interface PurgeOptions {
+  /** At most this many cases (the oldest ids first). */
+  limit?: number;
+  /** From this many cases on, the learners' names are found in one read of the outbox (NAME_SCAN_FROM). */
+  nameScanFrom?: number;
+  /** Cases per transaction (PURGE_CHUNK). */
+  chunk?: number;
+  /**
+   * A case that could not be purged (its transaction failed): it is left whole and the others are purged.
+   * Without it, purgeExpired throws once every other case is purged.
+   */
+  onError?: (caseId: number, err: unknown) => void;
+}
+
 /** Purges every case whose retention is over at `now`; returns the cases purged by this call. */
-export async function purgeExpired(
-  db: Db,
-  now: Date,
-  opts: { limit?: number; nameScanFrom?: number } = {},
-): Promise<PurgedCase[]> {
+export async function purgeExpired(db: Db, now: Date, opts: PurgeOptions = {}): Promise<PurgedCase[]> {
   await pruneStrangerNoise(db, now);
-  // A year is at least 365 days, so a case that ended on or after today − 365 days is never over: prefilter
-  // in SQL (ended states only, by closed_at), decide with the rule.
-  const cutoff = addCalendarDays(localDateOf(now), -365);
-  const candidates = (
-    await db
-      .select({ id: cases.id, state: cases.state, closedAt: cases.closedAt })
-      .from(cases)
-      .where(
-        and(
-          isNull(cases.purgedAt),
-          inArray(cases.state, [...ENDED_CASE_STATES]),
-          lt(cases.closedAt, dueInstant(cutoff)),
-        ),
-      )
-      .orderBy(cases.id)
-      .limit(opts.limit ?? 10_000)
-  ).filter((c) => {
-    const from = startOf(c);
-    return from !== null && isRetentionOver(from, now);
-  });
-  // A day's purge is a few cases: each searched through the outbox by itself costs less than one read of
-  // the whole outbox (~2 s at 300,000 rows), which pays off from about ten learners on.
+  const candidates = await expiredCases(db, now, opts.limit ?? 10_000);
+  // A day's purge is a few cases: their names searched in SQL (one scan of the outbox, ~0.15 s a name) cost
+  // less than one read of the whole outbox into node (2–5 s at 300,000 rows), which pays off from about ten
+  // learners on.
   const named =
     candidates.length >= (opts.nameScanFrom ?? NAME_SCAN_FROM)
-      ? await findNamedMessages(
-          db,
-          candidates.map((c) => c.id),
-        )
+      ? await findNamedMessages(db, candidates)
       : undefined;
+  const size = Math.max(1, opts.chunk ?? PURGE_CHUNK);
   const purged: PurgedCase[] = [];
-  for (const [i, c] of candidates.entries()) {
-    if (named && i > 0 && i % EXTEND_EVERY === 0) await named.extend(db);
-    const done = await purgeCase(db, c.id, now, named);
-    if (done) purged.push(done);
+  const failed: { caseId: number; err: unknown }[] = [];
+  const fail = (caseId: number, err: unknown) => {
+    failed.push({ caseId, err });
+    opts.onError?.(caseId, err);
+  };
+  for (let i = 0; i < candidates.length; i += size) {
+    // The rows written since the last read (the previous chunk's edits among them), so that the chunk's
+    // search of newer rows stays short.
+    if (named && i > 0) await named.extend(db);
+    purged.push(...(await purgeChunkOrEach(db, candidates.slice(i, i + size), now, named, fail)));
+  }
+  if (failed.length > 0 && !opts.onError)
+    throw new Error(`purge: ${failed.length} case(s) left whole: ${failed.map((f) => f.caseId).join(", ")}`, {
+      cause: failed[0]!.err,
+    });
+  return purged;
+}
+
+/**
+ * The cases whose retention is over, oldest id first. A year is at least 365 days, so a case that ended on
+ * or after today − 365 days is never over: prefiltered in SQL (ended states only, by closed_at), decided
+ * with the rule.
+ */
+async function expiredCases(db: Db, now: Date, limit: number): Promise<number[]> {
+  const cutoff = addCalendarDays(localDateOf(now), -365);
+  const rows = await db
+    .select({ id: cases.id, state: cases.state, closedAt: cases.closedAt })
+    .from(cases)
+    .where(
+      and(
+        isNull(cases.purgedAt),
+        inArray(cases.state, [...ENDED_CASE_STATES]),
+        lt(cases.closedAt, dueInstant(cutoff)),
+      ),
+    )
+    .orderBy(cases.id)
+    .limit(limit);
+  return rows
+    .filter((c) => {
+      const from = startOf(c);
+      return from !== null && isRetentionOver(from, now);
+    })
+    .map((c) => c.id);
+}
+
+/**
+ * One chunk in one transaction; if that fails (a bad case, a deadlock, Entangled), its cases again, each in
+ * its own transaction, so that one bad case is left whole and the others are purged.
+ */
+async function purgeChunkOrEach(
+  db: Db,
+  chunk: readonly number[],
+  now: Date,
+  named: NamedMessages | undefined,
+  fail: (caseId: number, err: unknown) => void,
+): Promise<PurgedCase[]> {
+  try {
+    return await purgeChunk(db, chunk, now, named);
+  } catch (err) {
+    if (chunk.length === 1) {
+      fail(chunk[0]!, err);
+      return [];
+    }
+  }
+  const purged: PurgedCase[] = [];
+  for (const id of chunk) {
+    try {
+      const done = await purgeCase(db, id, now, named);
+      if (done) purged.push(done);
+    } catch (err) {
+      fail(id, err);
+    }
   }
   return purged;
 }
 
 /**
- * Purges one case if its retention is over and nobody purged it yet; null otherwise. `named`: the outbox
- * rows already known to name its learner (purgeExpired); without it the learner is searched in every text.
+ * Purges one case if its retention is over and nobody purged it yet; null otherwise. A chunk of one: the
+ * same statements as purgeExpired's chunks. `named`: the outbox rows already known to name its learner
+ * (purgeExpired); without it the learner is searched in every text.
  */
 export async function purgeCase(
   db: Db,
@@ -146,103 +223,116 @@ export async function purgeCase(
   now: Date,
   named?: NamedMessages,
 ): Promise<PurgedCase | null> {
+  const [done] = await purgeChunk(db, [caseId], now, named);
+  return done ?? null;
+}
+
+/**
+ * The chunk's cases interact in a way its set-based statements do not follow (see the header): the chunk is
+ * purged case by case instead. Never thrown for a chunk of one.
+ */
+class Entangled extends Error {}
+
+/** A claimed case: its place in the chunk's order and what it was before the claim. */
+interface Claimed {
+  id: number;
+  pos: number;
+  institutionId: number;
+  state: string;
+  studentId: number | null;
+  from: LocalDate;
+}
+
+/** A learner to pseudonymise, by the case at `pos` (the last of theirs in the chunk). */
+interface Learner {
+  pos: number;
+  entry: typeof students.$inferSelect;
+  /** Still studying: the case did not end in expulsion (closed). */
+  enrolled: boolean;
+  account: typeof users.$inferSelect | undefined;
+}
+
+/** A copy of a task message of the chunk (step_messages), by the position of its case. */
+interface Copy {
+  stepId: number;
+  chatId: number;
+  messageId: number;
+  caseId: number;
+  pos: number;
+}
+
+/** The chunk's cases whose retention is over, purged in one transaction, in the order given. */
+async function purgeChunk(
+  db: Db,
+  caseIds: readonly number[],
+  now: Date,
+  named: NamedMessages | undefined,
+): Promise<PurgedCase[]> {
   const stub = purgeStub();
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({
-        state: cases.state,
-        closedAt: cases.closedAt,
-        purgedAt: cases.purgedAt,
-        studentId: cases.studentId,
-      })
-      .from(cases)
-      .where(eq(cases.id, caseId));
-    const from = row ? startOf(row) : null;
-    if (!row?.closedAt || from === null || row.purgedAt || !isRetentionOver(from, now)) return null;
-    const [claimed] = await tx
-      .update(cases)
-      .set({
-        reasons: null,
-        phone: null,
-        studentSnapshot: null,
-        studentId: null,
-        outcomeReason: null,
-        orderNumber: null,
-        facts: {}, // issue 16: the foreign organisation, the debt period
-        purgedAt: now,
-      })
-      // The state is checked again: a case reopened since the read above is running and never purged.
-      .where(and(eq(cases.id, caseId), isNull(cases.purgedAt), eq(cases.state, row.state)))
-      .returning({ id: cases.id, institutionId: cases.institutionId });
-    if (!claimed) return null;
+    // The planner's estimates over jsonb_to_recordset are high enough to have these statements JIT-compiled,
+    // which took longer (up to 0.25 s each) than running them.
+    await tx.execute(sql`SET LOCAL jit = off`);
+    const chunk = await claimCases(tx, caseIds, now);
+    if (chunk.length === 0) return [];
+    const ids = chunk.map((c) => c.id);
+    const posOf = new Map(chunk.map((c) => [c.id, c.pos]));
 
     const steps = await tx
       .update(caseSteps)
       .set({ result: null })
-      .where(eq(caseSteps.caseId, caseId))
-      .returning({ id: caseSteps.id });
-    const stepIds = steps.map((s) => s.id);
-    const copies = stepIds.length
-      ? await tx
-          .select({ chatId: stepMessages.chatId, messageId: stepMessages.messageId })
-          .from(stepMessages)
-          .where(inArray(stepMessages.stepId, stepIds))
-      : [];
+      .where(anyOf(caseSteps.caseId, ids))
+      .returning({ id: caseSteps.id, caseId: caseSteps.caseId });
+    const stepPos = new Map(steps.map((s) => [s.id, posOf.get(s.caseId)!]));
+    const copies = await copiesOf(tx, steps, posOf);
 
-    // The case's messages, whatever their state (pending, sent, failed, cancelled): those written for it
-    // (case_id), its task messages (step_id) and the edits of its task messages into status lines (chat and
-    // message id of a copy). The whole payload is replaced (text, buttons, any other field), keeping only
-    // the message id an edit needs to be matched.
-    const edits = copies.map((c) => sql`(${c.chatId}::bigint, ${String(c.messageId)}::text)`);
-    const mine = or(
-      eq(outbox.caseId, caseId),
-      stepIds.length ? inArray(outbox.stepId, stepIds) : undefined,
-      edits.length
-        ? sql`(${outbox.method} = 'editMessageText' AND (${outbox.chatId}, ${outbox.payload}->>'message_id') IN (${sql.join(edits, sql`, `)}))`
-        : undefined,
-    );
-    const stubbed = await tx
-      .update(outbox)
-      .set({
-        payload: sql`jsonb_strip_nulls(jsonb_build_object('text', ${stub}::text, 'message_id', ${outbox.payload}->'message_id'))`,
-        state: sql`CASE WHEN ${outbox.state} = 'pending' THEN 'cancelled' ELSE ${outbox.state} END`,
-      })
-      .where(mine)
-      .returning({ id: outbox.id });
-    if (stepIds.length) await tx.delete(stepMessages).where(inArray(stepMessages.stepId, stepIds));
-    // The copies still shown in officials' chats lose their text and buttons too.
-    if (copies.length) {
-      await tx.insert(outbox).values(
-        copies.map((c) => ({
-          chatId: c.chatId,
-          method: "editMessageText" as const,
-          payload: { message_id: c.messageId, text: stub },
-          caseId,
-          nextAttemptAt: now,
-        })),
+    // The learners are read, and their names searched, before any of the chunk's texts is stubbed: a case
+    // purged alone would have seen the later cases' messages as they were.
+    const { outcomes, learners } = await learnersOf(tx, chunk);
+    const nameHits = await stubNamingTexts(tx, learners, stub, named, {
+      caseIds: ids,
+      stepIds: steps.map((s) => s.id),
+    });
+    const own = await stubCaseMessages(tx, chunk, steps, copies, stub);
+    checkSeparate(learners, [...own.chats, ...copies.map((c) => ({ pos: c.pos, chat: c.chatId }))]);
+    if (steps.length > 0)
+      await tx.delete(stepMessages).where(
+        anyOf(
+          stepMessages.stepId,
+          steps.map((s) => s.id),
+        ),
       );
+    await editCopiesIntoStub(tx, copies, stub, now);
+
+    const drafts = await purgeLearnerDrafts(tx, chunk);
+    const versions = await purgeReportVersions(tx, ids);
+    const attachments = await purgeAttachmentsOf(tx, ids);
+    const accounts = await pseudonymiseLearners(tx, learners, now);
+    const texts = textsStubbedBy(nameHits, posOf, stepPos, copies);
+    for (const l of learners) {
+      const a = accounts.get(l.pos)!;
+      outcomes.set(l.pos, {
+        outcome: "pseudonymised",
+        enrolled: l.enrolled,
+        userRow: a.userRow,
+        outboxChatsCleared: a.outboxChatsCleared,
+        outboxTextsStubbed: texts.get(l.pos) ?? 0,
+      });
     }
 
-    const drafts = await purgeLearnerDrafts(tx, row.studentId, row.closedAt);
-    const reportVersions = await purgeReportVersions(tx, caseId);
-    const attachments = await purgeAttachments(tx, caseId);
-    const learner =
-      row.studentId === null
-        ? { outcome: "no_entry" as const }
-        : await pseudonymiseLearner(tx, row.studentId, row.state, now, stub, named);
-
-    const retentionEndedOn = retentionEndsOn(from);
-    await audit(tx, {
+    const stepsOf = countBy(steps, (s) => posOf.get(s.caseId)!);
+    const copiesOfCase = countBy(copies, (c) => c.pos);
+    const entries: AuditEntry[] = chunk.map((c) => ({
       at: now,
       action: "case.purged",
-      institutionId: claimed.institutionId,
-      caseId,
+      institutionId: c.institutionId,
+      caseId: c.id,
       after: { purged: true },
       details: {
         cite: RETENTION_CITE,
-        state: row.state,
-        endedOn: from,
-        retentionEndedOn,
+        state: c.state,
+        endedOn: c.from,
+        retentionEndedOn: retentionEndsOn(c.from),
         fields: [
           ...PURGED_CASE_FIELDS,
           "case_steps.result",
@@ -252,23 +342,158 @@ export async function purgeCase(
           "report_versions",
           "case_attachments.file_id",
         ],
-        steps: stepIds.length,
-        outboxStubbed: stubbed.length,
-        copiesEdited: copies.length,
-        conversationDrafts: drafts,
-        reportVersions,
-        attachments,
-        learner,
+        steps: stepsOf.get(c.pos) ?? 0,
+        outboxStubbed: own.stubbed.get(c.pos) ?? 0,
+        copiesEdited: copiesOfCase.get(c.pos) ?? 0,
+        conversationDrafts: drafts.get(c.pos) ?? 0,
+        reportVersions: versions.get(c.id) ?? 0,
+        attachments: attachments.get(c.id) ?? 0,
+        learner: outcomes.get(c.pos)!,
       },
-    });
-    return {
-      caseId,
-      institutionId: claimed.institutionId,
-      state: row.state,
-      endedOn: from,
-      retentionEndedOn,
-    };
+    }));
+    await auditMany(tx, entries);
+    return chunk.map((c) => ({
+      caseId: c.id,
+      institutionId: c.institutionId,
+      state: c.state,
+      endedOn: c.from,
+      retentionEndedOn: retentionEndsOn(c.from),
+    }));
   });
+}
+
+/**
+ * The cases whose retention is over, claimed: their personal fields cleared and purged_at set, on the
+ * condition that nobody purged them and their state is still the one read (a case reopened since is running
+ * and never purged). The rows are locked in id order: two runners on the same cases wait for each other
+ * (the second then finds them purged) rather than deadlock on them.
+ */
+async function claimCases(tx: Executor, caseIds: readonly number[], now: Date): Promise<Claimed[]> {
+  const rows = await tx
+    .select({
+      id: cases.id,
+      state: cases.state,
+      closedAt: cases.closedAt,
+      purgedAt: cases.purgedAt,
+      studentId: cases.studentId,
+    })
+    .from(cases)
+    .where(anyOf(cases.id, caseIds));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const due = caseIds.flatMap((id) => {
+    const row = byId.get(id);
+    const from = row ? startOf(row) : null;
+    if (!row?.closedAt || from === null || row.purgedAt || !isRetentionOver(from, now)) return [];
+    return [{ ...row, from }];
+  });
+  if (due.length === 0) return [];
+  // The personal fields, and the facts (issue 16: the foreign organisation, the debt period).
+  const cleared = sql.raw(PURGED_CASE_FIELDS.map((f) => `${f} = NULL`).join(", "));
+  const claimed = rowsOf<{ id: number; institution_id: number }>(
+    await tx.execute(sql`
+      UPDATE cases c SET ${cleared},
+        facts = '{}'::jsonb,
+        purged_at = ${now.toISOString()}::timestamptz
+      FROM (
+        SELECT x.id FROM cases x
+        JOIN jsonb_to_recordset(${json(due.map((d) => ({ id: d.id, state: d.state })))}) AS w(id int, state text)
+          ON w.id = x.id AND w.state = x.state
+        WHERE x.purged_at IS NULL
+        ORDER BY x.id FOR UPDATE OF x
+      ) l
+      WHERE c.id = l.id
+      RETURNING c.id, c.institution_id`),
+  );
+  const institution = new Map(claimed.map((r) => [Number(r.id), Number(r.institution_id)]));
+  return due
+    .filter((d) => institution.has(d.id))
+    .map((d, pos) => ({
+      id: d.id,
+      pos,
+      institutionId: institution.get(d.id)!,
+      state: d.state,
+      studentId: d.studentId,
+      from: d.from,
+    }));
+}
+
+/** The copies of the chunk's task messages, in the chunk's order (then step, then chat). */
+async function copiesOf(
+  tx: Executor,
+  steps: readonly { id: number; caseId: number }[],
+  posOf: ReadonlyMap<number, number>,
+): Promise<Copy[]> {
+  if (steps.length === 0) return [];
+  const caseOf = new Map(steps.map((s) => [s.id, s.caseId]));
+  const rows = await tx
+    .select({ stepId: stepMessages.stepId, chatId: stepMessages.chatId, messageId: stepMessages.messageId })
+    .from(stepMessages)
+    .where(anyOf(stepMessages.stepId, [...caseOf.keys()]));
+  return rows
+    .map((r) => {
+      const caseId = caseOf.get(r.stepId)!;
+      return { ...r, caseId, pos: posOf.get(caseId)! };
+    })
+    .sort((a, b) => a.pos - b.pos || a.stepId - b.stepId || a.chatId - b.chatId);
+}
+
+/**
+ * The case's messages, whatever their state (pending, sent, failed, cancelled): those written for it
+ * (case_id), its task messages (step_id) and the edits of its task messages into status lines (chat and
+ * message id of a copy). The whole payload is replaced (text, buttons, any other field), keeping only the
+ * message id an edit needs to be matched; unsent ones are cancelled. Returns how many rows each case
+ * matched (a row of two cases counts for both, as when each is purged alone) and the chats they are in.
+ */
+async function stubCaseMessages(
+  tx: Executor,
+  chunk: readonly Claimed[],
+  steps: readonly { id: number; caseId: number }[],
+  copies: readonly Copy[],
+  stub: string,
+): Promise<{ stubbed: Map<number, number>; chats: { pos: number; chat: number }[] }> {
+  const posOf = new Map(chunk.map((c) => [c.id, c.pos]));
+  const byCase = json(chunk.map((c) => ({ id: c.id, pos: c.pos })));
+  const bySteps = json(steps.map((s) => ({ id: s.id, pos: posOf.get(s.caseId)! })));
+  const byCopies = json(copies.map((c) => ({ chat: c.chatId, msg: String(c.messageId), pos: c.pos })));
+  const rows = rowsOf<{ pos: number; chat: string | number; n: number }>(
+    await tx.execute(sql`
+      WITH m AS (
+        SELECT o.id, w.pos, o.chat_id FROM jsonb_to_recordset(${byCase}) AS w(id int, pos int)
+          JOIN outbox o ON o.case_id = w.id
+        UNION
+        SELECT o.id, s.pos, o.chat_id FROM jsonb_to_recordset(${bySteps}) AS s(id int, pos int)
+          JOIN outbox o ON o.step_id = s.id
+        UNION
+        SELECT o.id, e.pos, o.chat_id FROM jsonb_to_recordset(${byCopies}) AS e(chat bigint, msg text, pos int)
+          JOIN outbox o ON o.method = 'editMessageText' AND o.chat_id = e.chat
+            AND (o.payload->>'message_id') = e.msg
+      ), u AS (
+        UPDATE outbox o SET ${STUB_PAYLOAD(stub)},
+          state = CASE WHEN o.state = 'pending' THEN 'cancelled' ELSE o.state END
+        WHERE o.id = any(array(SELECT DISTINCT id FROM m))
+      )
+      SELECT pos, chat_id AS chat, count(*)::int AS n FROM m GROUP BY pos, chat_id`),
+  );
+  const stubbed = new Map<number, number>();
+  for (const r of rows) stubbed.set(r.pos, (stubbed.get(r.pos) ?? 0) + Number(r.n));
+  return { stubbed, chats: rows.map((r) => ({ pos: r.pos, chat: Number(r.chat) })) };
+}
+
+/** The payload of a stubbed message: the stub, and the message id an edit needs to be matched. */
+const STUB_PAYLOAD = (stub: string) =>
+  sql`payload = jsonb_strip_nulls(jsonb_build_object('text', ${stub}::text, 'message_id', o.payload->'message_id'))`;
+
+/** The copies still shown in officials' chats lose their text and buttons too: an edit each, in order. */
+async function editCopiesIntoStub(tx: Executor, copies: readonly Copy[], stub: string, now: Date) {
+  if (copies.length === 0) return;
+  const rows = copies.map((c) => ({ chat: c.chatId, msg: c.messageId, c: c.caseId }));
+  await tx.execute(sql`
+    INSERT INTO outbox (chat_id, method, payload, case_id, next_attempt_at)
+    SELECT r.chat, 'editMessageText', jsonb_build_object('message_id', r.msg, 'text', ${stub}::text), r.c,
+      ${now.toISOString()}::timestamptz
+    FROM ROWS FROM (jsonb_to_recordset(${json(rows)}) AS (chat bigint, msg int, c int))
+      WITH ORDINALITY AS r(chat, msg, c, n)
+    ORDER BY r.n`);
 }
 
 /** What became of the learner's identity when a case of theirs was purged (audited with the purge). */
@@ -289,21 +514,224 @@ export type LearnerPurge =
       outboxTextsStubbed: number;
     };
 
+const OTHER_CASE: LearnerPurge = { outcome: "other_case" };
+
+/**
+ * Who each case's purge pseudonymises (issue 12.10). A learner with no other case (open or still retained;
+ * a purged case no longer names its learner) is pseudonymised by the last of their cases in the chunk; the
+ * earlier ones find that later case ("other_case"), as when purged one by one. The entries and accounts
+ * are locked (in id order). `outcomes` has every case but the learners' own, set once they are done.
+ */
+async function learnersOf(
+  tx: Executor,
+  chunk: readonly Claimed[],
+): Promise<{ outcomes: Map<number, LearnerPurge>; learners: Learner[] }> {
+  const outcomes = new Map<number, LearnerPurge>();
+  const last = new Map<number, Claimed>();
+  for (const c of chunk) {
+    if (c.studentId === null) {
+      outcomes.set(c.pos, { outcome: "no_entry" });
+      continue;
+    }
+    const earlier = last.get(c.studentId);
+    if (earlier) outcomes.set(earlier.pos, OTHER_CASE);
+    last.set(c.studentId, c);
+  }
+  if (last.size === 0) return { outcomes, learners: [] };
+  // The chunk's cases are claimed (no learner any more): a case still naming the learner is another one.
+  const busy = new Set(
+    rowsOf<{ s: number }>(
+      await tx.execute(
+        sql`SELECT DISTINCT student_id AS s FROM cases WHERE ${anyOf(cases.studentId, [...last.keys()])}`,
+      ),
+    ).map((r) => Number(r.s)),
+  );
+  const free = [...last.values()].filter((c) => !busy.has(c.studentId!));
+  for (const c of last.values()) if (busy.has(c.studentId!)) outcomes.set(c.pos, OTHER_CASE);
+  const entries = free.length
+    ? await tx
+        .select()
+        .from(students)
+        .where(
+          anyOf(
+            students.id,
+            free.map((c) => c.studentId!),
+          ),
+        )
+        .orderBy(students.id)
+        .for("update")
+    : [];
+  const entryOf = new Map(entries.map((e) => [e.id, e]));
+  const ready: { c: Claimed; entry: typeof students.$inferSelect }[] = [];
+  for (const c of free) {
+    const entry = entryOf.get(c.studentId!);
+    if (!entry) outcomes.set(c.pos, { outcome: "no_entry" });
+    else if (entry.pseudonymisedAt) outcomes.set(c.pos, OTHER_CASE);
+    else ready.push({ c, entry });
+  }
+  const userIds = ready.flatMap((r) => (r.entry.userId === null ? [] : [r.entry.userId]));
+  // One account bound to two of the chunk's learners: purged one by one, the first rekeys it for the second.
+  if (new Set(userIds).size < userIds.length) throw new Entangled("two learners share a Telegram account");
+  const accounts = userIds.length
+    ? await tx.select().from(users).where(anyOf(users.id, userIds)).orderBy(users.id).for("update")
+    : [];
+  const accountOf = new Map(accounts.map((a) => [a.id, a]));
+  const learners = ready
+    .map(({ c, entry }) => ({
+      pos: c.pos,
+      entry,
+      enrolled: entry.active && c.state !== "closed",
+      account: entry.userId === null ? undefined : accountOf.get(entry.userId),
+    }))
+    .sort((a, b) => a.pos - b.pos);
+  return { outcomes, learners };
+}
+
+/**
+ * Purged one by one, a learner's chat id is cleared before the later cases' messages are stubbed: a
+ * message of a later case in that chat (the learner is also an official) would then be missed by its
+ * edit's match, or its pending state seen. A chunk where that happens is purged case by case.
+ */
+function checkSeparate(learners: readonly Learner[], chats: readonly { pos: number; chat: number }[]) {
+  if (learners.length === 0) return;
+  const latest = new Map<number, number>();
+  for (const c of chats) latest.set(c.chat, Math.max(latest.get(c.chat) ?? -1, c.pos));
+  for (const l of learners)
+    if (l.account && (latest.get(l.account.telegramId) ?? -1) > l.pos)
+      throw new Entangled("a learner's chat holds messages of a later case");
+}
+
+/** An outbox row whose text named one of the chunk's learners, stubbed; `pos`: the first such learner. */
+interface NameHit {
+  id: number;
+  pos: number;
+  caseId: number | null;
+  stepId: number | null;
+  method: string;
+  chatId: number;
+  messageId: string | null;
+}
+
+/**
+ * Sent texts that name a learner the chunk pseudonymises (digests listing several cases carry no case id):
+ * the full name, and for one who left the personal number too (needles under three characters are not
+ * searched). Pending rows are left (their case's purge cancels them, or they are not personal to this case).
+ * With `named`, a needle it knows is searched only in the rows found for it and the rows written after its
+ * read; any other needle in every text.
+ */
+async function stubNamingTexts(
+  tx: Executor,
+  learners: readonly Learner[],
+  stub: string,
+  named: NamedMessages | undefined,
+  own: { caseIds: readonly number[]; stepIds: readonly number[] },
+): Promise<NameHit[]> {
+  const needles = learners.flatMap((l) =>
+    [...new Set([l.entry.fullName, ...(l.enrolled ? [] : [l.entry.personalNumber])])]
+      .filter((n) => n.length >= 3)
+      .map((needle) => ({ needle, pos: l.pos })),
+  );
+  if (needles.length === 0) return [];
+  const known = named ? needles.filter((n) => named.ids.has(n.needle)) : [];
+  const unknown = named ? needles.filter((n) => !named.ids.has(n.needle)) : needles;
+  // Each text is read once (OFFSET 0 keeps the subquery's text from being read again per needle).
+  const texts = (where: SQL) =>
+    sql`(SELECT id, case_id, step_id, method, chat_id, payload->>'text' AS t FROM outbox
+      WHERE ${where} AND state <> 'pending' OFFSET 0) o`;
+  const branches: SQL[] = [];
+  if (known.length > 0) {
+    const k = json(known.map((n) => ({ ...n, ids: named!.ids.get(n.needle) })));
+    branches.push(sql`
+      SELECT o.id, k.pos, o.case_id, o.step_id, o.method, o.chat_id
+      FROM jsonb_to_recordset(${k}) AS k(needle text, pos int, ids bigint[])
+        CROSS JOIN LATERAL unnest(k.ids) AS r(id)
+        JOIN outbox o ON o.id = r.id
+      WHERE o.state <> 'pending' AND strpos(o.payload->>'text', k.needle) > 0`);
+    branches.push(sql`
+      SELECT o.id, k.pos, o.case_id, o.step_id, o.method, o.chat_id FROM ${texts(sql`id > ${named!.upTo}`)}
+        JOIN jsonb_to_recordset(${k}) AS k(needle text, pos int, ids bigint[]) ON strpos(o.t, k.needle) > 0`);
+  }
+  if (unknown.length > 0)
+    branches.push(sql`
+      SELECT o.id, u.pos, o.case_id, o.step_id, o.method, o.chat_id FROM ${texts(sql`true`)}
+        JOIN jsonb_to_recordset(${json(unknown)}) AS u(needle text, pos int) ON strpos(o.t, u.needle) > 0`);
+  const rows = rowsOf<{
+    id: string | number;
+    pos: number;
+    case_id: number | null;
+    step_id: number | null;
+    method: string;
+    chat_id: string | number;
+    message_id: string | null;
+  }>(
+    // The chunk's own messages are left to stubCaseMessages, which stubs them right after: here they are
+    // only counted (textsStubbedBy), not written twice. The rows are few but the planner cannot know it:
+    // `= any(array(…))` makes their update an index lookup.
+    await tx.execute(sql`
+      WITH hit AS (${sql.join(branches, sql` UNION ALL `)}),
+        h AS (SELECT DISTINCT ON (id) * FROM hit ORDER BY id, pos),
+        u AS (
+          UPDATE outbox o SET ${STUB_PAYLOAD(stub)}
+          WHERE o.id = any(array(SELECT id FROM h
+            WHERE NOT coalesce(case_id = any(${ints(own.caseIds)}) OR step_id = any(${ints(own.stepIds)}), false)))
+        )
+      SELECT h.*, CASE WHEN h.method = 'editMessageText'
+        THEN (SELECT x.payload->>'message_id' FROM outbox x WHERE x.id = h.id) END AS message_id
+      FROM h`),
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    pos: r.pos,
+    caseId: r.case_id,
+    stepId: r.step_id,
+    method: r.method,
+    chatId: Number(r.chat_id),
+    messageId: r.message_id,
+  }));
+}
+
+/**
+ * outboxTextsStubbed per learner: a text naming learners counts for the first of them in the chunk's order,
+ * unless a case at or before that place had it as its own message (it was a stub by then).
+ */
+function textsStubbedBy(
+  hits: readonly NameHit[],
+  posOf: ReadonlyMap<number, number>,
+  stepPos: ReadonlyMap<number, number>,
+  copies: readonly Copy[],
+): Map<number, number> {
+  const copyPos = new Map<string, number>();
+  for (const c of copies) {
+    const key = `${c.chatId}:${c.messageId}`;
+    if (!copyPos.has(key)) copyPos.set(key, c.pos);
+  }
+  const out = new Map<number, number>();
+  for (const h of hits) {
+    const own = [
+      h.caseId === null ? undefined : posOf.get(h.caseId),
+      h.stepId === null ? undefined : stepPos.get(h.stepId),
+      h.method === "editMessageText" ? copyPos.get(`${h.chatId}:${h.messageId}`) : undefined,
+    ].filter((p) => p !== undefined);
+    if (h.pos < Math.min(Number.POSITIVE_INFINITY, ...own)) out.set(h.pos, (out.get(h.pos) ?? 0) + 1);
+  }
+  return out;
+}
+
 /** The roster entry as left behind: no name, no number (the id keeps the unique key unique), no rank or group. */
-const PSEUDONYM = (id: number) => ({
-  personalNumber: `PURGED-${id}`,
+const PSEUDONYM = {
+  personalNumber: sql<string>`'PURGED-' || ${students.id}`,
   fullName: "",
   rank: "",
   faculty: "",
   course: "",
   groupName: "",
   sendingUnit: "",
-});
+};
 
 /**
  * Issue 12.10: after the purge nothing may join back to the person. The audit trail keeps actor user ids
  * and, in invite events, roster entry ids; the outbox keeps chat ids (the learner's Telegram id). So, when
- * the learner has no other case (open or still retained; a purged case no longer names its learner):
+ * the learner has no other case (learnersOf):
  *  - the roster entry is pseudonymised (PSEUDONYM, inactive, unlinked, its invites deleted);
  *  - the learner's users row is deleted, or, when the account still needs one (the learner is still
  *    enrolled, or the account is bound to something else), replaced by a new row with a new id: the old
@@ -313,78 +741,80 @@ const PSEUDONYM = (id: number) => ({
  *    to it;
  *  - the learner's chat id is cleared (0) on the messages of their purged cases (and, for one who left, on
  *    every message already sent to them), and every sent message whose text names them is replaced by the
- *    stub (a digest listing several cases, a notice to an administrator).
+ *    stub (stubNamingTexts: a digest listing several cases, a notice to an administrator).
  * A case ending in "closed" is an expulsion (the order was issued): the learner left. Conversation state
  * touched after the case ended stays under purgeLearnerDrafts' rule (the idle-conversation prune drops it);
- * its key, the Telegram id, joins to no users row once the row is gone.
+ * its key, the Telegram id, joins to no users row once the row is gone. Returns, per learner (by position),
+ * what became of the account and how many messages lost the chat id.
  */
-async function pseudonymiseLearner(
+async function pseudonymiseLearners(
   tx: Executor,
-  studentId: number,
-  endedState: string,
+  learners: readonly Learner[],
   now: Date,
-  stub: string,
-  named: NamedMessages | undefined,
-): Promise<LearnerPurge> {
-  const [other] = await tx
-    .select({ id: cases.id })
-    .from(cases)
-    .where(eq(cases.studentId, studentId))
-    .limit(1);
-  if (other) return { outcome: "other_case" };
-  const [s] = await tx.select().from(students).where(eq(students.id, studentId)).for("update");
-  if (!s) return { outcome: "no_entry" };
-  if (s.pseudonymisedAt) return { outcome: "other_case" };
-  const enrolled = s.active && endedState !== "closed";
-  const [account] = s.userId ? await tx.select().from(users).where(eq(users.id, s.userId)).for("update") : [];
-
-  // The chat id on the messages of the learner's purged cases; for one who left, on every sent message.
-  let outboxChatsCleared = 0;
-  if (account) {
-    const cleared = await tx
-      .update(outbox)
-      .set({ chatId: 0 })
-      .where(
-        and(
-          eq(outbox.chatId, account.telegramId),
-          enrolled
-            ? sql`exists (select 1 from ${cases} where ${cases.id} = ${outbox.caseId} and ${cases.purgedAt} is not null)`
-            : sql`${outbox.state} <> 'pending'`,
-        ),
-      )
-      .returning({ id: outbox.id });
-    outboxChatsCleared = cleared.length;
-  }
-  // Sent texts that name the learner (digests listing several cases carry no case id).
-  const needles = [s.fullName, ...(enrolled ? [] : [s.personalNumber])].filter((n) => n.length >= 3);
-  let outboxTextsStubbed = 0;
-  for (const needle of needles) {
-    const stubbed = await tx
-      .update(outbox)
-      .set({
-        payload: sql`jsonb_strip_nulls(jsonb_build_object('text', ${stub}::text, 'message_id', ${outbox.payload}->'message_id'))`,
-      })
-      .where(
-        and(
-          sql`${outbox.state} <> 'pending'`,
-          sql`strpos(${outbox.payload}->>'text', ${needle}::text) > 0`,
-          knownRows(named, needle),
-        ),
-      )
-      .returning({ id: outbox.id });
-    outboxTextsStubbed += stubbed.length;
+): Promise<Map<number, { userRow: "deleted" | "rekeyed" | "none"; outboxChatsCleared: number }>> {
+  const out = new Map(
+    learners.map((l) => [
+      l.pos,
+      { userRow: "none" as "deleted" | "rekeyed" | "none", outboxChatsCleared: 0 },
+    ]),
+  );
+  if (learners.length === 0) return out;
+  const withAccount = learners.filter((l) => l.account);
+  if (withAccount.length > 0) {
+    // The chat id on the messages of the learner's purged cases; for one who left, on every sent message.
+    const l = json(withAccount.map((x) => ({ pos: x.pos, tg: x.account!.telegramId, enrolled: x.enrolled })));
+    const cleared = rowsOf<{ pos: number }>(
+      await tx.execute(sql`
+        UPDATE outbox o SET chat_id = 0
+        FROM jsonb_to_recordset(${l}) AS l(pos int, tg bigint, enrolled boolean)
+        WHERE o.chat_id = l.tg AND CASE WHEN l.enrolled
+          THEN EXISTS (SELECT 1 FROM cases c WHERE c.id = o.case_id AND c.purged_at IS NOT NULL)
+          ELSE o.state <> 'pending' END
+        RETURNING l.pos`),
+    );
+    for (const r of cleared) out.get(r.pos)!.outboxChatsCleared++;
   }
 
-  // The entry: pseudonymised in place (its id is what the audit trail names).
+  // The entries: pseudonymised in place (their ids are what the audit trail names).
+  const entryIds = learners.map((l) => l.entry.id);
   await tx
     .update(students)
-    .set({ ...PSEUDONYM(s.id), userId: null, active: false, pseudonymisedAt: now, updatedAt: now })
-    .where(eq(students.id, s.id));
-  let carriesOn: number | null = null;
-  if (enrolled) {
-    const [fresh] = await tx
-      .insert(students)
-      .values({
+    .set({ ...PSEUDONYM, userId: null, active: false, pseudonymisedAt: now, updatedAt: now })
+    .where(anyOf(students.id, entryIds));
+  const carriesOn = await freshEntries(tx, learners, now);
+
+  // The accounts: a new users row (new id) if still needed, none otherwise. Asked before the entries'
+  // invites go, as each learner's purge would: with only their own and earlier learners' invites gone.
+  const needed = await accountsNeeded(tx, withAccount, carriesOn);
+  await tx.delete(invites).where(anyOf(invites.studentId, entryIds));
+  const gone = withAccount.filter((l) => !needed.has(l.pos));
+  if (gone.length > 0)
+    await tx.delete(users).where(
+      anyOf(
+        users.id,
+        gone.map((l) => l.account!.id),
+      ),
+    );
+  for (const l of gone) out.get(l.pos)!.userRow = "deleted";
+  const rekey = withAccount.filter((l) => needed.has(l.pos));
+  await rekeyAccounts(tx, rekey, carriesOn);
+  for (const l of rekey) out.get(l.pos)!.userRow = "rekeyed";
+  return out;
+}
+
+/** A learner still enrolled carries on under a fresh copy of the entry; their unused invites move to it. */
+async function freshEntries(
+  tx: Executor,
+  learners: readonly Learner[],
+  now: Date,
+): Promise<Map<number, number>> {
+  const carriesOn = new Map<number, number>();
+  const enrolled = learners.filter((l) => l.enrolled);
+  if (enrolled.length === 0) return carriesOn;
+  const fresh = await tx
+    .insert(students)
+    .values(
+      enrolled.map(({ entry: s }) => ({
         institutionId: s.institutionId,
         personalNumber: s.personalNumber,
         fullName: s.fullName,
@@ -396,50 +826,99 @@ async function pseudonymiseLearner(
         sendingUnit: s.sendingUnit,
         active: true,
         updatedAt: now,
-      })
-      .returning({ id: students.id });
-    carriesOn = fresh!.id;
-    await tx
-      .update(invites)
-      .set({ studentId: carriesOn })
-      .where(and(eq(invites.studentId, s.id), isNull(invites.usedAt), isNull(invites.revokedAt)));
-  }
-  await tx.delete(invites).where(eq(invites.studentId, s.id));
+      })),
+    )
+    .returning({
+      id: students.id,
+      institutionId: students.institutionId,
+      personalNumber: students.personalNumber,
+    });
+  // Matched by the unique (institution, number), which the pseudonymised entries no longer hold.
+  const freshOf = new Map(fresh.map((f) => [`${f.institutionId}\u0000${f.personalNumber}`, f.id]));
+  for (const l of enrolled)
+    carriesOn.set(l.pos, freshOf.get(`${l.entry.institutionId}\u0000${l.entry.personalNumber}`)!);
+  const moves = enrolled.map((l) => ({ old: l.entry.id, fresh: carriesOn.get(l.pos)! }));
+  await tx.execute(sql`
+    UPDATE invites i SET student_id = m.fresh
+    FROM jsonb_to_recordset(${json(moves)}) AS m(old int, fresh int)
+    WHERE i.student_id = m.old AND i.used_at IS NULL AND i.revoked_at IS NULL`);
+  return carriesOn;
+}
 
-  // The account: a new users row (new id) if it is still needed, none otherwise.
-  let userRow: "deleted" | "rekeyed" | "none" = "none";
-  if (account) {
-    const stillNeeded =
-      carriesOn !== null ||
-      (await exists(tx, sql`select 1 from ${officials} where ${officials.userId} = ${account.id}`)) ||
-      (await exists(tx, sql`select 1 from ${students} where ${students.userId} = ${account.id}`)) ||
-      (await exists(tx, sql`select 1 from ${invites} where ${invites.usedByUserId} = ${account.id}`));
-    if (!stillNeeded) {
-      await tx.delete(users).where(eq(users.id, account.id));
-      userRow = "deleted";
-    } else {
-      // Free the Telegram id (unique) for the new row, move every reference, drop the old row.
-      await tx.update(users).set({ telegramId: -account.id }).where(eq(users.id, account.id));
-      const [fresh] = await tx
-        .insert(users)
-        .values({ telegramId: account.telegramId, lang: account.lang, unreachable: account.unreachable })
-        .returning({ id: users.id });
-      const to = fresh!.id;
-      await tx.update(officials).set({ userId: to }).where(eq(officials.userId, account.id));
-      await tx.update(students).set({ userId: to }).where(eq(students.userId, account.id));
-      await tx.update(invites).set({ usedByUserId: to }).where(eq(invites.usedByUserId, account.id));
-      if (carriesOn !== null) await tx.update(students).set({ userId: to }).where(eq(students.id, carriesOn));
-      await tx.delete(users).where(eq(users.id, account.id));
-      userRow = "rekeyed";
-    }
-  }
-  return { outcome: "pseudonymised", enrolled, userRow, outboxChatsCleared, outboxTextsStubbed };
+/**
+ * The learners (by position) whose account is still needed: they carry on, or an official, a roster entry
+ * or an invite other than those of the learners purged so far in the chunk's order is bound to it.
+ */
+async function accountsNeeded(
+  tx: Executor,
+  withAccount: readonly Learner[],
+  carriesOn: ReadonlyMap<number, number>,
+): Promise<Set<number>> {
+  const needed = new Set(carriesOn.keys());
+  const ask = withAccount.filter((l) => !needed.has(l.pos));
+  if (ask.length === 0) return needed;
+  const all = json(withAccount.map((l) => ({ pos: l.pos, entry: l.entry.id })));
+  const rows = rowsOf<{ pos: number }>(
+    await tx.execute(sql`
+      SELECT l.pos FROM jsonb_to_recordset(${json(ask.map((l) => ({ pos: l.pos, acct: l.account!.id })))})
+        AS l(pos int, acct int)
+      WHERE EXISTS (SELECT 1 FROM officials WHERE user_id = l.acct)
+        OR EXISTS (SELECT 1 FROM students WHERE user_id = l.acct)
+        OR EXISTS (SELECT 1 FROM invites i WHERE i.used_by_user_id = l.acct
+          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(${all}) AS p(pos int, entry int)
+            WHERE p.entry = i.student_id AND p.pos <= l.pos))`),
+  );
+  for (const r of rows) needed.add(r.pos);
+  return needed;
+}
+
+/**
+ * Each account replaced by a new users row: the Telegram id (unique) freed, a new row with it, every
+ * reference moved to it (and the fresh entry bound to it), the old row dropped.
+ */
+async function rekeyAccounts(
+  tx: Executor,
+  learners: readonly Learner[],
+  carriesOn: ReadonlyMap<number, number>,
+) {
+  if (learners.length === 0) return;
+  const old = learners.map((l) => l.account!.id);
+  await tx
+    .update(users)
+    .set({ telegramId: sql`-${users.id}` })
+    .where(anyOf(users.id, old));
+  const fresh = await tx
+    .insert(users)
+    .values(
+      learners.map(({ account: a }) => ({
+        telegramId: a!.telegramId,
+        lang: a!.lang,
+        unreachable: a!.unreachable,
+      })),
+    )
+    .returning({ id: users.id, telegramId: users.telegramId });
+  const newOf = new Map(fresh.map((f) => [f.telegramId, f.id]));
+  const moves = json(learners.map((l) => ({ old: l.account!.id, to: newOf.get(l.account!.telegramId)! })));
+  const m = sql`jsonb_to_recordset(${moves}) AS m(old int, "to" int)`;
+  await tx.execute(sql`UPDATE officials x SET user_id = m."to" FROM ${m} WHERE x.user_id = m.old`);
+  await tx.execute(sql`UPDATE students x SET user_id = m."to" FROM ${m} WHERE x.user_id = m.old`);
+  await tx.execute(
+    sql`UPDATE invites x SET used_by_user_id = m."to" FROM ${m} WHERE x.used_by_user_id = m.old`,
+  );
+  const binds = learners.flatMap((l) =>
+    carriesOn.has(l.pos) ? [{ entry: carriesOn.get(l.pos)!, to: newOf.get(l.account!.telegramId)! }] : [],
+  );
+  if (binds.length > 0)
+    await tx.execute(sql`
+      UPDATE students x SET user_id = b."to"
+      FROM jsonb_to_recordset(${json(binds)}) AS b(entry int, "to" int) WHERE x.id = b.entry`);
+  await tx.delete(users).where(anyOf(users.id, old));
 }
 
 /**
  * The outbox rows whose text names one of a run's learners, found by reading the outbox once: every row up
  * to `upTo` was read, so a needle's rows up to it are `ids.get(needle)`; rows after it are searched again
- * in the case's transaction. Texts only ever lose a name (the purge stubs them), never gain one, so the
+ * in the chunk's transaction. Texts only ever lose a name (the purge stubs them), never gain one, so the
  * rows found are a superset of those still naming the learner. `extend` reads the rows written since
  * (the purge's own edits among them), so that the search of newer rows stays short.
  */
@@ -456,7 +935,7 @@ export class NamedMessages {
   }
 
   /**
-   * Reads the rows after `upTo`, whatever their state (a pending row may be sent before the case's
+   * Reads the rows after `upTo`, whatever their state (a pending row may be sent before the chunk's
    * transaction runs). The new bound is read under a SHARE lock, which waits for the outbox's writers in
    * flight: every row up to it is committed, and rows written later get higher ids.
    */
@@ -491,17 +970,8 @@ export class NamedMessages {
   }
 }
 
-/** Restricts the search for `needle` to the rows found for it and newer ones (none: every row). */
-function knownRows(named: NamedMessages | undefined, needle: string) {
-  const ids = named?.ids.get(needle);
-  if (!named || !ids) return undefined;
-  return or(gt(outbox.id, named.upTo), sql`${outbox.id} = any(${`{${ids.join(",")}}`}::bigint[])`);
-}
-
 /** Outbox rows read per round trip while searching for names. */
 const SCAN_PAGE = 5000;
-/** Cases purged between two reads of the outbox's new rows (NamedMessages.extend). */
-const EXTEND_EVERY = 500;
 /** From this many cases on, purgeExpired finds the learners' names in one read of the outbox. */
 const NAME_SCAN_FROM = 10;
 
@@ -598,48 +1068,67 @@ export class Matcher {
   }
 }
 
-const exists = async (tx: Executor, q: ReturnType<typeof sql>): Promise<boolean> =>
-  rowCount(await tx.execute(sql`${q} limit 1`)) > 0;
-
 /**
- * D8: the learner's conversation drafts. @grammyjs/conversations keeps one row per chat, keyed by the chat
+ * D8: the learners' conversation drafts. @grammyjs/conversations keeps one row per chat, keyed by the chat
  * id in decimal (src/bot/create-bot.ts: `getStorageKey: ctx.chatId.toString()`, no prefix); the learner's
  * chat with the bot is private, so its id is the learner's Telegram id. A row last touched no later than
  * the case ended holds this case's report draft (or an older, stale state of that chat) and is deleted. A
  * row touched after that belongs to what the learner did since (a new report being written) and is kept:
- * it is not this case's data, and the daily prune of idle conversations drops it once abandoned.
- * Returns the number of rows deleted.
+ * it is not this case's data, and the daily prune of idle conversations drops it once abandoned. A chat's
+ * row goes with the first case of the chunk (in its order) that ended after it was touched. Returns the
+ * number of rows deleted per case position.
  */
-async function purgeLearnerDrafts(tx: Executor, studentId: number | null, endedAt: Date): Promise<number> {
-  if (studentId === null) return 0;
-  const [learner] = await tx
-    .select({ telegramId: users.telegramId })
-    .from(students)
-    .innerJoin(users, eq(users.id, students.userId))
-    .where(eq(students.id, studentId));
-  if (!learner) return 0;
-  const deleted = await tx
-    .delete(conversationState)
-    .where(
-      and(eq(conversationState.key, String(learner.telegramId)), lte(conversationState.updatedAt, endedAt)),
-    )
-    .returning({ key: conversationState.key });
-  return deleted.length;
+async function purgeLearnerDrafts(tx: Executor, chunk: readonly Claimed[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const mine = chunk.filter((c) => c.studentId !== null);
+  if (mine.length === 0) return out;
+  const l = json(mine.map((c) => ({ id: c.id, pos: c.pos, student: c.studentId })));
+  const rows = rowsOf<{ pos: number; n: number }>(
+    await tx.execute(sql`
+      WITH l AS (
+        SELECT w.pos, u.telegram_id::text AS key, c.closed_at
+        FROM jsonb_to_recordset(${l}) AS w(id int, pos int, student int)
+        JOIN cases c ON c.id = w.id
+        JOIN students s ON s.id = w.student
+        JOIN users u ON u.id = s.user_id
+      ), hit AS (
+        SELECT DISTINCT ON (k.key) k.key, l.pos FROM conversation_state k
+        JOIN l ON l.key = k.key AND k.updated_at <= l.closed_at
+        ORDER BY k.key, l.pos
+      ), d AS (
+        DELETE FROM conversation_state k USING hit WHERE k.key = hit.key RETURNING k.key
+      )
+      SELECT hit.pos, count(*)::int AS n FROM hit JOIN d ON d.key = hit.key GROUP BY hit.pos`),
+  );
+  for (const r of rows) out.set(r.pos, Number(r.n));
+  return out;
 }
 
 /**
  * D8: PURGE OF THE STORED REPORT VERSIONS (D12: every submitted version of the formal report, with its
  * reasons and phone). Raw SQL on purpose: the report_versions table is being added to the schema by the
  * lead; it must exist before this runs (the purge fails, and rolls back, otherwise).
- * Returns the number of rows deleted.
+ * Returns the number of rows deleted per case.
  */
-export async function purgeReportVersions(tx: Executor, caseId: number): Promise<number> {
-  const deleted = await tx.execute(
-    sql`DELETE FROM report_versions WHERE case_id = ${caseId} RETURNING case_id`,
+export async function purgeReportVersions(
+  tx: Executor,
+  caseIds: readonly number[],
+): Promise<Map<number, number>> {
+  const deleted = rowsOf<{ case_id: number }>(
+    await tx.execute(
+      sql`DELETE FROM report_versions WHERE case_id = any(${ints(caseIds)}) RETURNING case_id`,
+    ),
   );
-  return rowCount(deleted);
+  return countBy(deleted, (r) => Number(r.case_id));
 }
 
-/** Rows returned by a raw statement: postgres.js gives an array, PGlite an object with `rows`. */
-const rowCount = (res: unknown): number =>
-  (Array.isArray(res) ? res : ((res as { rows?: unknown[] }).rows ?? [])).length;
+/** `column = any($1)` over an int[] parameter (one parameter however many ids). */
+const anyOf = (column: AnyPgColumn, ids: readonly number[]): SQL => sql`${column} = any(${ints(ids)})`;
+const ints = (ids: readonly number[]): SQL => sql`${`{${ids.join(",")}}`}::int[]`;
+const json = (value: unknown): SQL => sql`${JSON.stringify(value)}::jsonb`;
+
+function countBy<T>(items: readonly T[], key: (item: T) => number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0) + 1);
+  return out;
+}

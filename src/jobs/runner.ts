@@ -105,7 +105,13 @@ export async function runTick(deps: TickDeps, opts: TickOptions = {}): Promise<T
   if (opts.purge) {
     // D8: cases that ended more than a year ago lose their personal data, with their learners' drafts.
     await step("purge", async () => {
-      result.purged = await purgeExpired(deps.db, now);
+      // A case whose purge fails is left whole and logged; the others are purged (src/cases/retention.ts).
+      result.purged = await purgeExpired(deps.db, now, {
+        onError: (caseId, err) => {
+          result.errors.push(`purge: case ${caseId}: ${safeError(err).message}`);
+          deps.log.error({ err: safeError(err), job: "purge", caseId }, "case not purged");
+        },
+      });
     });
     // Report drafts untouched for two weeks are dropped: they hold personal data nobody submitted.
     await step("conversations", async () => {
