@@ -7,31 +7,15 @@
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { markReceiptDelivered, RECEIPT_GRACE_MS } from "../../src/cases/receipt";
-import { submitReport } from "../../src/cases/submit";
 import { caseSteps, outbox } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
 import { addInstitution, addOfficial, addStaff, addStudent } from "../support/fixtures";
-import { deputyActs, fileReport, REASONS, stepButton } from "../support/flows";
+import { deputyActs, fileReport, stepButton, submitOwnWill } from "../support/flows";
 import { type Harness, useHarness } from "../support/harness";
 
 const kk = tFor("kk");
 
-async function submit(h: Harness, userId: number) {
-  const r = await submitReport(
-    h.db,
-    {
-      userId,
-      ground: "own_will",
-      reasons: REASONS,
-      conscriptServed: false,
-      phone: null,
-      reportLang: "kk",
-    },
-    h.clock(),
-  );
-  if (!r.ok) throw new Error(`submit refused: ${r.reason}`);
-  return r;
-}
+const submit = (h: Harness, userId: number) => submitOwnWill(h, userId, { phone: null, reportLang: "kk" });
 
 describe("a submit's statements, batched (issue 17)", () => {
   const hr = useHarness(); // Friday 20 March 2026, 09:00 Asia/Almaty

@@ -11,7 +11,6 @@ import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { storeAttachments } from "../../src/cases/attachments";
 import { type PurgedCase, purgeExpired } from "../../src/cases/retention";
-import { submitReport } from "../../src/cases/submit";
 import { type Db, rowsOf } from "../../src/db/client";
 import {
   auditEvents,
@@ -26,11 +25,9 @@ import {
 import { runTick } from "../../src/jobs/runner";
 import type { CaseState } from "../../src/rules";
 import { addInstitution, addStudent } from "../support/fixtures";
-import { REASONS } from "../support/flows";
+import { PHONE, REASONS, submitOwnWill } from "../support/flows";
 import { type Harness, useHarness } from "../support/harness";
 import { actOn, almaty, at, jobDeps, staff } from "./helpers";
-
-const PHONE = "+7 700 123 45 67";
 
 /** Every public table, as rows (to_jsonb), and every sequence's position. */
 interface Snapshot {
@@ -117,22 +114,7 @@ describe("the purge in chunks (issue 17)", () => {
   const hr = useHarness({ now: "2026-03-02T05:00:00Z" });
   afterEach(() => vi.restoreAllMocks());
 
-  const submit = async (h: Harness, userId: number) => {
-    const r = await submitReport(
-      h.db,
-      {
-        userId,
-        ground: "own_will",
-        reasons: REASONS,
-        conscriptServed: false,
-        phone: PHONE,
-        reportLang: "ru",
-      },
-      h.clock(),
-    );
-    if (!r.ok) throw new Error(r.reason);
-    return r.caseId;
-  };
+  const submit = async (h: Harness, userId: number) => (await submitOwnWill(h, userId)).caseId;
   const end = (h: Harness, caseId: number, state: CaseState, local: string) =>
     h.db
       .update(cases)

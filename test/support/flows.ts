@@ -1,7 +1,31 @@
 /** Multi-step user flows shared by tests. */
+import { type SubmitResult, submitReport } from "../../src/cases/submit";
 import type { Harness, TgUser } from "./harness";
 
 export const REASONS = "Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.";
+export const PHONE = "+7 700 123 45 67";
+
+/** An own-will report (ch. 4) filed through the use case, not the conversation; throws when refused. */
+export async function submitOwnWill(
+  h: Harness,
+  userId: number,
+  opts: { phone?: string | null; reportLang?: "kk" | "ru" } = {},
+): Promise<Extract<SubmitResult, { ok: true }>> {
+  const r = await submitReport(
+    h.db,
+    {
+      userId,
+      ground: "own_will",
+      reasons: REASONS,
+      conscriptServed: false,
+      phone: opts.phone === undefined ? PHONE : opts.phone,
+      reportLang: opts.reportLang ?? "ru",
+    },
+    h.clock(),
+  );
+  if (!r.ok) throw new Error(`submit refused: ${r.reason}`);
+  return r;
+}
 
 /** Walks the report conversation to the preview and submits. */
 export async function fileReport(
