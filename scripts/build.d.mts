@@ -1,4 +1,2 @@
-export declare const ENTRIES: Record<"main" | "jobs", string>;
-export declare const DIST: string;
+/** Types of scripts/build.mjs for the TypeScript that imports it (bench/load.bench.ts). */
 export declare function bundle(source: string, out: string): string;
-export declare function built(name: "main" | "jobs", opts?: { force?: boolean }): string;

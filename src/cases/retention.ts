@@ -1110,10 +1110,7 @@ async function purgeLearnerDrafts(tx: Executor, chunk: readonly Claimed[]): Prom
  * lead; it must exist before this runs (the purge fails, and rolls back, otherwise).
  * Returns the number of rows deleted per case.
  */
-export async function purgeReportVersions(
-  tx: Executor,
-  caseIds: readonly number[],
-): Promise<Map<number, number>> {
+async function purgeReportVersions(tx: Executor, caseIds: readonly number[]): Promise<Map<number, number>> {
   const deleted = rowsOf<{ case_id: number }>(
     await tx.execute(
       sql`DELETE FROM report_versions WHERE case_id = any(${ints(caseIds)}) RETURNING case_id`,
