@@ -16,6 +16,9 @@
  * ten belongs to a learner whose other case is still running (the entry stays). Conversation drafts: the
  * learner's chat touched before the case ended (deleted) or after (kept).
  *
+ * Before the purge, the sent texts are cleared as the jobs do it (src/cases/sent-texts.ts): once for the
+ * whole history (the first run after the upgrade, timed and printed), then the day's rows (timed), so the
+ * purge meets the outbox as it is on any day after the first: texts kept for the last SENT_TEXT_DAYS only.
  * Times purgeExpired once (cold; a second call must purge nothing), then checks: the cases purged are
  * exactly the expired ones, each once (returned, purged_at, one case.purged audit row), their personal data
  * gone from every table (a sample of learners searched in every outbox text), and a fingerprint of every
@@ -27,6 +30,7 @@
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { purgeExpired } from "../src/cases/retention";
+import { clearSentTexts } from "../src/cases/sent-texts";
 import type { Db } from "../src/db/client";
 import { purgeStub } from "../src/messages/notices";
 import { installQueryCounter, queryReport, startCounting, stopCounting } from "./support/query-counter";
@@ -44,6 +48,7 @@ const TARGET_MS = 2000;
 /** Learner s: Telegram id LEARNER_TG + s; fixed-width names and numbers, none a part of another. */
 const LEARNER_TG = 8_000_000;
 const OFFICIAL_TG = 7_000_000;
+/** The digests of the last SENT_TEXT_DAYS (a week: its five working days) still hold their texts. */
 const DIGEST_DAYS = 5;
 /** How many purged learners are searched for in every outbox text after the purge. */
 const SAMPLE = 20;
@@ -77,9 +82,16 @@ export async function seedPurge(db: Db, officials: number, others: number, expir
       order_number = CASE WHEN id % 3 = 0 THEN '№ ' || id || '-ж' END,
       outcome_reason = CASE WHEN id % 3 = 1 THEN 'Негіздер жоқ.' END
     WHERE id > ${n(o)}`);
+  // Their reports were filed 20 days before they ended, their steps done in between (seedScale dates them
+  // all this week): their messages are as old as they are, as the clearing of sent texts finds them.
   await db.execute(sql`
-    UPDATE case_steps SET result = jsonb_build_object('opinion', 'agree', 'note', 'Келісемін.')
-    WHERE case_id > ${n(o)}`);
+    UPDATE cases SET registered_at = closed_at - interval '20 days',
+      registered_on = (closed_at - interval '20 days')::date
+    WHERE id > ${n(o)}`);
+  await db.execute(sql`
+    UPDATE case_steps s SET result = jsonb_build_object('opinion', 'agree', 'note', 'Келісемін.'),
+      opened_at = c.registered_at, opened_on = c.registered_on, done_at = c.closed_at - interval '1 day'
+    FROM cases c WHERE c.id = s.case_id AND s.case_id > ${n(o)}`);
   // The expired cases: half closed, three in ten rejected, two withdrawn; ended 366–730 days ago.
   await db.execute(sql`
     INSERT INTO cases (institution_id, ground, category, rules_edition, state, report_lang, reasons,
@@ -308,6 +320,12 @@ export interface PurgeBenchResult {
   purged: number;
   purgeMs: number;
   secondMs: number;
+  /** The first clearing of sent texts after the upgrade (src/cases/sent-texts.ts): rows, ms. */
+  firstCleared: number;
+  firstClearMs: number;
+  /** The day's clearing, run by the tick just before the purge. */
+  dayCleared: number;
+  dayClearMs: number;
 }
 
 export async function run(
@@ -329,6 +347,23 @@ export async function run(
     console.log(
       `seeded ${fmt(l.expired)} expired cases among ${fmt(l.others)} others, ${fmt(officials)} officials, ` +
         `${fmt(size?.outbox ?? 0)} outbox rows (${size?.mb} MB) in ${seedSeconds.toFixed(1)} s`,
+    );
+    // The sent texts: the first clearing after the upgrade empties every row sent more than SENT_TEXT_DAYS
+    // before yesterday (once), then, as every day, the daily tick empties the rows that turned SENT_TEXT_DAYS old
+    // since, just before the purge (src/jobs/runner.ts). The purge is timed on what that leaves.
+    const tc = process.hrtime.bigint();
+    const firstCleared = await clearSentTexts(db, new Date(NOW.getTime() - 86_400_000));
+    const firstClearMs = ms(tc);
+    await db.execute(sql`VACUUM ANALYZE outbox`);
+    const td = process.hrtime.bigint();
+    const dayCleared = await clearSentTexts(db, NOW);
+    const dayClearMs = ms(td);
+    const [kept] = rowsOf<{ n: number }>(
+      await db.execute(sql`SELECT count(*)::int AS n FROM outbox WHERE cleared_at IS NULL`),
+    );
+    console.log(
+      `sent texts cleared: ${fmt(firstCleared)} rows once after the upgrade in ${(firstClearMs / 1000).toFixed(3)} s, ` +
+        `then the day's ${fmt(dayCleared)} in ${(dayClearMs / 1000).toFixed(3)} s; ${fmt(kept?.n ?? 0)} rows keep a text`,
     );
     const before = await fingerprint(db, l);
     if (Object.values(before).some((v) => !v)) throw new Error("a fingerprint of nothing");
@@ -399,6 +434,10 @@ export async function run(
       purged: ids.length,
       purgeMs,
       secondMs,
+      firstCleared,
+      firstClearMs,
+      dayCleared,
+      dayClearMs,
     };
   } finally {
     await scratch.drop();
@@ -425,6 +464,18 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
       ...(whole ? { target: { op: "≤" as const, value: TARGET_MS / 1000 } } : {}),
     }),
     row("purge", { metric: "per case", db: "postgres", value: r.purgeMs / r.purged, unit: "ms" }),
+    row("purge", {
+      metric: `the day's clearing of sent texts before it (${fmt(r.dayCleared)} rows)`,
+      db: "postgres",
+      value: r.dayClearMs / 1000,
+      unit: "s",
+    }),
+    row("purge", {
+      metric: `the first clearing after the upgrade, once (${fmt(r.firstCleared)} rows)`,
+      db: "postgres",
+      value: r.firstClearMs / 1000,
+      unit: "s",
+    }),
     ...(whole
       ? [
           row("purge", {

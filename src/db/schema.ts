@@ -385,10 +385,17 @@ export const outbox = pgTable(
     nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
     lastError: text("last_error"),
     sentAt: tstz("sent_at"),
+    /**
+     * When the row lost its text and chat (src/cases/sent-texts.ts: SENT_TEXT_DAYS after it was written,
+     * once it will not be sent again); null while it keeps them.
+     */
+    clearedAt: tstz("cleared_at"),
     createdAt: createdAt(),
   },
   (t) => [
     index("outbox_due_idx").on(t.state, t.nextAttemptAt),
+    // The rows that still hold a text: the only ones the purge's name search reads, and the clearing's queue.
+    index("outbox_text_idx").on(t.id).where(sql`cleared_at is null`),
     // D8's purge finds a case's messages by case, step, learner's chat and the edits of its task messages'
     // copies (issue 17: scans of the whole outbox per case otherwise); digests carry no case or step.
     index("outbox_case_idx").on(t.caseId).where(sql`case_id is not null`),

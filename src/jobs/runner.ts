@@ -16,6 +16,7 @@
 
 import type { Api } from "grammy";
 import { type PurgedCase, purgeExpired } from "../cases/retention";
+import { clearSentTexts } from "../cases/sent-texts";
 import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { type Logger, safeError } from "../logger";
@@ -55,6 +56,8 @@ export interface TickResult {
   digests: DigestRunResult;
   /** Notices of report drafts the next purge drops (issue 14.5). */
   draftNotices: DraftNoticeResult;
+  /** Outbox rows that lost their text and chat (src/cases/sent-texts.ts; with the daily purge). */
+  sentTextsCleared: number;
   /** null when the purge did not run on this tick. */
   purged: PurgedCase[] | null;
   /** Abandoned conversation states dropped (with the daily purge). */
@@ -78,6 +81,7 @@ export async function runTick(deps: TickDeps, opts: TickOptions = {}): Promise<T
     breaches: [],
     digests: { localDate: null, claimed: 0, sent: 0, lost: 0 },
     draftNotices: { sent: 0, silent: 0 },
+    sentTextsCleared: 0,
     purged: null,
     conversationsPruned: 0,
     errors: [],
@@ -103,6 +107,10 @@ export async function runTick(deps: TickDeps, opts: TickOptions = {}): Promise<T
     result.draftNotices = await sendDraftNotices(deps.db, now, CONVERSATION_TTL_MS);
   });
   if (opts.purge) {
+    // First: the purge then finds only the last week's texts to search for names (src/cases/sent-texts.ts).
+    await step("sent-texts", async () => {
+      result.sentTextsCleared = await clearSentTexts(deps.db, now);
+    });
     // D8: cases that ended more than a year ago lose their personal data, with their learners' drafts.
     await step("purge", async () => {
       // A case whose purge fails is left whole and logged; the others are purged (src/cases/retention.ts).
@@ -118,7 +126,13 @@ export async function runTick(deps: TickDeps, opts: TickOptions = {}): Promise<T
       result.conversationsPruned = await pruneIdleConversations(deps.db, now, CONVERSATION_TTL_MS);
     });
   }
-  if (result.breaches.length || result.digests.claimed || result.draftNotices.sent || result.purged?.length) {
+  if (
+    result.breaches.length ||
+    result.digests.claimed ||
+    result.draftNotices.sent ||
+    result.purged?.length ||
+    result.sentTextsCleared
+  ) {
     deps.log.info(
       {
         breaches: result.breaches.length,
@@ -126,6 +140,7 @@ export async function runTick(deps: TickDeps, opts: TickOptions = {}): Promise<T
         digestsSent: result.digests.sent,
         draftNotices: result.draftNotices.sent,
         purged: result.purged?.length ?? 0,
+        sentTextsCleared: result.sentTextsCleared,
       },
       "jobs tick",
     );
