@@ -468,3 +468,21 @@ export const hqViewers = pgTable("hq_viewers", {
   addedAt: tstz("added_at").notNull(),
   removedAt: tstz("removed_at"),
 });
+
+/**
+ * The dashboard's menu button as this program last set it in a chat (issue 18, issue 17): the start-up
+ * installation skips the chats whose button already points at the same address in the same language, so
+ * a restart costs no Bot API call per official. Per bot (the token's numeric id): another bot on the same
+ * database has set nothing. A row goes when the chat's button is reset (access revoked, viewer removed).
+ */
+export const menuButtons = pgTable(
+  "menu_buttons",
+  {
+    botId: bigint("bot_id", { mode: "number" }).notNull(),
+    telegramId: bigint("telegram_id", { mode: "number" }).notNull(),
+    url: text("url").notNull(),
+    lang: text("lang").notNull(),
+    setAt: tstz("set_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.telegramId] }), index("menu_buttons_chat_idx").on(t.telegramId)],
+);

@@ -5,10 +5,10 @@
  * change even when the change comes from the administrator's shell, and is retried like any message.
  */
 
-import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { MenuButton } from "grammy/types";
 import type { Executor } from "../db/client";
-import { hqViewers, officials, outbox, users } from "../db/schema";
+import { hqViewers, menuButtons, officials, outbox, users } from "../db/schema";
 
 /** Queues setChatMenuButton for a private chat (in the caller's transaction). */
 export async function queueMenuButton(
@@ -80,9 +80,43 @@ export const DEFAULT_MENU_BUTTON: MenuButton = { type: "default" };
 
 /**
  * The account lost its reason for the dashboard's button (access revoked, HQ viewer removed): the chat's
- * button goes back to the default, unless the account still has another reason for it.
+ * button goes back to the default, unless the account still has another reason for it. The record of the
+ * button set goes too, so that a later grant sets it again.
  */
 export async function queueButtonReset(tx: Executor, telegramId: number, now: Date): Promise<void> {
   if (await keepsDashboardButton(tx, telegramId)) return;
   await queueMenuButton(tx, telegramId, DEFAULT_MENU_BUTTON, now);
+  await tx.delete(menuButtons).where(eq(menuButtons.telegramId, telegramId));
+}
+
+/** What a bot set in a chat: the dashboard's address and the button's language. */
+export interface ButtonSet {
+  url: string;
+  lang: string;
+}
+
+/** The buttons this bot has set, by chat (menu_buttons). */
+export async function buttonsSetBy(db: Executor, botId: number): Promise<Map<number, ButtonSet>> {
+  const rows = await db
+    .select({ telegramId: menuButtons.telegramId, url: menuButtons.url, lang: menuButtons.lang })
+    .from(menuButtons)
+    .where(eq(menuButtons.botId, botId));
+  return new Map(rows.map((r) => [r.telegramId, { url: r.url, lang: r.lang }]));
+}
+
+/** Records that the bot has just set the chat's button (after Telegram accepted it). */
+export async function recordButtonSet(
+  db: Executor,
+  botId: number,
+  telegramId: number,
+  set: ButtonSet,
+  now: Date,
+): Promise<void> {
+  await db
+    .insert(menuButtons)
+    .values({ botId, telegramId, url: set.url, lang: set.lang, setAt: now })
+    .onConflictDoUpdate({
+      target: [menuButtons.botId, menuButtons.telegramId],
+      set: { url: sql`excluded.url`, lang: sql`excluded.lang`, setAt: sql`excluded.set_at` },
+    });
 }

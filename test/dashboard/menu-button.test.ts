@@ -5,9 +5,10 @@
  * without WEBAPP_URL nobody does.
  */
 import { and, eq } from "drizzle-orm";
+import { Api } from "grammy";
 import { describe, expect, it } from "vitest";
 import { installDashboardButtons } from "../../src/bot/menu-button";
-import { outbox, students } from "../../src/db/schema";
+import { menuButtons, outbox, students, users } from "../../src/db/schema";
 import { createLogger } from "../../src/logger";
 import { language } from "../../src/messages/callbacks";
 import { addHqViewer, removeHqViewer } from "../../src/people/hq-viewers";
@@ -52,7 +53,7 @@ describe("the dashboard's menu button (issue 18)", () => {
         pauses.push(ms);
       },
     });
-    expect(result).toEqual({ set: 4, failed: 0 });
+    expect(result).toEqual({ set: 4, failed: 0, unchanged: 0 });
     expect(pauses).toEqual([40, 40, 40]);
     const calls = h.tg.sent("setChatMenuButton");
     expect(calls.map((c) => c.chat_id)).toEqual([head.tg.id, deputy.tg.id, headB.tg.id, hq.id]);
@@ -71,23 +72,48 @@ describe("the dashboard's menu button (issue 18)", () => {
     ]);
     for (const id of [learner.tg.id, gone.tg.id, exHq.id]) expect(buttonsTo(h, id)).toEqual([]);
 
-    // A chat Telegram refuses (never started the bot): logged, the others still get theirs.
+    // Issue 17: the next start finds every button in place and makes no call.
     h.tg.clear();
+    const install = (url: string, api = h.api) =>
+      installDashboardButtons(api, h.db, url, createLogger("silent"), { paceMs: 0 });
+    expect(await install(URL)).toEqual({ set: 0, failed: 0, unchanged: 4 });
+    expect(h.tg.sent("setChatMenuButton")).toEqual([]);
+
+    // A new address: every chat again. A chat Telegram refuses (never started the bot): logged, the others
+    // still get theirs, and the next start tries that one only.
     h.tg.failNext(
       1,
       { kind: "http", code: 400, description: "Bad Request: chat not found" },
       "setChatMenuButton",
     );
-    expect(await installDashboardButtons(h.api, h.db, URL, createLogger("silent"), { paceMs: 0 })).toEqual({
-      set: 3,
-      failed: 1,
-    });
+    const URL2 = "https://dash.example.kz/app/";
+    expect(await install(URL2)).toEqual({ set: 3, failed: 1, unchanged: 0 });
+    h.tg.clear();
+    expect(await install(URL2)).toEqual({ set: 1, failed: 0, unchanged: 3 });
+    expect(h.tg.sent("setChatMenuButton").map((c) => c.chat_id)).toEqual([head.tg.id]);
+
+    // An official whose language changed elsewhere (users.lang) gets the button in it; the rest stay.
+    h.tg.clear();
+    await h.db.update(users).set({ lang: "en" }).where(eq(users.telegramId, deputy.tg.id));
+    expect(await install(URL2)).toEqual({ set: 1, failed: 0, unchanged: 3 });
+    expect(buttonsTo(h, deputy.tg.id)).toEqual([
+      { type: "web_app", text: "Dashboard", web_app: { url: URL2 } },
+    ]);
+
+    // Another bot on the same database has set nothing yet.
+    const other = new Api("777:OTHER_TOKEN_abcdefghijklmnopqrstuvwxyz", { fetch: h.tg.fetch as never });
+    expect(await install(URL2, other)).toEqual({ set: 4, failed: 0, unchanged: 0 });
+
+    // Revoked: the record goes with the button, so a later grant sets it again.
+    await revokeAccess(h.db, { kind: "official", officialId: headB.official.id }, h.clock());
+    expect(await h.db.select().from(menuButtons).where(eq(menuButtons.telegramId, headB.tg.id))).toEqual([]);
+
     // Stopping the program stops the loop.
     const stop = new AbortController();
     stop.abort();
     expect(
       await installDashboardButtons(h.api, h.db, URL, createLogger("silent"), { signal: stop.signal }),
-    ).toEqual({ set: 0, failed: 0 });
+    ).toEqual({ set: 0, failed: 0, unchanged: 0 });
   });
 
   it("an official who binds gets it, in their language, and again when they choose another; a learner never", async () => {
@@ -107,6 +133,13 @@ describe("the dashboard's menu button (issue 18)", () => {
     ]);
     await h.press(tg, language.pack("en"));
     expect(buttonsTo(h, tg.id).at(-1)).toEqual({ type: "web_app", text: "Dashboard", web_app: { url: URL } });
+    // Recorded, so the next start leaves this chat alone.
+    expect(
+      (await h.db.select().from(menuButtons).where(eq(menuButtons.telegramId, tg.id))).map((r) => [
+        r.url,
+        r.lang,
+      ]),
+    ).toEqual([[URL, "en"]]);
 
     // A learner binding through their invite: no button, nor on a language change.
     const [s] = await h.db

@@ -4,11 +4,31 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { audit } from "../../src/audit";
-import { openDatabase } from "../../src/db/client";
+import { openDatabase, rowsOf } from "../../src/db/client";
 import { auditEvents, institutions } from "../../src/db/schema";
-import { resetDatabase, testDatabase } from "../support/db";
+import { resetDatabase, TABLES, testDatabase } from "../support/db";
 
 describe("database", () => {
+  it("the tests' reset empties every table: listed, or reached by a foreign key from one listed", async () => {
+    const { db } = await testDatabase();
+    const tables = rowsOf<{ t: string; refs: string[] }>(
+      await db.execute(sql`
+      SELECT c.relname AS t, coalesce(array_agg(p.relname) FILTER (WHERE p.relname IS NOT NULL), '{}') AS refs
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'f'
+        LEFT JOIN pg_class p ON p.oid = k.confrelid
+      WHERE n.nspname = 'public' AND c.relkind = 'r' GROUP BY c.relname`),
+    );
+    expect(tables.length).toBeGreaterThan(15);
+    const covered = new Set(TABLES);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const { t, refs } of tables)
+        if (!covered.has(t) && refs.some((r) => covered.has(r))) grew = covered.add(t) !== undefined;
+    }
+    expect(tables.map((r) => r.t).filter((t) => !covered.has(t))).toEqual([]);
+  });
+
   it("refuses UPDATE and DELETE on the audit trail", async () => {
     const database = await testDatabase();
     await resetDatabase(database);

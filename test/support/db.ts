@@ -68,7 +68,7 @@ if (process.env.VITEST)
     server = undefined;
   });
 
-const TABLES = [
+export const TABLES = [
   "step_messages",
   "outbox",
   "digests_sent",
@@ -86,6 +86,7 @@ const TABLES = [
   "conversation_state",
   "stranger_activity",
   "hq_viewers",
+  "menu_buttons",
 ];
 
 /**
