@@ -193,13 +193,13 @@ export async function seedPurge(db: Db, officials: number, others: number, expir
       jsonb_build_object('text', 'Ростер: ' || s.full_name || ' (' || s.personal_number || ') привязал Telegram.'),
       'sent', ${ago("500")}, ${ago("500")}, ${ago("500")}
     FROM cases c JOIN students s ON s.id = c.student_id WHERE c.id > ${n(total)} AND c.id % 10 = 7`);
-  // Digests: one a day per official, no names, no case id.
+  // Digests: one a day per official, no names, no case id; written nameless, as src/jobs/digest.ts does.
   await db.execute(sql`
-    INSERT INTO outbox (chat_id, method, payload, state, sent_at, next_attempt_at, created_at)
+    INSERT INTO outbox (chat_id, method, payload, state, sent_at, next_attempt_at, created_at, nameless)
     SELECT ${n(OFFICIAL_TG)} + g, 'sendMessage',
       jsonb_build_object('text', '<b>📋 Ежедневная сводка · ' || d || E'</b>\n' ||
         repeat(E'• Дело № ' || (g * 7 + d) % ${n(Math.max(o, 1))} || E' · согласование\n   срок 27.03.2026 (п. 20) · осталось 2 раб. дня\n', 25),
-        'parse_mode', 'HTML'), 'sent', ${ago("d")}, ${ago("d")}, ${ago("d")}
+        'parse_mode', 'HTML'), 'sent', ${ago("d")}, ${ago("d")}, ${ago("d")}, true
     FROM generate_series(1, ${n(officials)}) g, generate_series(1, ${n(DIGEST_DAYS)}) d`);
 
   // Conversation drafts of learners: touched before the case ended (a fifth after, kept), some others'.

@@ -15,6 +15,8 @@ export interface OutMessage extends Rendered {
   caseId?: number | null;
   /** When it is due, if not at once (the learner's receipt waits for the conversation's own answer). */
   at?: Date;
+  /** The text names no learner by construction (outbox.nameless: the purge's name search skips it). */
+  nameless?: boolean;
 }
 
 /**
@@ -58,23 +60,24 @@ export async function enqueue(db: Executor, msgs: readonly OutMessage[], now: Da
     return i;
   };
   const of: number[] = [];
-  const rows: { c: number; p: number; s: number | null; k: number | null; a: string }[] = [];
+  const rows: { c: number; p: number; s: number | null; k: number | null; a: string; x: boolean }[] = [];
   for (const [i, m] of msgs.entries()) {
     const parts = splitHtml(m.text);
     const a = (m.at ?? now).toISOString();
     for (const [k, text] of parts.entries()) {
       const buttons = k === parts.length - 1 ? m.buttons : undefined;
-      rows.push({ c: m.chatId, p: payloadOf(text, buttons), s: m.stepId ?? null, k: m.caseId ?? null, a });
+      const x = m.nameless === true;
+      rows.push({ c: m.chatId, p: payloadOf(text, buttons), s: m.stepId ?? null, k: m.caseId ?? null, a, x });
       of.push(i);
     }
   }
   const inserted = rowsOf<{ id: number | string }>(
     await db.execute(sql`
-      INSERT INTO outbox (chat_id, method, payload, step_id, case_id, next_attempt_at)
-      SELECT r.c, 'sendMessage', p.list -> r.p, r.s, r.k, r.a
+      INSERT INTO outbox (chat_id, method, payload, step_id, case_id, next_attempt_at, nameless)
+      SELECT r.c, 'sendMessage', p.list -> r.p, r.s, r.k, r.a, r.x
       FROM (SELECT ${JSON.stringify(payloads)}::jsonb AS list) p,
         ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS (c bigint, p int, s int, k int, a timestamptz)) WITH ORDINALITY AS r(c, p, s, k, a, n)
+          AS (c bigint, p int, s int, k int, a timestamptz, x boolean)) WITH ORDINALITY AS r(c, p, s, k, a, x, n)
       ORDER BY r.n
       RETURNING id`),
   );

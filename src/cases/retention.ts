@@ -34,12 +34,14 @@
  * purgeExpired purges that chunk's cases one by one, so one bad case is left whole (and reported through
  * onError) and the others are purged.
  *
- * Finding the sent texts that name a learner is a substring search of every text still in the outbox: rows
- * written more than SENT_TEXT_DAYS ago have already lost their text and chat (src/cases/sent-texts.ts; the
- * daily tick clears them just before the purge), so only the last week's texts are read and a year-old case's own rows need no
- * stub. purgeExpired reads those texts once per run, before the chunks, matching every learner's name and number
- * at once (NamedMessages), and each chunk re-checks only the rows found plus those written since; a run of
- * fewer than NAME_SCAN_FROM cases searches in SQL instead, in one scan for all its names. The other lookups
+ * Finding the sent texts that name a learner is a substring search of the texts still in the outbox. Rows
+ * sent more than SENT_TEXT_DAYS ago have lost their text and chat already (src/cases/sent-texts.ts; the
+ * daily tick clears them just before the purge), so only the last week's texts are read, and a year-old
+ * case's own rows need no stub; digests are not read either (outbox.nameless: they list ids, step names and
+ * dates only). purgeExpired reads those texts once per run, before the chunks, matching every learner's
+ * name and number at once (NamedMessages), and each chunk re-checks only the rows found plus those written
+ * since; a run of fewer than NAME_SCAN_FROM cases searches in SQL instead, in one scan for all its names
+ * (outbox_text_idx, migration 0010). The other lookups
  * go through indexes (migration 0009).
  */
 import { and, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
@@ -639,7 +641,7 @@ async function stubNamingTexts(
   // Each text is read once (OFFSET 0 keeps the subquery's text from being read again per needle).
   const texts = (where: SQL) =>
     sql`(SELECT id, case_id, step_id, method, chat_id, payload->>'text' AS t FROM outbox
-      WHERE ${where} AND state <> 'pending' AND cleared_at IS NULL OFFSET 0) o`;
+      WHERE ${where} AND state <> 'pending' AND cleared_at IS NULL AND NOT nameless OFFSET 0) o`;
   const branches: SQL[] = [];
   if (known.length > 0) {
     const k = json(known.map((n) => ({ ...n, ids: named!.ids.get(n.needle) })));
@@ -648,7 +650,8 @@ async function stubNamingTexts(
       FROM jsonb_to_recordset(${k}) AS k(needle text, pos int, ids bigint[])
         CROSS JOIN LATERAL unnest(k.ids) AS r(id)
         JOIN outbox o ON o.id = r.id
-      WHERE o.state <> 'pending' AND o.cleared_at IS NULL AND strpos(o.payload->>'text', k.needle) > 0`);
+      WHERE o.state <> 'pending' AND o.cleared_at IS NULL AND NOT o.nameless
+        AND strpos(o.payload->>'text', k.needle) > 0`);
     branches.push(sql`
       SELECT o.id, k.pos, o.case_id, o.step_id, o.method, o.chat_id FROM ${texts(sql`id > ${named!.upTo}`)}
         JOIN jsonb_to_recordset(${k}) AS k(needle text, pos int, ids bigint[]) ON strpos(o.t, k.needle) > 0`);
@@ -954,7 +957,8 @@ export class NamedMessages {
       const page = rowsOf<{ id: string | number; text: string | null }>(
         await db.execute(sql`
           SELECT id, payload->>'text' AS text FROM ${outbox}
-          WHERE id > ${after} AND id <= ${upTo} AND cleared_at IS NULL ORDER BY ${outbox.id} LIMIT ${SCAN_PAGE}`),
+          WHERE id > ${after} AND id <= ${upTo} AND cleared_at IS NULL AND NOT nameless
+          ORDER BY ${outbox.id} LIMIT ${SCAN_PAGE}`),
       );
       for (const r of page) {
         const id = Number(r.id);

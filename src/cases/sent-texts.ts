@@ -40,24 +40,28 @@ export async function clearSentTexts(
   const batch = opts.batch ?? CLEAR_BATCH;
   const before = new Date(now.getTime() - SENT_TEXT_DAYS * 86_400_000).toISOString();
   let cleared = 0;
-  for (;;) {
-    const [r] = rowsOf<{ n: number }>(
+  // Keyset over outbox_kept_idx: each batch starts after the last row the one before it looked at, so the
+  // index entries of rows already cleared (dead until vacuumed) are not read again batch after batch.
+  for (let after = 0; ; ) {
+    const [r] = rowsOf<{ n: number; last: string | number | null; seen: number }>(
       await db.execute(sql`
-        WITH c AS (
+        WITH todo AS (
+          SELECT id FROM outbox
+          WHERE cleared_at IS NULL AND id > ${after}
+            AND coalesce(sent_at, next_attempt_at) < ${before}::timestamptz
+            AND (state IN ('sent', 'cancelled')
+              OR (state = 'failed' AND last_error IS DISTINCT FROM ${BLOCKED_BY_USER}))
+          ORDER BY id LIMIT ${batch}
+        ), c AS (
           UPDATE outbox SET payload = '{}'::jsonb, chat_id = 0, cleared_at = ${now.toISOString()}::timestamptz
-          WHERE id = any(array(
-            SELECT id FROM outbox
-            WHERE cleared_at IS NULL AND coalesce(sent_at, next_attempt_at) < ${before}::timestamptz
-              AND (state IN ('sent', 'cancelled')
-                OR (state = 'failed' AND last_error IS DISTINCT FROM ${BLOCKED_BY_USER}))
-            ORDER BY id LIMIT ${batch}))
-            AND cleared_at IS NULL AND state <> 'pending'
+          WHERE id = any(array(SELECT id FROM todo)) AND cleared_at IS NULL AND state <> 'pending'
           RETURNING 1
         )
-        SELECT count(*)::int AS n FROM c`),
+        SELECT (SELECT count(*)::int FROM c) AS n, (SELECT max(id) FROM todo) AS last,
+          (SELECT count(*)::int FROM todo) AS seen`),
     );
-    const n = Number(r?.n ?? 0);
-    cleared += n;
-    if (n < batch) return cleared;
+    cleared += Number(r?.n ?? 0);
+    if (Number(r?.seen ?? 0) < batch) return cleared;
+    after = Number(r!.last);
   }
 }

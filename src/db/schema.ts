@@ -390,12 +390,19 @@ export const outbox = pgTable(
      * once it will not be sent again); null while it keeps them.
      */
     clearedAt: tstz("cleared_at"),
+    /**
+     * The text names no learner by construction (a digest: case numbers, step names, dates; its view data
+     * holds nothing else, src/messages/digest.ts): the purge's name search need not read it.
+     */
+    nameless: boolean("nameless").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
     index("outbox_due_idx").on(t.state, t.nextAttemptAt),
-    // The rows that still hold a text: the only ones the purge's name search reads, and the clearing's queue.
-    index("outbox_text_idx").on(t.id).where(sql`cleared_at is null`),
+    // The rows that still hold a text and chat: the queue of the clearing (src/cases/sent-texts.ts) …
+    index("outbox_kept_idx").on(t.id).where(sql`cleared_at is null`),
+    // … and those of them whose text may name a learner: all that the purge's name search reads.
+    index("outbox_text_idx").on(t.id).where(sql`cleared_at is null and not nameless`),
     // D8's purge finds a case's messages by case, step, learner's chat and the edits of its task messages'
     // copies (issue 17: scans of the whole outbox per case otherwise); digests carry no case or step.
     index("outbox_case_idx").on(t.caseId).where(sql`case_id is not null`),

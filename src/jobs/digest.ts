@@ -307,7 +307,8 @@ export async function claimDigests(
       const msgs: OutMessage[] = [];
       for (const d of part) {
         if (!ids.has(d.officialId) || !d.message) continue;
-        msgs.push({ chatId: d.chatId, ...d.message });
+        // A digest lists ids, step names and dates only (DigestItem): it names no learner (outbox.nameless).
+        msgs.push({ chatId: d.chatId, ...d.message, nameless: true });
       }
       for (let j = 0; j < msgs.length; j += 500) await enqueue(tx, msgs.slice(j, j + 500), now);
       result.claimed += ids.size;

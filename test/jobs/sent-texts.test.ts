@@ -7,7 +7,7 @@ import { outbox } from "../../src/db/schema";
 import { localDateOf } from "../../src/rules";
 import { addInstitution } from "../support/fixtures";
 import { useHarness } from "../support/harness";
-import { actOn, fileCase, staff, tick } from "./helpers";
+import { actOn, at, digestsTo, fileCase, staff, tick } from "./helpers";
 
 const DAY = 86_400_000;
 
@@ -107,5 +107,28 @@ describe("sent texts are cleared SENT_TEXT_DAYS after they were written (D8, iss
     await h.flush();
     const edits = h.tg.calls.slice(before).filter((c) => c.method === "editMessageText");
     expect(edits.map((c) => c.payload.chat_id)).toContain(s.deputy.user.telegramId);
+  });
+
+  it("digests are written nameless (ids, step names, dates) and the name search does not read them", async () => {
+    const h = hr.current;
+    const inst = await addInstitution(h.db);
+    const s = await staff(h, inst.id);
+    at(h, "2026-03-16 10:00");
+    const caseId = await fileCase(h, inst.id, "own_will", { name: "Жаксыбекова Айгерим Серикқызы" });
+    at(h, "2026-03-17 09:30");
+    await tick(h);
+    expect(digestsTo(h, s.deputy.tg.id)).toHaveLength(1);
+    const rows = await h.db.select().from(outbox);
+    const digests = rows.filter((r) => String(r.payload.text).startsWith("<b>📋"));
+    expect(digests.length).toBeGreaterThanOrEqual(2);
+    expect(digests.every((r) => r.nameless && !JSON.stringify(r.payload).includes("Жаксыбекова"))).toBe(true);
+    // The case's own messages (the cards, the receipt) name the learner and are searched.
+    const own = rows.filter((r) => r.caseId === caseId);
+    expect(own.some((r) => JSON.stringify(r.payload).includes("Жаксыбекова"))).toBe(true);
+    expect(own.every((r) => !r.nameless)).toBe(true);
+    const named = new NamedMessages(["Жаксыбекова Айгерим Серикқызы", "<b>📋"]);
+    await named.extend(h.db);
+    expect(named.ids.get("<b>📋")).toEqual([]);
+    expect(named.ids.get("Жаксыбекова Айгерим Серикқызы")!.length).toBeGreaterThan(0);
   });
 });
