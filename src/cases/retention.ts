@@ -16,7 +16,8 @@
  * the audit skeleton.
  *
  * Set-based (issue 17: 10,000 cases in ≤ 2 s; one transaction of ~30 statements per case took 44–100 s, the
- * chunks take about 10 s, half of it the read of the outbox for names: docs/performance-2026-11.md §8).
+ * chunks took about 10 s, half of it the read of the outbox for names, now about 4.5 s, nearly all of it
+ * PostgreSQL's own work on the chunks' rows: docs/performance-2026-11.md §8, §10).
  * purgeExpired purges the cases in chunks of PURGE_CHUNK, one transaction each (purgeChunk), every step one
  * statement over the chunk's ids (`= any($1)`, jsonb_to_recordset, UPDATE … FROM), the audit one auditMany.
  * purgeCase is the same code with a chunk of one. A chunk leaves the database as purging its cases one
@@ -41,8 +42,7 @@
  * dates only). purgeExpired reads those texts once per run, before the chunks, matching every learner's
  * name and number at once (NamedMessages), and each chunk re-checks only the rows found plus those written
  * since; a run of fewer than NAME_SCAN_FROM cases searches in SQL instead, in one scan for all its names
- * (outbox_text_idx, migration 0010). The other lookups
- * go through indexes (migration 0009).
+ * (outbox_text_idx, migration 0010). The other lookups go through indexes (migration 0009).
  */
 import { and, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";

@@ -1,8 +1,8 @@
 /**
  * D8, data minimisation: an outbox row keeps its text and chat only while they may still be needed. Once a
  * message will not be sent again (sent, cancelled, or failed for good) and was sent (or, never sent, last
- * due) more than SENT_TEXT_DAYS ago, its payload is emptied and its chat id set to 0 (`cleared_at` records when). What stays
- * is the skeleton the audit and the statistics read: method, case, step, state, attempts and the times.
+ * due) more than SENT_TEXT_DAYS ago, its payload is emptied and its chat id set to 0 (`cleared_at` records
+ * when). What stays: method, case, step, state, attempts and the times.
  *
  * Nothing reads a sent row's text or chat again: the dispatcher reads pending rows only, and the copies of a
  * task message are edited through step_messages. A row that failed because the user had blocked the bot
@@ -10,8 +10,9 @@
  *
  * Why (issue 17): the purge must find every sent text naming a learner whose year is over. Reading every
  * text ever sent took half of a purge (300 MB for 10,000 cases, docs/performance-2026-11.md §8); now it
- * reads only the last SENT_TEXT_DAYS of texts (`outbox_text_idx`, the rows with cleared_at null), and the
- * rows of year-old cases are already empty. It is also a year less of names and chats in the outbox.
+ * reads only the last SENT_TEXT_DAYS of texts, digests left out (`outbox_text_idx`: cleared_at null, not
+ * nameless), and the rows of year-old cases are already empty (§10). It is also a year less of names and
+ * chats in the outbox.
  */
 import { sql } from "drizzle-orm";
 import { type Executor, rowsOf } from "../db/client";
@@ -27,10 +28,10 @@ export const SENT_TEXT_DAYS = 7;
 export const CLEAR_BATCH = 5000;
 
 /**
- * Clears the rows sent (or last due) before `now` − SENT_TEXT_DAYS that will not be sent again. The times are
- * the jobs' clock's (sent_at, next_attempt_at), not the database's. Idempotent; safe with
- * several runners (a row is cleared by one conditional UPDATE: `cleared_at IS NULL` is checked again under
- * the row lock). Returns how many rows it cleared.
+ * Clears the rows sent (or last due) before `now` − SENT_TEXT_DAYS that will not be sent again. The times
+ * are the jobs' clock's (sent_at, next_attempt_at), not the database's. Idempotent; safe with several
+ * runners (a row is cleared by one conditional UPDATE: `cleared_at IS NULL` is checked again under the row
+ * lock). Returns how many rows it cleared.
  */
 export async function clearSentTexts(
   db: Executor,

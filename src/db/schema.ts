@@ -386,8 +386,8 @@ export const outbox = pgTable(
     lastError: text("last_error"),
     sentAt: tstz("sent_at"),
     /**
-     * When the row lost its text and chat (src/cases/sent-texts.ts: SENT_TEXT_DAYS after it was written,
-     * once it will not be sent again); null while it keeps them.
+     * When the row lost its text and chat (src/cases/sent-texts.ts: SENT_TEXT_DAYS after it was sent, once
+     * it will not be sent again); null while it keeps them.
      */
     clearedAt: tstz("cleared_at"),
     /**
