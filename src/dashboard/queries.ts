@@ -8,6 +8,7 @@ import { and, desc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import { ACTIVE_STATES } from "../cases/states";
 import type { Executor } from "../db/client";
 import { cases, officials, students } from "../db/schema";
+import { containsIgnoringCase } from "../db/text-search";
 import type { CaseFilter } from "./contract";
 
 /** Cases per page of the list. */
@@ -17,9 +18,6 @@ export const PAGE_SIZE = 20;
 export const NO_NAME = "—";
 
 const snap = (field: string) => sql<string | null>`${cases.studentSnapshot}->>${field}`;
-
-/** `value` as a LIKE pattern matching it anywhere, its own % _ \ taken literally. */
-const containing = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /*
  * The correlated subqueries below name their tables and columns in full: drizzle leaves the columns of a
@@ -46,12 +44,9 @@ function filterWhere(institutionId: number, f: CaseFilter, today: string): SQL |
     f.faculty ? sql`${snap("faculty")} = ${f.faculty}` : undefined,
     f.course ? sql`${snap("course")} = ${f.course}` : undefined,
     f.overdue === "1" ? overdueNow(today) : undefined,
-    // Case-insensitive in any script (ILIKE folds by the database's LC_CTYPE: UTF-8 locales fold Cyrillic).
+    // Case-insensitive in any script, whatever the database's locale (src/db/text-search.ts).
     q
-      ? or(
-          sql`${snap("fullName")} ilike ${containing(q)}`,
-          sql`${snap("personalNumber")} ilike ${containing(q)}`,
-        )
+      ? or(containsIgnoringCase(snap("fullName"), q), containsIgnoringCase(snap("personalNumber"), q))
       : undefined,
   );
 }

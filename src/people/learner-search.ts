@@ -3,9 +3,10 @@
  * personal number (exact) or by a part of the name, active roster entries only. Another institution's
  * learners are never found: the institution is the searching official's, never the caller's choice.
  */
-import { and, asc, eq, ilike, inArray, or } from "drizzle-orm";
+import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { cases, students } from "../db/schema";
+import { containsIgnoringCase } from "../db/text-search";
 import { OPEN_CASE_STATES } from "../rules";
 
 export interface LearnerMatch {
@@ -21,9 +22,6 @@ export interface LearnerMatch {
 
 /** At most this many matches are shown as buttons; more asks for a narrower query. */
 export const LEARNER_MATCHES_SHOWN = 8;
-
-/** The LIKE pattern of a name fragment, with %, _ and \ taken literally. */
-const likeFragment = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Learners of `institutionId` whose personal number is `query` or whose name contains it (case-insensitive;
@@ -50,7 +48,7 @@ export async function findLearners(
       and(
         eq(students.institutionId, institutionId),
         eq(students.active, true),
-        or(eq(students.personalNumber, q), ilike(students.fullName, likeFragment(q))),
+        or(eq(students.personalNumber, q), containsIgnoringCase(students.fullName, q)),
       ),
     )
     .orderBy(asc(students.fullName), asc(students.id))
