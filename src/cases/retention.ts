@@ -829,6 +829,7 @@ async function freshEntries(
         course: s.course,
         groupName: s.groupName,
         sendingUnit: s.sendingUnit,
+        sex: s.sex, // the report's grammar (D10) goes on as before
         active: true,
         updatedAt: now,
       })),
@@ -898,6 +899,7 @@ async function rekeyAccounts(
       learners.map(({ account: a }) => ({
         telegramId: a!.telegramId,
         lang: a!.lang,
+        langChosen: a!.langChosen, // a language they chose stays chosen
         unreachable: a!.unreachable,
       })),
     )

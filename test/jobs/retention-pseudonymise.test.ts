@@ -133,6 +133,9 @@ describe("re-identification after the purge (issue 12.10)", () => {
     await h.flush();
     const [c] = await h.db.select().from(cases);
     await endCase(h, c!.id, "rejected", "2026-03-25 12:00");
+    // Their sex (the report's grammar) and their choice of language carry over to the new ids.
+    await h.db.update(students).set({ sex: "F" }).where(eq(students.id, learner.studentId));
+    await h.db.update(users).set({ langChosen: true }).where(eq(users.id, learner.userId));
 
     at(h, "2027-03-26 10:00");
     expect((await purgeExpired(h.db, h.clock())).map((p) => p.caseId)).toEqual([c!.id]);
@@ -142,10 +145,11 @@ describe("re-identification after the purge (issue 12.10)", () => {
     expect(old).toMatchObject({ fullName: "", personalNumber: `PURGED-${learner.studentId}`, userId: null });
     // …and the learner carries on: a fresh entry with the same roster data, a new users row.
     const [fresh] = await h.db.select().from(students).where(eq(students.personalNumber, NUMBER));
-    expect(fresh).toMatchObject({ fullName: NAME, active: true });
+    expect(fresh).toMatchObject({ fullName: NAME, active: true, sex: "F" });
     expect(fresh!.id).not.toBe(learner.studentId);
     const [account] = await h.db.select().from(users).where(eq(users.telegramId, learner.tg.id));
     expect(account!.id).not.toBe(learner.userId);
+    expect(account).toMatchObject({ lang: "kk", langChosen: true });
     expect(fresh!.userId).toBe(account!.id);
     expect(await h.db.select().from(users).where(eq(users.id, learner.userId))).toEqual([]);
     // The case's audit rows name an id that is nobody now; the case's messages keep no chat id of theirs.
