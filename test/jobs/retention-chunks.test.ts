@@ -110,6 +110,14 @@ async function purgeFrom(
   }
 }
 
+/** The purge at the harness clock's now, from the same state: one case at a time, then in one chunk. */
+async function bothWays(h: Harness) {
+  const before = await snapshot(h.db);
+  const oneByOne = await purgeFrom(h, before, () => purgeExpired(h.db, h.clock(), { chunk: 1 }));
+  const chunk = await purgeFrom(h, before, () => purgeExpired(h.db, h.clock()));
+  return { oneByOne, chunk };
+}
+
 describe("the purge in chunks (issue 17)", () => {
   const hr = useHarness({ now: "2026-03-02T05:00:00Z" });
   afterEach(() => vi.restoreAllMocks());
@@ -307,9 +315,7 @@ describe("the purge in chunks (issue 17)", () => {
     // The second entry comes to be bound to the first learner's account too.
     await h.db.execute(sql`UPDATE students SET user_id = ${p.user.id} WHERE id = ${q.student.id}`);
     at(h, "2027-03-14 10:00");
-    const before = await snapshot(h.db);
-    const oneByOne = await purgeFrom(h, before, () => purgeExpired(h.db, h.clock(), { chunk: 1 }));
-    const chunk = await purgeFrom(h, before, () => purgeExpired(h.db, h.clock()));
+    const { oneByOne, chunk } = await bothWays(h);
     expect(chunk.purged).toEqual(oneByOne.purged);
     expect(chunk.purged.map((c) => c.caseId)).toEqual([first, second]);
     expect(chunk.transactions).toBe(1 + 2); // the chunk, rolled back, then each case
@@ -340,9 +346,7 @@ describe("the purge in chunks (issue 17)", () => {
     await end(h, own, "rejected", "2026-03-05 12:00");
     await end(h, later, "closed", "2026-03-05 12:00");
     at(h, "2027-03-14 10:00");
-    const before = await snapshot(h.db);
-    const oneByOne = await purgeFrom(h, before, () => purgeExpired(h.db, h.clock(), { chunk: 1 }));
-    const chunk = await purgeFrom(h, before, () => purgeExpired(h.db, h.clock()));
+    const { oneByOne, chunk } = await bothWays(h);
     expect(chunk.purged).toEqual(oneByOne.purged);
     expect(chunk.purged.map((c) => c.caseId)).toEqual([own, later]);
     expect(chunk.transactions).toBe(1 + 2);

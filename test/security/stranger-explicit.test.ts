@@ -8,10 +8,10 @@ import { randomBytes } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { audit, auditMany } from "../../src/audit";
-import { auditEvents, caseSteps, strangerActivity } from "../../src/db/schema";
+import { auditEvents, strangerActivity } from "../../src/db/schema";
 import { redeemInvite } from "../../src/people/invites";
-import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { fileReport } from "../support/flows";
+import { addInstitution, addStudent } from "../support/fixtures";
+import { filedWithEndorse } from "../support/flows";
 import { newUser, useHarness } from "../support/harness";
 
 describe("stranger noise decided by the audit entry", () => {
@@ -38,17 +38,12 @@ describe("stranger noise decided by the audit entry", () => {
 
   it("a stranger's and an official's forged presses handled at the same moment each go their own way", async () => {
     const h = hr.current;
-    const inst = await addInstitution(h.db);
-    const staff = await addStaff(h.db, inst.id);
-    const { tg } = await addStudent(h.db, inst.id);
-    await fileReport(h, tg, "own_will");
-    await h.flush();
-    const [endorse] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "endorse"));
+    const { staff, endorse } = await filedWithEndorse(h);
     const stranger = newUser("Stranger");
     const presses: Promise<void>[] = [];
     for (let i = 0; i < 4; i++) {
-      presses.push(h.press(stranger, `s:${endorse!.id}:agree`));
-      presses.push(h.press(staff.personnel.tg, `s:${endorse!.id}:agree`));
+      presses.push(h.press(stranger, `s:${endorse.id}:agree`));
+      presses.push(h.press(staff.personnel.tg, `s:${endorse.id}:agree`));
     }
     await Promise.all(presses);
     const refused = await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.refused"));

@@ -11,8 +11,8 @@ import { RateLimiter, STRANGER_PER_MINUTE } from "../../src/bot/middleware/rate-
 import { purgeExpired } from "../../src/cases/retention";
 import { auditEvents, caseSteps, strangerActivity, users } from "../../src/db/schema";
 import { tFor } from "../../src/i18n";
-import { addInstitution, addStaff, addStudent } from "../support/fixtures";
-import { fileReport } from "../support/flows";
+import { addInstitution, addStudent } from "../support/fixtures";
+import { filedWithEndorse } from "../support/flows";
 import { type Harness, newUser, useHarness } from "../support/harness";
 import { BOT_INFO } from "../support/telegram";
 
@@ -38,17 +38,12 @@ describe("strangers (issue 12.17)", () => {
 
   it("forged presses and guessed tokens leave no users row and one audit row a day, with the count", async () => {
     const h = hr.current;
-    const inst = await addInstitution(h.db);
-    await addStaff(h.db, inst.id);
-    const { tg } = await addStudent(h.db, inst.id);
-    await fileReport(h, tg, "own_will");
-    await h.flush();
-    const [endorse] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "endorse"));
+    const { endorse } = await filedWithEndorse(h);
     const auditBefore = (await h.db.select().from(auditEvents)).length;
     const usersBefore = (await h.db.select().from(users)).length;
 
     const stranger = newUser("Stranger");
-    for (let i = 0; i < 12; i++) await h.press(stranger, `s:${endorse!.id}:agree`);
+    for (let i = 0; i < 12; i++) await h.press(stranger, `s:${endorse.id}:agree`);
     for (let i = 0; i < 5; i++) await h.command(stranger, "start", randomBytes(24).toString("base64url"));
     await h.command(stranger, "case", "1");
     await h.text(stranger, "hello");
@@ -56,7 +51,7 @@ describe("strangers (issue 12.17)", () => {
     // Every press was answered (no endless spinner), the step did not move.
     expect(h.tg.sent("answerCallbackQuery").length).toBeGreaterThanOrEqual(12);
     expect(h.tg.lastTextTo(stranger.id)).not.toBe("");
-    expect((await h.db.select().from(caseSteps).where(eq(caseSteps.id, endorse!.id)))[0]?.state).toBe(
+    expect((await h.db.select().from(caseSteps).where(eq(caseSteps.id, endorse.id)))[0]?.state).toBe(
       "pending",
     );
     // No users row, one audit row for the day, one counting row.
@@ -80,7 +75,7 @@ describe("strangers (issue 12.17)", () => {
 
     // The next day starts a new row (and one more audit row); rows older than 90 days are pruned.
     h.clock.advance(86_400_000);
-    await h.press(stranger, `s:${endorse!.id}:agree`);
+    await h.press(stranger, `s:${endorse.id}:agree`);
     expect(await h.db.select().from(strangerActivity)).toHaveLength(2);
     expect(
       await h.db.select().from(auditEvents).where(eq(auditEvents.action, "stranger.noise")),
@@ -91,14 +86,9 @@ describe("strangers (issue 12.17)", () => {
 
   it("a known user's refusals are still audited one by one (they are accountable)", async () => {
     const h = hr.current;
-    const inst = await addInstitution(h.db);
-    const staff = await addStaff(h.db, inst.id);
-    const { tg } = await addStudent(h.db, inst.id);
-    await fileReport(h, tg, "own_will");
-    await h.flush();
-    const [endorse] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "endorse"));
+    const { staff, endorse } = await filedWithEndorse(h);
     // The personnel officer presses the deputy's button three times.
-    for (let i = 0; i < 3; i++) await h.press(staff.personnel.tg, `s:${endorse!.id}:agree`);
+    for (let i = 0; i < 3; i++) await h.press(staff.personnel.tg, `s:${endorse.id}:agree`);
     const refused = await h.db.select().from(auditEvents).where(eq(auditEvents.action, "step.refused"));
     expect(refused).toHaveLength(3);
     expect(await h.db.select().from(strangerActivity)).toEqual([]);

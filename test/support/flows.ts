@@ -1,5 +1,8 @@
 /** Multi-step user flows shared by tests. */
+import { eq } from "drizzle-orm";
 import { type SubmitResult, submitReport } from "../../src/cases/submit";
+import { caseSteps } from "../../src/db/schema";
+import { addInstitution, addStaff, addStudent } from "./fixtures";
 import type { Harness, TgUser } from "./harness";
 
 export const REASONS = "Отбасылық жағдайыма байланысты оқуды жалғастыра алмаймын.";
@@ -41,6 +44,20 @@ export async function fileReport(
   await h.text(tg, "+7 700 123 45 67");
   await h.press(tg, `r:l:${lang}`);
   await h.press(tg, "r:submit");
+}
+
+/**
+ * An institution with its staff and a learner whose own-will report was filed through the conversation and
+ * delivered; returns them with the deputy's opinion step (endorse).
+ */
+export async function filedWithEndorse(h: Harness) {
+  const inst = await addInstitution(h.db);
+  const staff = await addStaff(h.db, inst.id);
+  const { tg } = await addStudent(h.db, inst.id);
+  await fileReport(h, tg, "own_will");
+  await h.flush();
+  const [endorse] = await h.db.select().from(caseSteps).where(eq(caseSteps.key, "endorse"));
+  return { inst, staff, tg, endorse: endorse! };
 }
 
 /** The callback data of a task button in the latest message to this official that has one. */
