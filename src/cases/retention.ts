@@ -605,6 +605,15 @@ function checkSeparate(learners: readonly Learner[], chats: readonly { pos: numb
       throw new Entangled("a learner's chat holds messages of a later case");
 }
 
+/**
+ * The outbox rows whose text may name a learner: still holding a text (src/cases/sent-texts.ts) and not
+ * nameless (a digest). The predicate of outbox_text_idx, so the name search reads that index only.
+ */
+const mayNameLearner = (alias?: string) =>
+  sql.raw(
+    alias ? `${alias}.cleared_at IS NULL AND NOT ${alias}.nameless` : "cleared_at IS NULL AND NOT nameless",
+  );
+
 /** An outbox row whose text named one of the chunk's learners, stubbed; `pos`: the first such learner. */
 interface NameHit {
   id: number;
@@ -641,7 +650,7 @@ async function stubNamingTexts(
   // Each text is read once (OFFSET 0 keeps the subquery's text from being read again per needle).
   const texts = (where: SQL) =>
     sql`(SELECT id, case_id, step_id, method, chat_id, payload->>'text' AS t FROM outbox
-      WHERE ${where} AND state <> 'pending' AND cleared_at IS NULL AND NOT nameless OFFSET 0) o`;
+      WHERE ${where} AND state <> 'pending' AND ${mayNameLearner()} OFFSET 0) o`;
   const branches: SQL[] = [];
   if (known.length > 0) {
     const k = json(known.map((n) => ({ ...n, ids: named!.ids.get(n.needle) })));
@@ -650,8 +659,7 @@ async function stubNamingTexts(
       FROM jsonb_to_recordset(${k}) AS k(needle text, pos int, ids bigint[])
         CROSS JOIN LATERAL unnest(k.ids) AS r(id)
         JOIN outbox o ON o.id = r.id
-      WHERE o.state <> 'pending' AND o.cleared_at IS NULL AND NOT o.nameless
-        AND strpos(o.payload->>'text', k.needle) > 0`);
+      WHERE o.state <> 'pending' AND ${mayNameLearner("o")} AND strpos(o.payload->>'text', k.needle) > 0`);
     branches.push(sql`
       SELECT o.id, k.pos, o.case_id, o.step_id, o.method, o.chat_id FROM ${texts(sql`id > ${named!.upTo}`)}
         JOIN jsonb_to_recordset(${k}) AS k(needle text, pos int, ids bigint[]) ON strpos(o.t, k.needle) > 0`);
@@ -959,7 +967,7 @@ export class NamedMessages {
       const page = rowsOf<{ id: string | number; text: string | null }>(
         await db.execute(sql`
           SELECT id, payload->>'text' AS text FROM ${outbox}
-          WHERE id > ${after} AND id <= ${upTo} AND cleared_at IS NULL AND NOT nameless
+          WHERE id > ${after} AND id <= ${upTo} AND ${mayNameLearner()}
           ORDER BY ${outbox.id} LIMIT ${SCAN_PAGE}`),
       );
       for (const r of page) {
